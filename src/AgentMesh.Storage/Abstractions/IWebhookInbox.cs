@@ -1,0 +1,49 @@
+namespace AgentMesh.Storage.Abstractions;
+
+/// <summary>
+/// The durable webhook inbox. A delivery is written before the sender gets its 202, and is
+/// de-duplicated by GitHub's delivery id with <c>INSERT … ON CONFLICT DO NOTHING</c> (never
+/// check-then-insert). Processing happens later, from <see cref="ClaimPendingAsync"/>.
+/// </summary>
+public interface IWebhookInbox
+{
+    /// <summary>Stores the delivery unless one with the same id is already stored.</summary>
+    Task<InboxAddResult> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> unprocessed deliveries, oldest first, leasing them to
+    /// <paramref name="nodeId"/> for <paramref name="lease"/> so no other node processes them meanwhile.
+    /// Deliveries whose lease expired (their node died) are taken again.
+    /// </summary>
+    Task<IReadOnlyList<InboxDelivery>> ClaimPendingAsync(string nodeId, int max, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a delivery processed; <paramref name="error"/> records why processing gave up, if it did.</summary>
+    Task MarkProcessedAsync(string deliveryId, string? error, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one delivery by id, or null.</summary>
+    Task<InboxDelivery?> GetAsync(string deliveryId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Whether <see cref="IWebhookInbox.AddAsync"/> stored a new delivery or found it already there.</summary>
+public enum InboxAddResult
+{
+    Added,
+    Duplicate,
+}
+
+/// <summary>One webhook delivery as received: the headers that matter and the exact raw body.</summary>
+/// <param name="DeliveryId">The <c>X-GitHub-Delivery</c> header.</param>
+/// <param name="Event">The <c>X-GitHub-Event</c> header, e.g. <c>issues</c>.</param>
+/// <param name="Action">The payload's <c>action</c>, when it has one.</param>
+/// <param name="Repository">The payload's <c>repository.full_name</c>, when it has one.</param>
+/// <param name="InstallationId">The payload's <c>installation.id</c>, when it has one.</param>
+/// <param name="Payload">The raw JSON body, byte for byte as it was signed.</param>
+/// <param name="ReceivedAt">When this node accepted it.</param>
+public sealed record InboxDelivery(
+    string DeliveryId,
+    string Event,
+    string? Action,
+    string? Repository,
+    long? InstallationId,
+    byte[] Payload,
+    DateTimeOffset ReceivedAt);
