@@ -1,0 +1,156 @@
+using AgentMesh.Core.Jobs;
+
+namespace AgentMesh.Storage.Abstractions;
+
+/// <summary>
+/// Job actors: one row per job with the columns claims need (state, repo, priority, run-after,
+/// attempt, lease, fencing token) and the rest of the actor's state as JSON.
+/// </summary>
+/// <remarks>
+/// Claimable: state <c>queued</c>, or state <c>fixing</c> with no lease holder (a fix round waiting
+/// for a worker); run-after not in the future; the repo below its concurrency limit (jobs of the
+/// repo holding a lease count against it). A claim moves <c>queued</c> to <c>running</c> (a
+/// <c>fixing</c> job stays <c>fixing</c>), sets the lease and increments the fencing token.
+/// Every change that takes the lease away from its holder (release, stop, rescue) increments the
+/// fence too, so a stale holder's later writes are refused with <see cref="StaleLeaseException"/>.
+/// </remarks>
+public interface IJobStore
+{
+    /// <summary>
+    /// Creates the job unless one with the same natural key exists (<c>INSERT … ON CONFLICT</c>);
+    /// either way returns the row. The new job is <c>queued</c>, attempt 1, no lease, fence 0.
+    /// </summary>
+    Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default);
+
+    Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken = default);
+
+    Task<JobRecord?> FindByNaturalKeyAsync(string naturalKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Jobs matching the query, newest first (by creation time, then id).</summary>
+    Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the best claimable job for <paramref name="owner"/> (highest priority, then earliest
+    /// run-after, then oldest), or null. PostgreSQL: one statement with <c>FOR UPDATE SKIP LOCKED</c>;
+    /// SQLite: the single writer. Never hands one job to two claimers.
+    /// </summary>
+    Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends the lease. Throws <see cref="StaleLeaseException"/> when the fence no longer matches.</summary>
+    Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One turn of the job actor: locks the row, runs <paramref name="decide"/> on it, and in the
+    /// same transaction applies the change as a compare-and-set (state and version as read),
+    /// appends the events and outbox items. With a <paramref name="lease"/>, the turn is refused
+    /// with <see cref="StaleLeaseException"/> unless the row's owner and fence still match.
+    /// An exception from <paramref name="decide"/> (e.g. an illegal transition) rolls back and propagates.
+    /// </summary>
+    Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rescues jobs whose lease expired (their node died): <c>running</c> → <c>queued</c> and
+    /// <c>fixing</c> → <c>fixing</c> without a lease, attempt + 1, run-after = now + backoff(new attempt);
+    /// or <c>failed</c> when the expired attempt was the last. Never touches a job in another state
+    /// (a stopped or closed job is never revived). Appends a <c>lease_expired</c> event per job.
+    /// </summary>
+    Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets how many jobs of a repo may hold a lease at once (default when never set: 1).</summary>
+    Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes terminal jobs last updated before <paramref name="cutoff"/>, with their logs, events and mail.</summary>
+    Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+}
+
+/// <param name="Id">Null lets the store generate one.</param>
+/// <param name="NaturalKey">Unique per job, e.g. <c>owner/name#12:solve</c>.</param>
+/// <param name="Kind">What the job does, e.g. <c>solve</c>.</param>
+/// <param name="DataJson">The job actor's state beyond the columns.</param>
+public sealed record NewJob(
+    string? Id,
+    string Repo,
+    string NaturalKey,
+    string Kind,
+    string DataJson,
+    int Priority = 0,
+    int MaxAttempts = 3,
+    DateTimeOffset? RunAfter = null);
+
+public sealed record EnqueueResult(JobRecord Job, bool Created);
+
+public sealed record JobRecord(
+    string Id,
+    string Repo,
+    string NaturalKey,
+    string Kind,
+    JobState State,
+    int Priority,
+    DateTimeOffset RunAfter,
+    int Attempt,
+    int MaxAttempts,
+    string? LeaseOwner,
+    DateTimeOffset? LeaseExpiresAt,
+    long Fence,
+    long Version,
+    string DataJson,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A worker's right to write to a job, until <paramref name="ExpiresAt"/>, while the fence matches.</summary>
+public sealed record JobLease(string JobId, string Owner, long Fence, DateTimeOffset ExpiresAt);
+
+public sealed record ClaimedJob(JobRecord Job, JobLease Lease);
+
+/// <summary>The change a job turn decided.</summary>
+/// <param name="State">The new state (may equal the old one).</param>
+/// <param name="DataJson">The new actor state JSON.</param>
+/// <param name="RunAfter">A new run-after time, or null to keep it.</param>
+/// <param name="Attempt">A new attempt number, or null to keep it.</param>
+/// <param name="ReleaseLease">Clears the lease and increments the fence.</param>
+public sealed record JobChange(
+    JobState State,
+    string DataJson,
+    IReadOnlyList<NewEvent> Events,
+    IReadOnlyList<NewOutboxItem> Outbox,
+    DateTimeOffset? RunAfter = null,
+    int? Attempt = null,
+    bool ReleaseLease = false);
+
+public sealed record JobQuery(
+    string? Repo = null,
+    IReadOnlyList<JobState>? States = null,
+    int Limit = 100,
+    int Offset = 0);
+
+/// <summary>A write from a lease holder whose lease was taken away (rescued, stopped, re-claimed).</summary>
+public sealed class StaleLeaseException : Exception
+{
+    public StaleLeaseException(string jobId, long fence)
+        : base($"The lease on job {jobId} with fence {fence} is no longer held; the write was refused.")
+    {
+        JobId = jobId;
+        Fence = fence;
+    }
+
+    public StaleLeaseException()
+    {
+        JobId = string.Empty;
+    }
+
+    public StaleLeaseException(string message)
+        : base(message)
+    {
+        JobId = string.Empty;
+    }
+
+    public StaleLeaseException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        JobId = string.Empty;
+    }
+
+    public string JobId { get; }
+
+    public long Fence { get; }
+}
