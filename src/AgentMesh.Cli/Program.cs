@@ -1,1 +1,3 @@
-Console.WriteLine("agentmesh: being built");
+using AgentMesh.Cli;
+
+return await AgentMeshCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -25,7 +25,7 @@ public interface IActorStore
     /// <summary>Lists actors of one type (e.g. all repo configurations), ordered by key.</summary>
     Task<IReadOnlyList<ActorSnapshot>> ListAsync(string actorType, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes an actor's state. Returns false when it had none.</summary>
+    /// <summary>Deletes an actor's state and its events. Returns false when it had no state.</summary>
     Task<bool> DeleteAsync(string actorType, string key, CancellationToken cancellationToken = default);
 
     /// <summary>The actor's events after <paramref name="afterSequence"/>, oldest first.</summary>

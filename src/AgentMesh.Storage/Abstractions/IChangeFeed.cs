@@ -10,7 +10,11 @@ namespace AgentMesh.Storage.Abstractions;
 /// </summary>
 public interface IChangeFeed
 {
-    /// <summary>Changes of one job, or of all jobs when <paramref name="jobId"/> is null, until cancelled.</summary>
+    /// <summary>
+    /// Changes of one job, or of all jobs when <paramref name="jobId"/> is null, until cancelled.
+    /// The first item is a <see cref="StoreChangeKind.Resync"/>, sent once the subscription is live:
+    /// load the snapshot then, and no change can fall between the snapshot and the subscription.
+    /// </summary>
     IAsyncEnumerable<StoreChange> SubscribeAsync(string? jobId, CancellationToken cancellationToken = default);
 }
 

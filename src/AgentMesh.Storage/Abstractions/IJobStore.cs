@@ -45,6 +45,7 @@ public interface IJobStore
     /// appends the events and outbox items. With a <paramref name="lease"/>, the turn is refused
     /// with <see cref="StaleLeaseException"/> unless the row's owner and fence still match.
     /// An exception from <paramref name="decide"/> (e.g. an illegal transition) rolls back and propagates.
+    /// A missing job throws <see cref="KeyNotFoundException"/>.
     /// </summary>
     Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default);
 

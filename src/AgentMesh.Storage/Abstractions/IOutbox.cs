@@ -10,7 +10,10 @@ public interface IOutbox
     /// <summary>Stores the item unless one with the same idempotency key exists. Returns whether it was new.</summary>
     Task<bool> EnqueueAsync(NewOutboxItem item, CancellationToken cancellationToken = default);
 
-    /// <summary>Takes up to <paramref name="max"/> due, unfinished items, leasing them to <paramref name="owner"/>.</summary>
+    /// <summary>
+    /// Takes up to <paramref name="max"/> due, unfinished items (by due time), leasing them to <paramref name="owner"/>.
+    /// Each claim counts as one try: <see cref="OutboxItem.Attempts"/> includes the try being handed out.
+    /// </summary>
     Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken = default);
 
     Task CompleteAsync(long id, CancellationToken cancellationToken = default);

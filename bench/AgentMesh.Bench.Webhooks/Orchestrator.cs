@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using AgentMesh.Storage.Abstractions;
+using AgentMesh.Storage.Postgres;
+using AgentMesh.Storage.Sqlite;
+using AgentMesh.Testing;
+using AgentMesh.Testing.Postgres;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentMesh.Bench.Webhooks;
+
+/// <summary>
+/// Hosts the real webhook endpoint on Kestrel (127.0.0.1) over each store, and drives it from a separate
+/// load-generator process at each rate. Prints one table row per (store, rate).
+/// </summary>
+internal static class Orchestrator
+{
+    private const string Secret = "bench-webhook-secret";
+    private static readonly int[] Rates = [50, 200];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+        var stores = args.Length > 1 ? args[1].Split(',') : ["sqlite", "postgres"];
+        using var work = new TempDirectory("agentmesh-bench-webhooks");
+        var payload = WritePayload(work);
+
+        Console.WriteLine($"Webhook ack latency, {seconds:0} s per rate after a 2 s warm-up, load from a separate process over loopback");
+        Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine();
+        Console.WriteLine("| store | offered rate (/s) | sent | 202 | failed | p50 (ms) | p99 (ms) | max (ms) | throughput (/s) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var storeName in stores)
+        {
+            await using var store = await OpenStoreAsync(storeName, work);
+            await store.MigrateAsync();
+            await using var node = await StartNodeAsync(store.Inbox);
+            foreach (var rate in Rates)
+            {
+                var result = await RunLoadProcessAsync(node.Url, rate, seconds, payload);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"| {storeName} | {rate} | {result.Sent} | {result.Accepted} | {result.Failed} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.00} | {result.ThroughputPerSecond:0.0} |"));
+            }
+        }
+        return 0;
+    }
+
+    private static async Task<IAgentMeshStore> OpenStoreAsync(string name, TempDirectory work)
+    {
+        switch (name)
+        {
+            case "sqlite":
+                return new SqliteStore(new SqliteStoreOptions { DatabasePath = work.Combine("bench.db") }, TimeProvider.System, NullLoggerFactory.Instance);
+            case "postgres":
+                var connectionString = Environment.GetEnvironmentVariable("AGENTMESH_BENCH_POSTGRES") is { Length: > 0 } given
+                    ? given
+                    : await PostgresServer.Shared.CreateDatabaseAsync();
+                return new PostgresStore(new PostgresStoreOptions { ConnectionString = connectionString }, TimeProvider.System, NullLoggerFactory.Instance);
+            default:
+                throw new ArgumentException($"Unknown store '{name}': use sqlite or postgres.");
+        }
+    }
+
+    /// <summary>A real issues.opened payload from @octokit/webhooks-examples (about 8 KB, like GitHub's).</summary>
+    private static string WritePayload(TempDirectory work)
+    {
+        var index = Path.Combine(RepoPaths.RequireNpmPackage("@octokit/webhooks-examples"), "api.github.com", "index.json");
+        using var document = JsonDocument.Parse(File.ReadAllBytes(index));
+        var example = document.RootElement.EnumerateArray()
+            .First(e => e.GetProperty("name").GetString() == "issues")
+            .GetProperty("examples").EnumerateArray()
+            .First(e => e.GetProperty("action").GetString() == "opened");
+        var path = work.Combine("issues-opened.json");
+        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(example));
+        return path;
+    }
+
+    private static async Task<Node> StartNodeAsync(IWebhookInbox inbox)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(inbox);
+        builder.Services.AddGitHubWebhooks(o => o.GlobalSecret = Secret);
+        var app = builder.Build();
+        app.MapGitHubWebhooks("/webhooks/github");
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Node(app, new Uri(address.TrimEnd('/') + "/webhooks/github"));
+    }
+
+    private static async Task<LoadResult> RunLoadProcessAsync(Uri url, int rate, double seconds, string payload)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Orchestrator).Assembly.Location);
+        }
+        foreach (var argument in new[] { "load", "--url", url.AbsoluteUri, "--rate", rate.ToString(CultureInfo.InvariantCulture),
+                     "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--warmup", "2", "--payload", payload })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the load generator.");
+        await process.StandardInput.WriteLineAsync(Secret);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output.Split('\n').Select(LoadResult.Parse).FirstOrDefault(r => r is not null)
+            ?? throw new InvalidOperationException($"The load generator failed ({process.ExitCode}): {errors}{output}");
+    }
+
+    private sealed class Node(WebApplication app, Uri url) : IAsyncDisposable
+    {
+        public Uri Url { get; } = url;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}

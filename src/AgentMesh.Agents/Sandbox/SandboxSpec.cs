@@ -1,0 +1,14 @@
+namespace AgentMesh.Agents.Sandbox;
+
+/// <summary>What one sandboxed agent may see.</summary>
+/// <param name="Worktree">The job's worktree, mounted read-write at the same path.</param>
+/// <param name="HomeDirectory">An empty folder mounted read-write as the agent's HOME.</param>
+/// <param name="Network">False: the agent gets its own network namespace with no interfaces up.</param>
+/// <param name="ReadWritePaths">Other paths mounted read-write at the same path (the repo's git directory).</param>
+/// <param name="ReadOnlyPaths">Other paths mounted read-only at the same path (the agent CLI's install folder).</param>
+public sealed record SandboxSpec(
+    string Worktree,
+    string HomeDirectory,
+    bool Network,
+    IReadOnlyList<string> ReadWritePaths,
+    IReadOnlyList<string> ReadOnlyPaths);

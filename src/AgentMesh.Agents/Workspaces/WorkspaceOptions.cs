@@ -1,0 +1,25 @@
+namespace AgentMesh.Agents.Workspaces;
+
+/// <summary>Where and how jobs' git workspaces are made: <c>AgentMesh:Workspaces</c>.</summary>
+public sealed class WorkspaceOptions
+{
+    public const string SectionName = "AgentMesh:Workspaces";
+
+    /// <summary>The folder holding the bare mirrors (mirrors/) and the jobs' worktrees (worktrees/). Required.</summary>
+    public string Root { get; set; } = "";
+
+    /// <summary>A job's branch is this prefix plus the issue number. Default: "agentmesh/issue-".</summary>
+    public string BranchPrefix { get; set; } = "agentmesh/issue-";
+
+    /// <summary>Author and committer name of the commit holding an agent's leftover changes. Default: "AgentMesh".</summary>
+    public string CommitAuthorName { get; set; } = "AgentMesh";
+
+    /// <summary>Author and committer email of that commit. Default: "agentmesh@users.noreply.github.com".</summary>
+    public string CommitAuthorEmail { get; set; } = "agentmesh@users.noreply.github.com";
+
+    /// <summary>A job does not start when the workspace disk has less free space than this. Default: 1 GiB.</summary>
+    public long MinimumFreeDiskBytes { get; set; } = 1L << 30;
+
+    /// <summary>The git program. Default: "git" on the node's PATH.</summary>
+    public string GitPath { get; set; } = "git";
+}

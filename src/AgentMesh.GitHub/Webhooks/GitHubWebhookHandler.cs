@@ -1,0 +1,136 @@
+using System.Buffers;
+using AgentMesh.Storage.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.GitHub.Webhooks;
+
+/// <summary>
+/// Receives one delivery: caps and reads the raw body, verifies the signature, and writes it to the
+/// durable inbox before answering. Nothing is processed here; the inbox is drained after the response.
+/// Bad input is always a 4xx; only a store failure is a 5xx (503), because that is worth redelivering.
+/// </summary>
+public sealed class GitHubWebhookHandler(
+    IWebhookInbox inbox,
+    IWebhookSecretProvider secrets,
+    IOptionsMonitor<GitHubWebhookOptions> options,
+    TimeProvider timeProvider,
+    ILogger<GitHubWebhookHandler> logger)
+{
+    // Delivery ids are GUIDs and event names short words; the caps stop a forged header from bloating the inbox.
+    private const int MaxDeliveryIdLength = 100;
+    private const int MaxEventNameLength = 100;
+    private const int ReadChunkBytes = 16 * 1024;
+
+    /// <summary>Handles the request and returns the answer for GitHub.</summary>
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        var deliveryId = request.Headers[WebhookHeaders.Delivery].ToString();
+        var eventName = request.Headers[WebhookHeaders.Event].ToString();
+        if (deliveryId.Length is 0 or > MaxDeliveryIdLength)
+        {
+            return Reject(StatusCodes.Status400BadRequest, $"missing or invalid {WebhookHeaders.Delivery} header", null);
+        }
+        if (eventName.Length is 0 or > MaxEventNameLength)
+        {
+            return Reject(StatusCodes.Status400BadRequest, $"missing or invalid {WebhookHeaders.Event} header", deliveryId);
+        }
+
+        var maxBytes = options.CurrentValue.MaxBodyBytes;
+        if (request.ContentLength > maxBytes)
+        {
+            return Reject(StatusCodes.Status413PayloadTooLarge, $"body of {request.ContentLength} bytes is over the {maxBytes}-byte limit", deliveryId);
+        }
+        var body = await ReadCappedAsync(context, maxBytes).ConfigureAwait(false);
+        if (body.Error is { } error)
+        {
+            return Reject(error.StatusCode, error.Reason, deliveryId);
+        }
+        var payload = body.Payload!;
+
+        var digest = WebhookSignature.ParseHeader(request.Headers[WebhookHeaders.Signature256].ToString());
+        if (digest is null)
+        {
+            return Reject(StatusCodes.Status401Unauthorized, $"missing or malformed {WebhookHeaders.Signature256} header", deliveryId);
+        }
+        // Malformed JSON names no repository or installation, so only the global secret can vouch for it;
+        // verifying first means an unsigned caller cannot tell a parse error from a bad signature.
+        var routing = WebhookRouting.TryRead(payload);
+        var candidates = await secrets.GetCandidateSecretsAsync(routing?.Repository, routing?.InstallationId, context.RequestAborted).ConfigureAwait(false);
+        if (!candidates.Any(secret => WebhookSignature.Matches(secret, payload, digest)))
+        {
+            return Reject(StatusCodes.Status401Unauthorized, "signature does not match any configured secret", deliveryId);
+        }
+        if (routing is null)
+        {
+            return Reject(StatusCodes.Status400BadRequest, "body is not a JSON object", deliveryId);
+        }
+
+        var delivery = new InboxDelivery(deliveryId, eventName, routing.Action, routing.Repository, routing.InstallationId, payload, timeProvider.GetUtcNow());
+        InboxAddResult result;
+        try
+        {
+            result = await inbox.AddAsync(delivery, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            WebhookLog.StoreFailed(logger, exception, deliveryId);
+            return Results.Text("the delivery could not be stored; redeliver later", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        if (result == InboxAddResult.Duplicate)
+        {
+            WebhookLog.Duplicate(logger, deliveryId, eventName);
+            return Results.Text("duplicate delivery; already stored", statusCode: StatusCodes.Status200OK);
+        }
+        WebhookLog.Accepted(logger, deliveryId, eventName, routing.Action, routing.Repository);
+        return Results.Text("accepted", statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private IResult Reject(int statusCode, string reason, string? deliveryId)
+    {
+        WebhookLog.Rejected(logger, statusCode, reason, deliveryId);
+        return Results.Text(reason, statusCode: statusCode);
+    }
+
+    /// <summary>Reads the whole body, counting bytes so a chunked body without Content-Length is capped too.</summary>
+    private static async Task<CappedBody> ReadCappedAsync(HttpContext context, long maxBytes)
+    {
+        // Our counter is the limit: it stops reading at max + 1 bytes, so memory stays bounded. Kestrel's own
+        // limit (30 MB by default) is lifted because it counts chunked framing too, and would refuse a
+        // chunked body that is exactly at our cap, or turn a bigger configured cap into an exception mid-read.
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = null;
+        }
+        var initial = (int)Math.Min(context.Request.ContentLength ?? ReadChunkBytes, maxBytes + 1);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(initial, 1));
+        try
+        {
+            while (true)
+            {
+                var read = await context.Request.Body.ReadAsync(buffer.GetMemory(ReadChunkBytes), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return new CappedBody(buffer.WrittenSpan.ToArray(), null);
+                }
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes)
+                {
+                    return new CappedBody(null, (StatusCodes.Status413PayloadTooLarge, $"body is over the {maxBytes}-byte limit"));
+                }
+            }
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // A malformed chunked body or a body shorter than its Content-Length: the client's fault.
+            return new CappedBody(null, (exception.StatusCode, "the request body could not be read"));
+        }
+    }
+
+    private sealed record CappedBody(byte[]? Payload, (int StatusCode, string Reason)? Error);
+}

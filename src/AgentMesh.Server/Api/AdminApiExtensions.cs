@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AgentMesh.Server.Api.Jobs;
+using AgentMesh.Server.Api.Nodes;
+using AgentMesh.Server.Api.Repos;
+using AgentMesh.Server.Api.Stats;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Server.Api;
+
+/// <summary>Wires the admin REST API (<c>/api</c>) and its OpenAPI document (<c>/openapi/v1.json</c>).</summary>
+public static class AdminApiExtensions
+{
+    /// <summary>The prefix every admin endpoint lives under; the token guard covers all of it.</summary>
+    public const string Prefix = "/api";
+
+    public static WebApplicationBuilder AddAdminApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
+        services.TryAddSingleton<AdminTokenVerifier>();
+        services.TryAddSingleton<JobAdminService>();
+
+        // The same wire form the store persists (CoreJson): camelCase properties, snake_case enum names.
+        services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)));
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityDocumentTransformer>());
+        return builder;
+    }
+
+    public static WebApplication MapAdminApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Guarded by path as well as by endpoint metadata, so an /api request is refused even if it
+        // matches no endpoint, and an endpoint added to the group is guarded wherever it is mapped.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase)
+                || context.GetEndpoint()?.Metadata.GetMetadata<AdminApiEndpoint>() is not null,
+            branch => branch.UseMiddleware<AdminTokenMiddleware>());
+
+        // The document describes the API and holds no data, so it is readable without the token.
+        app.MapOpenApi();
+
+        var api = app.MapGroup(Prefix).WithMetadata(AdminApiEndpoint.Instance);
+        api.MapJobs();
+        api.MapJobHistory();
+        api.MapRepos();
+        api.MapStats();
+        api.MapNodes();
+        return app;
+    }
+}

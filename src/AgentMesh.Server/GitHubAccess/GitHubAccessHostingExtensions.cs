@@ -1,0 +1,41 @@
+using AgentMesh.GitHub.Rest;
+using AgentMesh.Server.Pipeline;
+
+namespace AgentMesh.Server.GitHubAccess;
+
+/// <summary>Wires the node's GitHub REST client and credentials from the <c>GitHub</c> section.</summary>
+public static class GitHubAccessHostingExtensions
+{
+    public static WebApplicationBuilder AddAgentMeshGitHub(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var access = builder.Configuration.GetSection(GitHubAccessOptions.SectionName).Get<GitHubAccessOptions>() ?? new GitHubAccessOptions();
+        var problems = access.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+        var rest = builder.Configuration.GetSection("GitHub:Rest").Get<GitHubClientOptions>() ?? new GitHubClientOptions();
+        try
+        {
+            rest.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(access);
+        services.AddSingleton(rest);
+        // One HttpClient for the node's lifetime: the client's own pipeline does retries and timeouts per attempt.
+        services.AddSingleton(sp => new GitHubClientFactory(
+            new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
+            rest,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<GitHubClientProvider>();
+        services.AddSingleton<IAuthorPermissions, GitHubAuthorPermissions>();
+        return builder;
+    }
+}

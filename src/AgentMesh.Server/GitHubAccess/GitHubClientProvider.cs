@@ -1,0 +1,82 @@
+using AgentMesh.GitHub.Rest;
+
+namespace AgentMesh.Server.GitHubAccess;
+
+/// <summary>
+/// Hands out the REST client and the git credentials for a repository, in token or App mode.
+/// One instance per node: clients share rate-limit state and the installation-token cache.
+/// </summary>
+public sealed class GitHubClientProvider : IDisposable
+{
+    private readonly GitHubClientFactory _factory;
+    private readonly GitHubAccessOptions _options;
+    private readonly GitHubAppCredential? _app;
+    private readonly GitHubClientOptions _restOptions;
+    private readonly TimeProvider _timeProvider;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, InstallationTokenCredential> _installationTokens = new();
+
+    public GitHubClientProvider(GitHubClientFactory factory, GitHubAccessOptions options, GitHubClientOptions restOptions, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _factory = factory;
+        _options = options;
+        _restOptions = restOptions;
+        _timeProvider = timeProvider;
+        if (options.UsesApp)
+        {
+            _app = new GitHubAppCredential(options.AppId!, File.ReadAllText(options.AppPrivateKeyPath!), timeProvider);
+        }
+    }
+
+    public bool IsConfigured => _app is not null || !string.IsNullOrWhiteSpace(_options.Token);
+
+    /// <summary>The client acting for <paramref name="installationId"/> (App mode) or the token.</summary>
+    public GitHubClient For(long? installationId = null)
+    {
+        if (_app is not null)
+        {
+            var installation = installationId ?? _options.InstallationId
+                ?? throw new InvalidOperationException("GitHub App mode needs an installation id: set GitHub:InstallationId or act on a webhook that names one.");
+            return _factory.ForInstallation(_app, installation);
+        }
+        if (string.IsNullOrWhiteSpace(_options.Token))
+        {
+            throw new InvalidOperationException("GitHub access is not configured: set GitHub:Token (AGENTMESH_GitHub__Token) or GitHub:AppId and GitHub:AppPrivateKeyPath.");
+        }
+        return _factory.ForToken(_options.Token);
+    }
+
+    /// <summary>
+    /// The token git pushes with: the personal access token, or the installation's token (which
+    /// the App credential renews before it expires). Never put in a URL or an argument.
+    /// </summary>
+    public async Task<string> GetGitTokenAsync(long? installationId = null, CancellationToken cancellationToken = default)
+    {
+        if (_app is null)
+        {
+            return string.IsNullOrWhiteSpace(_options.Token)
+                ? throw new InvalidOperationException("GitHub access is not configured: set GitHub:Token (AGENTMESH_GitHub__Token) or GitHub:AppId and GitHub:AppPrivateKeyPath.")
+                : _options.Token;
+        }
+        var installation = installationId ?? _options.InstallationId
+            ?? throw new InvalidOperationException("GitHub App mode needs an installation id: set GitHub:InstallationId or act on a webhook that names one.");
+        var credential = _installationTokens.GetOrAdd(installation, id => new InstallationTokenCredential(
+            _factory.ForApp(_app), id, _timeProvider, _restOptions.InstallationTokenRefreshMargin, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        var authorization = await credential.GetAuthorizationAsync(cancellationToken).ConfigureAwait(false);
+        // The credential answers with an Authorization header value ("token …" or "Bearer …"); git wants the token.
+        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? authorization : authorization[(space + 1)..];
+    }
+
+    /// <summary>The https clone URL of a repository on the configured git host (no credentials in it).</summary>
+    public Uri CloneUrl(string repo) => new(_options.GitBaseAddress, $"{repo}.git");
+
+    public void Dispose()
+    {
+        foreach (var credential in _installationTokens.Values)
+        {
+            credential.Dispose();
+        }
+        _app?.Dispose();
+    }
+}

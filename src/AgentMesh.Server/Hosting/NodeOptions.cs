@@ -1,0 +1,35 @@
+namespace AgentMesh.Server.Hosting;
+
+/// <summary>What this node is and does. Bound from the <c>Node</c> configuration section.</summary>
+public sealed class NodeOptions
+{
+    public const string SectionName = "Node";
+
+    /// <summary>This node's id in the cluster. Default: the machine name and process id.</summary>
+    public string NodeId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>
+    /// <c>web</c> (webhooks, API, dashboard), <c>worker</c> (claims jobs and runs agents), or both.
+    /// Default: both.
+    /// </summary>
+    public IList<string> Roles { get; set; } = ["web", "worker"];
+
+    /// <summary>How many agents this node runs at once when it has the worker role. Default 2.</summary>
+    public int WorkerSlots { get; set; } = 2;
+
+    /// <summary>How often the node writes its heartbeat. Default 5 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a claimed job's lease lasts before it must be renewed. Default 60 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often expired leases are looked for and their jobs rescued. Default 10 s.</summary>
+    public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Delay before a rescued job runs again, doubled per attempt. Default 5 s.</summary>
+    public TimeSpan RescueBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    public bool IsWeb => Roles.Contains("web", StringComparer.Ordinal);
+
+    public bool IsWorker => Roles.Contains("worker", StringComparer.Ordinal);
+}

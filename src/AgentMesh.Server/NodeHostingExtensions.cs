@@ -1,0 +1,51 @@
+using AgentMesh.Server.Api;
+using AgentMesh.Server.Health;
+using AgentMesh.Server.Hosting;
+using AgentMesh.Server.Maintenance;
+using AgentMesh.Server.Pipeline;
+using AgentMesh.Server.Worker;
+using AgentMesh.Storage;
+using AgentMesh.Storage.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Server;
+
+/// <summary>Wires a node: options, the store, and the background services its roles need.</summary>
+public static class NodeHostingExtensions
+{
+    public static WebApplicationBuilder AddAgentMeshNode(this WebApplicationBuilder builder, string silo = SiloConfiguration.DefaultSilo)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Configuration.AddSiloOverlay(silo);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.AddOptions<StoreOptions>().Bind(builder.Configuration.GetSection(StoreOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+
+        services.AddSingleton<IAgentMeshStore>(sp => AgentMeshStoreFactory.Create(
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.AddAdminApi();
+
+        // Order matters: migrations first, then the services that use the store.
+        services.AddHostedService<StoreInitializer>();
+        services.AddHostedService<NodeHeartbeatService>();
+        services.AddHostedService<LeaseRescueService>();
+        builder.AddAgentMeshPipeline();
+        builder.AddAgentMeshWorker();
+        return builder;
+    }
+
+    public static WebApplication MapAgentMeshNode(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthEndpoints();
+        app.MapAdminApi();
+        app.MapAgentMeshPipeline();
+        return app;
+    }
+}

@@ -1,0 +1,52 @@
+using AgentMesh.Core;
+using AgentMesh.Core.Jobs;
+using AgentMesh.Core.Repos;
+using AgentMesh.Server.Actors;
+using AgentMesh.Server.GitHubAccess;
+using AgentMesh.Storage.Abstractions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AgentMesh.Server.Pipeline;
+
+/// <summary>Wires webhook intake and the path from a stored delivery to a job.</summary>
+public static class PipelineHostingExtensions
+{
+    public static WebApplicationBuilder AddAgentMeshPipeline(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        var pipeline = builder.Configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>() ?? new PipelineOptions();
+        var problems = pipeline.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+        services.AddSingleton(pipeline);
+        builder.AddAgentMeshGitHub();
+
+        // The actors every role talks to.
+        services.TryAddSingleton<IRandomSource>(SharedRandomSource.Instance);
+        services.TryAddSingleton(new JobStateMachine(new JobActorOptions()));
+        services.TryAddSingleton(new AdmissionPolicy(new AdmissionOptions()));
+        services.TryAddSingleton<JobActor>();
+        services.TryAddSingleton<RepoActor>();
+        services.TryAddSingleton<PullRequestIndex>();
+
+        // Webhook intake: verified, stored durably, acknowledged; processed afterwards.
+        services.AddGitHubWebhooks().Bind(builder.Configuration.GetSection("GitHub:Webhooks"));
+        services.AddSingleton<InboxWakeUp>();
+        services.AddSingleton<IWebhookInbox, SignallingWebhookInbox>();
+        services.AddSingleton<WebhookRouter>();
+        services.AddSingleton<WorkIntentHandler>();
+        services.AddHostedService<InboxProcessor>();
+        return builder;
+    }
+
+    public static WebApplication MapAgentMeshPipeline(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGitHubWebhooks("/webhooks/github");
+        return app;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using AgentMesh.Core;
+using AgentMesh.Core.Jobs;
+using AgentMesh.Core.Jobs.Commands;
+using AgentMesh.Core.Repos;
+using AgentMesh.Server.Actors;
+using AgentMesh.Storage.Abstractions;
+
+namespace AgentMesh.Server.Pipeline;
+
+/// <summary>
+/// Acts on a <see cref="WorkIntent"/>: asks the repo actor whether it becomes work, and sends the
+/// job actor the command it means. Every step is idempotent, so a delivery processed twice (its
+/// node died after acting, before marking it processed) changes nothing the second time: jobs are
+/// found by natural key, and repeated commands are no-ops or refused by the state machine.
+/// </summary>
+public sealed partial class WorkIntentHandler(
+    IAgentMeshStore store,
+    RepoActor repos,
+    JobActor jobs,
+    PullRequestIndex pullRequests,
+    IAuthorPermissions permissions,
+    PipelineOptions options,
+    ILogger<WorkIntentHandler> logger)
+{
+    /// <summary>Handles the intent and returns what happened, for the log.</summary>
+    public async Task<string> HandleAsync(WorkIntent intent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        try
+        {
+            return intent switch
+            {
+                WorkIntent.StartWork start => await StartWorkAsync(start, cancellationToken).ConfigureAwait(false),
+                WorkIntent.IssueComment comment => await IssueCommentAsync(comment, cancellationToken).ConfigureAwait(false),
+                WorkIntent.Feedback feedback => await FeedbackAsync(feedback, cancellationToken).ConfigureAwait(false),
+                WorkIntent.PullRequestClosed closed => await PullRequestClosedAsync(closed, cancellationToken).ConfigureAwait(false),
+                WorkIntent.IssueClosed closed => await IssueClosedAsync(closed, cancellationToken).ConfigureAwait(false),
+                WorkIntent.Ignore ignore => $"ignored: {ignore.Reason}",
+                _ => throw new ArgumentException($"Unknown intent {intent.GetType().Name}.", nameof(intent)),
+            };
+        }
+        catch (JobDomainException ex)
+        {
+            // The state machine refused: e.g. a reply for a job that no longer waits. Not an error of the delivery.
+            LogRefused(logger, intent.Repo, ex.Message);
+            return $"refused: {ex.Message}";
+        }
+    }
+
+    private async Task<string> StartWorkAsync(WorkIntent.StartWork start, CancellationToken cancellationToken)
+    {
+        var repo = await repos.GetAsync(start.Repo, cancellationToken).ConfigureAwait(false);
+        if (repo is null)
+        {
+            return $"not admitted: {start.Repo} is not configured in AgentMesh";
+        }
+        var canWrite = repo.Config.AllowedUsers.Count == 0
+            && !start.Facts.IsBotOwnComment
+            && await permissions.CanWriteAsync(start.Repo, start.Facts.Author, cancellationToken).ConfigureAwait(false);
+        var decision = await repos.AdmitAsync(start.Repo, start.Facts with { AuthorHasWritePermission = canWrite }, cancellationToken).ConfigureAwait(false);
+
+        DateTimeOffset? runAfter = null;
+        switch (decision)
+        {
+            case AdmissionDecision.Reject reject:
+                await RecordRejectionAsync(start, reject, cancellationToken).ConfigureAwait(false);
+                return $"not admitted: {reject.Reason}: {reject.Message}";
+            case AdmissionDecision.Defer defer:
+                runAfter = defer.RetryAt; // over budget: the job waits, it does not fail
+                break;
+        }
+
+        var existing = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(start.Repo, start.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: runAfter, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return created ? $"job {record.Id} created" : $"job {record.Id} already exists";
+        }
+        if (existing.State.IsTerminal())
+        {
+            await jobs.SendAsync(existing.Id, new Rerun(start.Facts.Author), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return $"job {existing.Id} re-run";
+        }
+        if (start.CommentBody is not null && existing.State is JobState.Running or JobState.Fixing)
+        {
+            await jobs.SendAsync(existing.Id, new PostChatMessage(start.Facts.Author, start.CommentBody, ChatMessageKind.Message), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return $"job {existing.Id}: comment passed to the running agent";
+        }
+        return $"job {existing.Id} is already {existing.State.ToWire()}";
+    }
+
+    private async Task<string> IssueCommentAsync(WorkIntent.IssueComment comment, CancellationToken cancellationToken)
+    {
+        var job = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(comment.Repo, comment.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
+        if (job?.State == JobState.WaitingForReply)
+        {
+            var repo = await repos.GetAsync(comment.Repo, cancellationToken).ConfigureAwait(false);
+            if (repo is null || !await IsAllowedAsync(comment.Repo, repo.Config, comment.Author, cancellationToken).ConfigureAwait(false))
+            {
+                return $"job {job.Id}: reply from {comment.Author} ignored (not an allowed user)";
+            }
+            await jobs.SendAsync(job.Id, new ReplyReceived(comment.Author, comment.Body), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return $"job {job.Id}: reply received, re-queued";
+        }
+        return comment.AlsoStartWork is { } start
+            ? await StartWorkAsync(start, cancellationToken).ConfigureAwait(false)
+            : "ignored: a comment with nothing to do";
+    }
+
+    private async Task<string> FeedbackAsync(WorkIntent.Feedback feedback, CancellationToken cancellationToken)
+    {
+        var jobId = await FindPullRequestJobAsync(feedback.Repo, feedback.PullRequestNumber, feedback.HeadBranch, cancellationToken).ConfigureAwait(false);
+        if (jobId is null)
+        {
+            return $"ignored: PR #{feedback.PullRequestNumber} is not AgentMesh's";
+        }
+        var repo = await repos.GetAsync(feedback.Repo, cancellationToken).ConfigureAwait(false);
+        if (repo is null || !repo.Config.Enabled)
+        {
+            return $"ignored: {feedback.Repo} is not enabled";
+        }
+        if (feedback.RequiresMention && (repo.Config.TriggerMention is not { } mention || !AdmissionPolicy.Mentions(feedback.Text, mention)))
+        {
+            return "ignored: a PR comment that does not mention the bot";
+        }
+        if (!await IsAllowedAsync(feedback.Repo, repo.Config, feedback.Author, cancellationToken).ConfigureAwait(false))
+        {
+            return $"ignored: feedback from {feedback.Author}, who is not an allowed user";
+        }
+        var state = await jobs.SendAsync(jobId, new ReviewFeedback(feedback.Author, feedback.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return $"job {jobId}: review feedback, now {state.State.ToWire()}";
+    }
+
+    private async Task<string> PullRequestClosedAsync(WorkIntent.PullRequestClosed closed, CancellationToken cancellationToken)
+    {
+        var jobId = await FindPullRequestJobAsync(closed.Repo, closed.PullRequestNumber, closed.HeadBranch, cancellationToken).ConfigureAwait(false);
+        if (jobId is null)
+        {
+            return $"ignored: PR #{closed.PullRequestNumber} is not AgentMesh's";
+        }
+        JobCommand command = closed.Merged ? new Merged() : new PrClosedWithoutMerge();
+        var state = await jobs.SendAsync(jobId, command, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return $"job {jobId}: {state.State.ToWire()}";
+    }
+
+    private async Task<string> IssueClosedAsync(WorkIntent.IssueClosed closed, CancellationToken cancellationToken)
+    {
+        var job = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(closed.Repo, closed.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return "ignored: no job for the closed issue";
+        }
+        // A running agent sees the state change through the change feed and is stopped by its worker.
+        var state = await jobs.SendAsync(job.Id, new IssueClosed(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return $"job {job.Id}: {state.State.ToWire()}";
+    }
+
+    private async Task<string?> FindPullRequestJobAsync(string repo, int number, string headBranch, CancellationToken cancellationToken)
+    {
+        if (options.IssueNumberOf(headBranch) is { } issue)
+        {
+            var job = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(repo, issue, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
+            if (job is not null)
+            {
+                return job.Id;
+            }
+        }
+        return await pullRequests.FindJobAsync(repo, number, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsAllowedAsync(string repo, RepoConfig config, string login, CancellationToken cancellationToken) =>
+        !string.Equals(login, options.BotLogin, StringComparison.OrdinalIgnoreCase)
+        && (config.AllowedUsers.Count > 0
+            ? config.AllowedUsers.Contains(login, StringComparer.OrdinalIgnoreCase)
+            : await permissions.CanWriteAsync(repo, login, cancellationToken).ConfigureAwait(false));
+
+    private Task RecordRejectionAsync(WorkIntent.StartWork start, AdmissionDecision.Reject reject, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.Serialize(new { issue = start.IssueNumber, author = start.Facts.Author, reason = reject.Reason, message = reject.Message }, CoreJson.Options);
+        return store.Actors.TurnAsync(
+            RepoActor.ActorType,
+            start.Repo,
+            _ => new ActorDecision<bool>(null, [new NewEvent("admission_rejected", data)], [], true),
+            cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Repo}: the job refused the command: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string repo, string reason);
+}

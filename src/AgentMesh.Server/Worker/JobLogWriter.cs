@@ -1,0 +1,85 @@
+using System.Threading.Channels;
+using AgentMesh.Storage.Abstractions;
+
+namespace AgentMesh.Server.Worker;
+
+/// <summary>
+/// Writes a running job's log lines in batches (one row per line), each batch under the worker's
+/// lease, so a worker that lost its job cannot keep writing into it.
+/// </summary>
+public sealed class JobLogWriter : IAsyncDisposable
+{
+    private readonly Channel<NewLogLine> _lines = Channel.CreateUnbounded<NewLogLine>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IJobLog _log;
+    private readonly JobLease _lease;
+    private readonly WorkerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Task _pump;
+
+    public JobLogWriter(IJobLog log, JobLease lease, WorkerOptions options, TimeProvider timeProvider)
+    {
+        _log = log;
+        _lease = lease;
+        _options = options;
+        _timeProvider = timeProvider;
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Set when a write was refused because the lease is gone; the run should stop.</summary>
+    public bool LeaseLost { get; private set; }
+
+    public void Write(string stream, string text) => _lines.Writer.TryWrite(new NewLogLine(stream, text));
+
+    public async ValueTask DisposeAsync()
+    {
+        _lines.Writer.TryComplete();
+        await _pump.ConfigureAwait(false);
+    }
+
+    private async Task PumpAsync()
+    {
+        var batch = new List<NewLogLine>(_options.LogBatchSize);
+        while (await _lines.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Take what is there, then give late lines of the same burst a moment to join the batch.
+            using var window = new CancellationTokenSource(_options.LogFlushInterval, _timeProvider);
+            try
+            {
+                while (batch.Count < _options.LogBatchSize)
+                {
+                    if (_lines.Reader.TryRead(out var line))
+                    {
+                        batch.Add(line);
+                    }
+                    else if (!await _lines.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (window.IsCancellationRequested)
+            {
+            }
+            await FlushAsync(batch).ConfigureAwait(false);
+        }
+        await FlushAsync(batch).ConfigureAwait(false);
+    }
+
+    private async Task FlushAsync(List<NewLogLine> batch)
+    {
+        if (batch.Count == 0 || LeaseLost)
+        {
+            batch.Clear();
+            return;
+        }
+        try
+        {
+            await _log.AppendAsync(_lease.JobId, [.. batch], _lease).ConfigureAwait(false);
+        }
+        catch (StaleLeaseException)
+        {
+            LeaseLost = true;
+        }
+        batch.Clear();
+    }
+}

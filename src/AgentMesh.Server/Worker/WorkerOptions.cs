@@ -1,0 +1,44 @@
+namespace AgentMesh.Server.Worker;
+
+/// <summary>How a worker node runs jobs (section <c>Worker</c>).</summary>
+public sealed class WorkerOptions
+{
+    public const string SectionName = "Worker";
+
+    /// <summary>How often an idle slot looks for work when no wake-up arrives. Default 1 s.</summary>
+    public TimeSpan ClaimPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Log lines written per batch. Default 50.</summary>
+    public int LogBatchSize { get; set; } = 50;
+
+    /// <summary>Longest a log line waits before its batch is written. Default 250 ms.</summary>
+    public TimeSpan LogFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>On shutdown, how long running agents may finish before their jobs are handed back. Default 30 s.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Commit author for changes the agent left uncommitted. Default <c>AgentMesh &lt;agentmesh@users.noreply.github.com&gt;</c>.</summary>
+    public string CommitAuthor { get; set; } = "AgentMesh <agentmesh@users.noreply.github.com>";
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (ClaimPollInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:ClaimPollInterval must be positive, not {ClaimPollInterval}.");
+        }
+        if (LogBatchSize is < 1 or > 10_000)
+        {
+            problems.Add($"{SectionName}:LogBatchSize must be between 1 and 10000, not {LogBatchSize}.");
+        }
+        if (LogFlushInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:LogFlushInterval must be positive, not {LogFlushInterval}.");
+        }
+        if (ShutdownGrace < TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:ShutdownGrace must not be negative, not {ShutdownGrace}.");
+        }
+        return problems;
+    }
+}

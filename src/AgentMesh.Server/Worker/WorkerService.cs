@@ -1,0 +1,132 @@
+using AgentMesh.Server.Actors;
+using AgentMesh.Server.Hosting;
+using AgentMesh.Storage.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Server.Worker;
+
+/// <summary>
+/// A worker node's slots: each claims a job, runs it, and claims the next. Idle slots wake on the
+/// change feed (a job was created or re-queued anywhere) and, as a fallback, on a poll.
+/// On shutdown the slots stop claiming; running agents get <see cref="WorkerOptions.ShutdownGrace"/>
+/// to finish, then are stopped and their jobs handed back for another node.
+/// </summary>
+public sealed partial class WorkerService(
+    IAgentMeshStore store,
+    JobActor jobs,
+    JobExecution execution,
+    RunningJobs running,
+    IOptions<NodeOptions> node,
+    WorkerOptions options,
+    ILogger<WorkerService> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wakeUp = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _runs = new();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // First stop claiming (ExecuteAsync's token), then give running jobs their grace period.
+        var stopping = base.StopAsync(cancellationToken);
+        using var grace = new CancellationTokenSource(options.ShutdownGrace);
+        try
+        {
+            await running.WhenAllFinishedAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            LogHandingBack(logger, running.Count);
+            await _runs.CancelAsync().ConfigureAwait(false);
+        }
+        await stopping.ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _runs.Dispose();
+        _wakeUp.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var feed = WakeOnChangesAsync(stoppingToken);
+        var slots = Enumerable.Range(1, node.Value.WorkerSlots).Select(slot => RunSlotAsync(slot, stoppingToken)).ToList();
+        await Task.WhenAll(slots).ConfigureAwait(false);
+        await feed.ConfigureAwait(false);
+    }
+
+    private async Task RunSlotAsync(int slot, CancellationToken stoppingToken)
+    {
+        var owner = $"{node.Value.NodeId}/{slot}";
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await store.Jobs.ClaimAsync(owner, node.Value.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                if (claimed is null)
+                {
+                    await _wakeUp.WaitAsync(options.ClaimPollInterval, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                await RunClaimedAsync(claimed).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogSlotFailed(logger, ex, owner);
+                await Task.Delay(options.ClaimPollInterval, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunClaimedAsync(ClaimedJob claimed)
+    {
+        // The run is not cancelled by "stop claiming"; only the end of the grace period stops it.
+        using var registration = running.Add(claimed.Job.Id);
+        try
+        {
+            await execution.RunAsync(claimed, node.Value.LeaseDuration, _runs.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_runs.IsCancellationRequested)
+        {
+            try
+            {
+                await jobs.AbandonClaimAsync(claimed.Lease, CancellationToken.None).ConfigureAwait(false);
+                LogHandedBack(logger, claimed.Job.Id);
+            }
+            catch (StaleLeaseException)
+            {
+                // Someone else has it already.
+            }
+        }
+    }
+
+    private async Task WakeOnChangesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var change in store.Feed.SubscribeAsync(jobId: null, stoppingToken).ConfigureAwait(false))
+            {
+                if (change.Kind is StoreChangeKind.Job or StoreChangeKind.Resync && _wakeUp.CurrentCount < node.Value.WorkerSlots)
+                {
+                    _wakeUp.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker slot {Owner} failed; it goes on after a pause")]
+    private static partial void LogSlotFailed(ILogger logger, Exception exception, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown grace period over: handing {Count} running jobs back")]
+    private static partial void LogHandingBack(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} handed back for another node")]
+    private static partial void LogHandedBack(ILogger logger, string jobId);
+}

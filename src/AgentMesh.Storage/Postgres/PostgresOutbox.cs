@@ -1,0 +1,77 @@
+using AgentMesh.Storage.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AgentMesh.Storage.Postgres;
+
+/// <summary>The transactional outbox on PostgreSQL: unique idempotency keys, claims with SKIP LOCKED and a lease.</summary>
+internal sealed class PostgresOutbox(PostgresStoreContext context) : IOutbox
+{
+    /// <summary>Inserts a turn's outbox items inside its transaction; an existing idempotency key is kept as it is.</summary>
+    public static async Task InsertAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<NewOutboxItem> items,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+        await using var command = PostgresStoreContext.Command(connection, PostgresSql.InsertOutboxItems, transaction);
+        await command.With("kinds", items.Select(i => i.Kind).ToArray())
+            .With("keys", items.Select(i => i.IdempotencyKey).ToArray())
+            .With("payloads", items.Select(i => i.PayloadJson).ToArray())
+            .With("dues", items.Select(i => PostgresStoreContext.ToStored(i.DueAt ?? now)).ToArray())
+            .WithTime("now", now)
+            .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> EnqueueAsync(NewOutboxItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var now = context.Now();
+        await using var command = context.Command(PostgresSql.EnqueueOutboxItem)
+            .With("kind", item.Kind)
+            .With("key", item.IdempotencyKey)
+            .With("payload", item.PayloadJson)
+            .WithTime("due", item.DueAt ?? now)
+            .WithTime("now", now);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    public async Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var now = context.Now();
+        await using var command = context.Command(PostgresSql.ClaimDueOutboxItems)
+            .WithTime("now", now)
+            .With("max", max)
+            .With("owner", owner)
+            .WithTime("expires", now + lease);
+        var items = await PostgresRows.ListAsync(command, PostgresRows.Outbox, cancellationToken).ConfigureAwait(false);
+        // UPDATE ... RETURNING does not keep the CTE's order.
+        return [.. items.OrderBy(i => i.DueAt).ThenBy(i => i.Id)];
+    }
+
+    public async Task CompleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var command = context.Command(PostgresSql.CompleteOutboxItem).With("id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FailAsync(long id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = context.Command(PostgresSql.FailOutboxItem)
+            .With("id", id)
+            .With("error", error)
+            .WithNullable("retry_at", NpgsqlDbType.TimestampTz, retryAt);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<OutboxItem?> GetByKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = context.Command(PostgresSql.GetOutboxItemByKey).With("key", idempotencyKey);
+        return await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Outbox, cancellationToken).ConfigureAwait(false);
+    }
+}

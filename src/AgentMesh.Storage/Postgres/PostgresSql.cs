@@ -1,0 +1,441 @@
+namespace AgentMesh.Storage.Postgres;
+
+/// <summary>
+/// Every SQL statement of the PostgreSQL store (the schema itself is in Migrations/*.sql). "Now" is always a
+/// parameter from the store's <see cref="TimeProvider"/>, never the server's <c>now()</c>.
+/// </summary>
+/// <remarks>
+/// Statements that change what a job viewer sees end with <c>pg_notify</c> in their result so the change and
+/// its one notification commit together; multi-job transactions send one coalesced notification instead
+/// (see <see cref="ChangePayload"/>).
+/// </remarks>
+internal static class PostgresSql
+{
+    /// <summary>A constant key for <c>pg_advisory_lock</c>: "AgMshMig" as bytes. Only migrations take it.</summary>
+    public const long MigrationLockKey = 0x41674D73684D6967;
+
+    /// <summary>Serialises rescuers so two of them never update the same repo rows in opposite orders.</summary>
+    public const long RescueLockKey = 0x41674D7368526573;
+
+    // ---- migrations -------------------------------------------------------------------------------------
+
+    public const string TakeMigrationLock = "SELECT pg_advisory_lock(@key)";
+
+    public const string ReleaseMigrationLock = "SELECT pg_advisory_unlock(@key)";
+
+    public const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     integer     PRIMARY KEY,
+            name        text        NOT NULL,
+            applied_at  timestamptz NOT NULL)
+        """;
+
+    public const string AppliedMigrations = "SELECT version FROM schema_migrations";
+
+    public const string RecordMigration = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)";
+
+    public const string MigrationsTableExists = "SELECT to_regclass('schema_migrations') IS NOT NULL";
+
+    public const string SchemaVersion = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+
+    // ---- actors -----------------------------------------------------------------------------------------
+
+    public const string ActorColumns = "actor_type, key, version, state_json, updated_at";
+
+    public const string GetActor = $"SELECT {ActorColumns} FROM actors WHERE actor_type = @type AND key = @key AND version > 0";
+
+    public const string ListActors = $"SELECT {ActorColumns} FROM actors WHERE actor_type = @type AND version > 0 ORDER BY key COLLATE \"C\"";
+
+    /// <summary>Gives a first turn a row to lock; version 0 means no state yet.</summary>
+    public const string MaterialiseActor = """
+        INSERT INTO actors (actor_type, key, version, state_json, updated_at)
+        VALUES (@type, @key, 0, NULL, @now)
+        ON CONFLICT (actor_type, key) DO NOTHING
+        """;
+
+    public const string LockActor = $"SELECT {ActorColumns}, last_event_seq FROM actors WHERE actor_type = @type AND key = @key FOR UPDATE";
+
+    /// <summary>Compare-and-set on the version read under the lock; a null state keeps state, version and time.</summary>
+    public const string SaveActor = $"""
+        UPDATE actors
+           SET version    = CASE WHEN @state::text IS NULL THEN version ELSE version + 1 END,
+               state_json = coalesce(@state::text, state_json),
+               updated_at = CASE WHEN @state::text IS NULL THEN updated_at ELSE @now END,
+               last_event_seq  = last_event_seq + @event_count
+         WHERE actor_type = @type AND key = @key AND version = @version
+        RETURNING {ActorColumns}
+        """;
+
+    public const string InsertActorEvents = """
+        INSERT INTO actor_events (actor_type, key, seq, type, data_json, at)
+        SELECT @type, @key, @first_seq + u.ord - 1, u.type, u.data, @now
+          FROM unnest(@types::text[], @datas::text[]) WITH ORDINALITY AS u(type, data, ord)
+        """;
+
+    public const string DeleteActor = """
+        WITH gone AS (
+            DELETE FROM actors WHERE actor_type = @type AND key = @key RETURNING version
+        ), events AS (
+            DELETE FROM actor_events WHERE actor_type = @type AND key = @key
+        )
+        SELECT count(*) FROM gone WHERE version > 0
+        """;
+
+    public const string ReadActorEvents = """
+        SELECT actor_type, key, seq, type, data_json, at FROM actor_events
+         WHERE actor_type = @type AND key = @key AND seq > @after
+         ORDER BY seq LIMIT @limit
+        """;
+
+    // ---- outbox (also written by turns) -----------------------------------------------------------------
+
+    public const string InsertOutboxItems = """
+        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, created_at)
+        SELECT u.kind, u.key, u.payload, u.due, @now
+          FROM unnest(@kinds::text[], @keys::text[], @payloads::text[], @dues::timestamptz[]) AS u(kind, key, payload, due)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        """;
+
+    public const string OutboxColumns = "id, kind, idempotency_key, payload_json, due_at, attempts, status, last_error, created_at";
+
+    public const string EnqueueOutboxItem = """
+        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, created_at)
+        VALUES (@kind, @key, @payload, @due, @now)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id
+        """;
+
+    /// <summary>Due, unfinished items nobody holds (or whose holder's lease ran out); a claim counts as an attempt.</summary>
+    public const string ClaimDueOutboxItems = $"""
+        WITH due AS (
+            SELECT id FROM outbox
+             WHERE status = 'pending' AND due_at <= @now
+               AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+             ORDER BY due_at, id
+             LIMIT @max
+             FOR UPDATE SKIP LOCKED
+        )
+        UPDATE outbox o
+           SET attempts = o.attempts + 1, lease_owner = @owner, lease_expires_at = @expires
+          FROM due
+         WHERE o.id = due.id
+        RETURNING o.id, o.kind, o.idempotency_key, o.payload_json, o.due_at, o.attempts, o.status, o.last_error, o.created_at
+        """;
+
+    public const string CompleteOutboxItem = """
+        UPDATE outbox SET status = 'done', lease_owner = NULL, lease_expires_at = NULL WHERE id = @id
+        """;
+
+    public const string FailOutboxItem = """
+        UPDATE outbox
+           SET status = CASE WHEN @retry_at::timestamptz IS NULL THEN 'dead' ELSE 'pending' END,
+               due_at = coalesce(@retry_at::timestamptz, due_at),
+               last_error = @error,
+               lease_owner = NULL,
+               lease_expires_at = NULL
+         WHERE id = @id
+        """;
+
+    public const string GetOutboxItemByKey = $"SELECT {OutboxColumns} FROM outbox WHERE idempotency_key = @key";
+
+    // ---- jobs -------------------------------------------------------------------------------------------
+
+    public const string JobColumns =
+        "id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts, lease_owner, " +
+        "lease_expires_at, fence, version, data_json, created_at, updated_at";
+
+    /// <summary>
+    /// Creates the job unless its natural key exists, and makes sure its repo has a limits row for claims to
+    /// lock. Returns no row for a duplicate (the caller then reads the existing job in a new statement, whose
+    /// snapshot sees a concurrent inserter's commit).
+    /// </summary>
+    public const string EnqueueJob = $"""
+        WITH repo_row AS (
+            INSERT INTO repo_limits (repo) VALUES (@repo) ON CONFLICT (repo) DO NOTHING
+        ), created AS (
+            INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                              fence, version, data_json, created_at, updated_at)
+            VALUES (@id, @repo, @natural_key, @kind, 'queued', @priority, @run_after, 1, @max_attempts,
+                    0, 1, @data, @now, @now)
+            ON CONFLICT (natural_key) DO NOTHING
+            RETURNING {JobColumns}
+        )
+        SELECT {JobColumns}, pg_notify(@channel, 'J' || version || ':' || id)::text FROM created
+        """;
+
+    public const string GetJob = $"SELECT {JobColumns} FROM jobs WHERE id = @id";
+
+    public const string FindJobByNaturalKey = $"SELECT {JobColumns} FROM jobs WHERE natural_key = @natural_key";
+
+    public const string ListJobs = $"""
+        SELECT {JobColumns} FROM jobs
+         WHERE (@repo::text IS NULL OR repo = @repo::text)
+           AND (@states::text[] IS NULL OR state = ANY(@states::text[]))
+         ORDER BY created_at DESC, id DESC
+         LIMIT @limit OFFSET @offset
+        """;
+
+    /// <summary>
+    /// The claim: one statement. The candidate is the best claimable job whose repo is below its limit; the
+    /// job row AND its repo's limits row are locked with SKIP LOCKED, so claimers of the same repo serialise
+    /// on the repo row instead of each taking a different job of it. "leased" on the repo row is bumped in
+    /// the same statement; a claimer that locks the repo row after another claimer's commit re-checks
+    /// <c>leased &lt; max_concurrent</c> on the newest row version (READ COMMITTED re-evaluation of locked
+    /// rows), so a limit of 1 really is 1. A queued job that still carries a lease (a turn re-queued it
+    /// without releasing) already counts, so it does not count twice.
+    /// </summary>
+    public const string ClaimJob = $"""
+        WITH candidate AS (
+            SELECT j.id, j.repo, (j.lease_owner IS NULL) AS was_free
+              FROM jobs j
+              JOIN repo_limits r ON r.repo = j.repo
+             WHERE (j.state = 'queued' OR (j.state = 'fixing' AND j.lease_owner IS NULL))
+               AND j.run_after <= @now
+               AND r.leased < r.max_concurrent
+             ORDER BY j.priority DESC, j.run_after, j.created_at, j.id
+             LIMIT 1
+             FOR UPDATE OF j, r SKIP LOCKED
+        ), claimed AS (
+            UPDATE jobs j
+               SET state = CASE WHEN j.state = 'queued' THEN 'running' ELSE j.state END,
+                   lease_owner = @owner,
+                   lease_expires_at = @expires,
+                   fence = j.fence + 1,
+                   version = j.version + 1,
+                   updated_at = @now
+              FROM candidate c
+             WHERE j.id = c.id
+            RETURNING j.*
+        ), counted AS (
+            UPDATE repo_limits r
+               SET leased = r.leased + 1
+              FROM candidate c
+             WHERE r.repo = c.repo AND c.was_free
+        )
+        SELECT {JobColumns}, pg_notify(@channel, 'J' || version || ':' || id)::text FROM claimed
+        """;
+
+    public const string RenewLease = """
+        UPDATE jobs SET lease_expires_at = @expires
+         WHERE id = @id AND lease_owner = @owner AND fence = @fence
+        RETURNING lease_expires_at
+        """;
+
+    public const string LockJob = $"SELECT {JobColumns}, last_event_seq FROM jobs WHERE id = @id FOR UPDATE";
+
+    /// <summary>A turn's write: compare-and-set on the version read under the lock.</summary>
+    public const string ApplyJobChange = $"""
+        UPDATE jobs
+           SET state = @state,
+               data_json = @data,
+               run_after = coalesce(@run_after::timestamptz, run_after),
+               attempt = coalesce(@attempt::int, attempt),
+               lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
+               lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END,
+               fence = fence + CASE WHEN @release THEN 1 ELSE 0 END,
+               version = version + 1,
+               last_event_seq = last_event_seq + @event_count,
+               updated_at = @now
+         WHERE id = @id AND version = @version AND state = @expected_state
+        RETURNING {JobColumns}, pg_notify(@channel, 'J' || version || ':' || id)::text
+        """;
+
+    public const string InsertJobEvents = """
+        INSERT INTO job_events (job_id, seq, at, type, data_json)
+        SELECT @job_id, @first_seq + u.ord - 1, @now, u.type, u.data
+          FROM unnest(@types::text[], @datas::text[]) WITH ORDINALITY AS u(type, data, ord)
+        """;
+
+    public const string ReleaseRepoSlots = """
+        UPDATE repo_limits r SET leased = r.leased - u.n
+          FROM unnest(@repos::text[], @counts::int[]) AS u(repo, n)
+         WHERE r.repo = u.repo
+        """;
+
+    public const string TakeRescueLock = "SELECT pg_advisory_xact_lock(@key)";
+
+    /// <summary>Only running/fixing jobs holding an expired lease; rows a turn holds right now are left for the next sweep.</summary>
+    public const string SelectExpiredLeases = $"""
+        SELECT {JobColumns}, last_event_seq FROM jobs
+         WHERE state IN ('running', 'fixing') AND lease_owner IS NOT NULL AND lease_expires_at <= @now
+         ORDER BY lease_expires_at, id
+         LIMIT @max
+         FOR UPDATE SKIP LOCKED
+        """;
+
+    public const string ApplyRescue = $"""
+        UPDATE jobs j
+           SET state = u.state,
+               attempt = u.attempt,
+               run_after = u.run_after,
+               lease_owner = NULL,
+               lease_expires_at = NULL,
+               fence = j.fence + 1,
+               version = j.version + 1,
+               last_event_seq = j.last_event_seq + 1,
+               updated_at = @now
+          FROM unnest(@ids::text[], @states::text[], @attempts::int[], @run_afters::timestamptz[]) AS u(id, state, attempt, run_after)
+         WHERE j.id = u.id
+        RETURNING j.id, j.repo, j.natural_key, j.kind, j.state, j.priority, j.run_after, j.attempt, j.max_attempts, j.lease_owner,
+                  j.lease_expires_at, j.fence, j.version, j.data_json, j.created_at, j.updated_at, j.last_event_seq
+        """;
+
+    public const string InsertRescueEvents = """
+        INSERT INTO job_events (job_id, seq, at, type, data_json)
+        SELECT u.id, u.seq, @now, 'lease_expired', u.data
+          FROM unnest(@ids::text[], @seqs::bigint[], @datas::text[]) AS u(id, seq, data)
+        """;
+
+    public const string Notify = "SELECT pg_notify(@channel, @payload)";
+
+    public const string SetRepoConcurrency = """
+        INSERT INTO repo_limits (repo, max_concurrent) VALUES (@repo, @max)
+        ON CONFLICT (repo) DO UPDATE SET max_concurrent = EXCLUDED.max_concurrent
+        """;
+
+    public const string PurgeTerminalJobs = """
+        WITH doomed AS (
+            DELETE FROM jobs
+             WHERE state IN ('merged', 'failed', 'stopped', 'closed') AND updated_at < @cutoff
+            RETURNING id, repo, lease_owner
+        ), logs AS (
+            DELETE FROM job_logs WHERE job_id IN (SELECT id FROM doomed)
+        ), events AS (
+            DELETE FROM job_events WHERE job_id IN (SELECT id FROM doomed)
+        ), mail AS (
+            DELETE FROM job_mail WHERE job_id IN (SELECT id FROM doomed)
+        ), slots AS (
+            UPDATE repo_limits r SET leased = r.leased - d.n
+              FROM (SELECT repo, count(*)::int AS n FROM doomed WHERE lease_owner IS NOT NULL GROUP BY repo) d
+             WHERE r.repo = d.repo
+        )
+        SELECT count(*)::int FROM doomed
+        """;
+
+    // ---- logs -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reserves the batch's sequence numbers on the job row (which also checks the fence, when a lease is
+    /// given) and inserts one row per line, in one statement. Returns no row when the job is missing or the
+    /// lease is stale: then nothing was written.
+    /// </summary>
+    public const string AppendLogLines = """
+        WITH reserved AS (
+            UPDATE jobs SET last_log_seq = last_log_seq + @count
+             WHERE id = @job_id
+               AND (@owner::text IS NULL OR (lease_owner = @owner::text AND fence = @fence))
+            RETURNING last_log_seq
+        ), lines AS (
+            INSERT INTO job_logs (job_id, seq, at, stream, text)
+            SELECT @job_id, r.last_log_seq - @count + u.ord, @now, u.stream, u.text
+              FROM reserved r, unnest(@streams::text[], @texts::text[]) WITH ORDINALITY AS u(stream, text, ord)
+        )
+        SELECT last_log_seq, pg_notify(@channel, 'L' || last_log_seq || ':' || @job_id)::text FROM reserved
+        """;
+
+    public const string LastLogSequence = """
+        SELECT last_log_seq FROM jobs
+         WHERE id = @job_id AND (@owner::text IS NULL OR (lease_owner = @owner::text AND fence = @fence))
+        """;
+
+    public const string JobExists = "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = @job_id)";
+
+    public const string ReadLogLines = """
+        SELECT job_id, seq, at, stream, text FROM job_logs
+         WHERE job_id = @job_id AND seq > @after
+         ORDER BY seq LIMIT @limit
+        """;
+
+    public const string TailLogLines = """
+        SELECT job_id, seq, at, stream, text FROM (
+            SELECT job_id, seq, at, stream, text FROM job_logs WHERE job_id = @job_id ORDER BY seq DESC LIMIT @count
+        ) tail ORDER BY seq
+        """;
+
+    public const string PurgeLogLines = "DELETE FROM job_logs WHERE at < @cutoff";
+
+    // ---- history ----------------------------------------------------------------------------------------
+
+    public const string ReadJobEvents = """
+        SELECT job_id, seq, at, type, data_json FROM job_events
+         WHERE job_id = @job_id AND seq > @after
+         ORDER BY seq LIMIT @limit
+        """;
+
+    // ---- mailbox ----------------------------------------------------------------------------------------
+
+    public const string MailColumns = "job_id, seq, at, author, kind, text, delivered_at";
+
+    public const string PostMail = $"""
+        WITH reserved AS (
+            UPDATE jobs SET last_mail_seq = last_mail_seq + 1 WHERE id = @job_id RETURNING last_mail_seq
+        ), posted AS (
+            INSERT INTO job_mail (job_id, seq, at, author, kind, text)
+            SELECT @job_id, last_mail_seq, @now, @author, @kind, @text FROM reserved
+            RETURNING {MailColumns}
+        )
+        SELECT {MailColumns}, pg_notify(@channel, 'M' || seq || ':' || job_id)::text FROM posted
+        """;
+
+    public const string ReadUndeliveredMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @job_id AND delivered_at IS NULL ORDER BY seq";
+
+    public const string ReadAllMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @job_id ORDER BY seq";
+
+    public const string MarkMailDelivered = """
+        WITH delivered AS (
+            UPDATE job_mail SET delivered_at = @now
+             WHERE job_id = @job_id AND seq <= @up_to AND delivered_at IS NULL
+            RETURNING seq
+        )
+        SELECT pg_notify(@channel, 'M' || max(seq) || ':' || @job_id)::text FROM delivered HAVING count(*) > 0
+        """;
+
+    // ---- webhook webhook_inbox ----------------------------------------------------------------------------------
+
+    public const string InboxColumns = "delivery_id, event, action, repository, installation_id, payload, received_at";
+
+    public const string AddDelivery = """
+        INSERT INTO webhook_inbox (delivery_id, event, action, repository, installation_id, payload, received_at)
+        VALUES (@delivery_id, @event, @action, @repository, @installation_id, @payload, @received_at)
+        ON CONFLICT (delivery_id) DO NOTHING
+        RETURNING 1
+        """;
+
+    public const string ClaimPendingDeliveries = $"""
+        WITH pending AS (
+            SELECT delivery_id FROM webhook_inbox
+             WHERE processed_at IS NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+             ORDER BY received_at, delivery_id
+             LIMIT @max
+             FOR UPDATE SKIP LOCKED
+        )
+        UPDATE webhook_inbox i SET lease_owner = @node, lease_expires_at = @expires
+          FROM pending p
+         WHERE i.delivery_id = p.delivery_id
+        RETURNING i.delivery_id, i.event, i.action, i.repository, i.installation_id, i.payload, i.received_at
+        """;
+
+    public const string MarkDeliveryProcessed = """
+        UPDATE webhook_inbox SET processed_at = @now, error = @error, lease_owner = NULL, lease_expires_at = NULL
+         WHERE delivery_id = @delivery_id
+        """;
+
+    public const string GetDelivery = $"SELECT {InboxColumns} FROM webhook_inbox WHERE delivery_id = @delivery_id";
+
+    // ---- nodes ------------------------------------------------------------------------------------------
+
+    public const string Heartbeat = """
+        INSERT INTO nodes (node_id, roles, slots, running_jobs, stopping, version, started_at, heartbeat_at)
+        VALUES (@node_id, @roles, @slots, @running_jobs, @stopping, @version, @now, @now)
+        ON CONFLICT (node_id) DO UPDATE
+           SET roles = EXCLUDED.roles, slots = EXCLUDED.slots, running_jobs = EXCLUDED.running_jobs,
+               stopping = EXCLUDED.stopping, version = EXCLUDED.version, heartbeat_at = EXCLUDED.heartbeat_at
+        """;
+
+    public const string ListNodes = """
+        SELECT node_id, roles, slots, running_jobs, stopping, version, started_at, heartbeat_at
+          FROM nodes ORDER BY node_id COLLATE "C"
+        """;
+
+    public const string RemoveNode = "DELETE FROM nodes WHERE node_id = @node_id";
+}

@@ -1,0 +1,77 @@
+using AgentMesh.Storage.Abstractions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace AgentMesh.Storage.Postgres;
+
+/// <summary>
+/// The store on PostgreSQL, for a fleet of nodes sharing one database: claims with
+/// <c>FOR UPDATE SKIP LOCKED</c>, fencing tokens on every worker write, <c>INSERT … ON CONFLICT</c> for
+/// idempotency, and a change feed on LISTEN/NOTIFY with a poll fallback. See docs/storage.md.
+/// </summary>
+public sealed class PostgresStore : IAgentMeshStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresMigrator _migrator;
+    private readonly PostgresChangeFeed _feed;
+
+    public PostgresStore(PostgresStoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        options.EnsureValid();
+
+        var connectionString = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (string.IsNullOrEmpty(connectionString.ApplicationName))
+        {
+            connectionString.ApplicationName = "agentmesh";
+        }
+        var logger = loggerFactory.CreateLogger<PostgresStore>();
+        _dataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString).UseLoggerFactory(loggerFactory).Build();
+        var context = new PostgresStoreContext(_dataSource, timeProvider, options.NotifyChannel);
+        _migrator = new PostgresMigrator(context, logger);
+        _feed = new PostgresChangeFeed(options.ConnectionString, options, timeProvider, logger);
+        Actors = new PostgresActorStore(context);
+        Jobs = new PostgresJobStore(context);
+        Logs = new PostgresJobLog(context);
+        History = new PostgresJobHistory(context);
+        Mailbox = new PostgresJobMailbox(context);
+        Inbox = new PostgresWebhookInbox(context);
+        Outbox = new PostgresOutbox(context);
+        Nodes = new PostgresNodeRegistry(context);
+    }
+
+    public string ProviderName => "postgres";
+
+    public IActorStore Actors { get; }
+
+    public IJobStore Jobs { get; }
+
+    public IJobLog Logs { get; }
+
+    public IJobHistory History { get; }
+
+    public IJobMailbox Mailbox { get; }
+
+    public IWebhookInbox Inbox { get; }
+
+    public IOutbox Outbox { get; }
+
+    public INodeRegistry Nodes { get; }
+
+    public IChangeFeed Feed => _feed;
+
+    /// <summary>The <c>application_name</c> of this store's LISTEN connection (diagnostics, tests).</summary>
+    public string ChangeFeedApplicationName => _feed.ApplicationName;
+
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
+
+    public Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => _migrator.CheckHealthAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _feed.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+}

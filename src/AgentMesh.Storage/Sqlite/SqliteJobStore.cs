@@ -1,0 +1,223 @@
+using System.Text.Json.Nodes;
+using AgentMesh.Core.Jobs;
+using AgentMesh.Storage.Abstractions;
+using AgentMesh.Storage.Internal;
+using JobLease = AgentMesh.Storage.Abstractions.JobLease;
+using NewJob = AgentMesh.Storage.Abstractions.NewJob;
+
+namespace AgentMesh.Storage.Sqlite;
+
+/// <summary>
+/// Job actors on SQLite. Claims, turns and rescues are writes, so the single writer serialises
+/// them: a claim's pick-and-lease cannot interleave with another claim. Each row change is still
+/// a compare-and-set on the version (and the fence, for lease holders), so the code states the
+/// same guarantees the PostgreSQL backend needs row locks for.
+/// </summary>
+internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeProvider) : IJobStore
+{
+    public Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var id = job.Id ?? JobIds.New(timeProvider);
+        return database.WriteAsync(context =>
+        {
+            var created = context.Command(SqliteSql.InsertJob)
+                .With("@id", id)
+                .With("@repo", job.Repo)
+                .With("@naturalKey", job.NaturalKey)
+                .With("@kind", job.Kind)
+                .With("@priority", job.Priority)
+                .With("@runAfter", UnixMilliseconds.From(job.RunAfter) ?? context.Now)
+                .With("@maxAttempts", job.MaxAttempts)
+                .With("@data", job.DataJson)
+                .With("@now", context.Now)
+                .ReadFirstOrDefault(SqliteRows.Job);
+            if (created is not null)
+            {
+                context.Changed(StoreChangeKind.Job, created.Id, created.Version);
+                return new EnqueueResult(created, Created: true);
+            }
+            var existing = context.Command(SqliteSql.SelectJobByNaturalKey)
+                .With("@naturalKey", job.NaturalKey)
+                .ReadFirstOrDefault(SqliteRows.Job)
+                ?? throw new InvalidOperationException(
+                    $"Job {id} was not inserted, yet no job has natural key '{job.NaturalKey}' (is the id already taken?).");
+            return new EnqueueResult(existing, Created: false);
+        }, cancellationToken);
+    }
+
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(connection => connection.Command(SqliteSql.SelectJob)
+            .With("@id", jobId)
+            .ReadFirstOrDefault(SqliteRows.Job), cancellationToken);
+
+    public Task<JobRecord?> FindByNaturalKeyAsync(string naturalKey, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(connection => connection.Command(SqliteSql.SelectJobByNaturalKey)
+            .With("@naturalKey", naturalKey)
+            .ReadFirstOrDefault(SqliteRows.Job), cancellationToken);
+
+    public async Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var states = query.States ?? [];
+        return await database.ReadAsync(connection =>
+        {
+            var command = connection.Command(SqliteSql.ListJobs(query.Repo is not null, states.Count))
+                .With("@limit", query.Limit)
+                .With("@offset", query.Offset);
+            if (query.Repo is not null)
+            {
+                command.With("@repo", query.Repo);
+            }
+            for (var i = 0; i < states.Count; i++)
+            {
+                command.With($"@state{i}", states[i].ToWire());
+            }
+            return command.ReadAll(SqliteRows.Job);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        return database.WriteAsync(context =>
+        {
+            var job = context.Command(SqliteSql.ClaimJob)
+                .With("@owner", owner)
+                .With("@expires", UnixMilliseconds.Add(context.Now, leaseDuration))
+                .With("@now", context.Now)
+                .ReadFirstOrDefault(SqliteRows.Job);
+            if (job is null)
+            {
+                return null;
+            }
+            context.Changed(StoreChangeKind.Job, job.Id, job.Version);
+            return new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence, job.LeaseExpiresAt!.Value));
+        }, cancellationToken);
+    }
+
+    public Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        return database.WriteAsync(context =>
+        {
+            var expires = UnixMilliseconds.Add(context.Now, leaseDuration);
+            var renewed = context.Command(SqliteSql.RenewLease)
+                .With("@id", lease.JobId)
+                .With("@owner", lease.Owner)
+                .With("@fence", lease.Fence)
+                .With("@expires", expires)
+                .Execute();
+            if (renewed == 0)
+            {
+                throw new StaleLeaseException(lease.JobId, lease.Fence);
+            }
+            return lease with { ExpiresAt = UnixMilliseconds.ToTime(expires) };
+        }, cancellationToken);
+    }
+
+    public Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        return database.WriteAsync(context =>
+        {
+            var current = context.Command(SqliteSql.SelectJob)
+                .With("@id", jobId)
+                .ReadFirstOrDefault(SqliteRows.Job)
+                ?? throw new KeyNotFoundException($"Job {jobId} does not exist.");
+            if (lease is not null && !Holds(current.LeaseOwner, current.Fence, lease))
+            {
+                throw new StaleLeaseException(jobId, lease.Fence);
+            }
+
+            var change = decide(current);
+            ArgumentNullException.ThrowIfNull(change);
+            var updated = context.Command(SqliteSql.ApplyJobChange)
+                .With("@id", jobId)
+                .With("@state", change.State.ToWire())
+                .With("@data", change.DataJson)
+                .With("@runAfter", UnixMilliseconds.From(change.RunAfter))
+                .With("@attempt", change.Attempt)
+                .With("@release", change.ReleaseLease)
+                .With("@now", context.Now)
+                .With("@expectedState", current.State.ToWire())
+                .With("@expectedVersion", current.Version)
+                .ReadFirstOrDefault(SqliteRows.Job)
+                ?? throw new InvalidOperationException(
+                    $"Job {jobId} changed during its turn; the single writer should make this impossible.");
+
+            SqliteJobHistory.Append(context, jobId, change.Events);
+            SqliteOutbox.Insert(context, change.Outbox);
+            context.Changed(StoreChangeKind.Job, jobId, updated.Version);
+            return updated;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backoff);
+        return await database.WriteAsync(context =>
+        {
+            var expired = context.Command(SqliteSql.SelectExpiredLeases)
+                .With("@now", context.Now)
+                .ReadAll(SqliteRows.Job);
+            var rescued = new List<JobRecord>(expired.Count);
+            foreach (var job in expired)
+            {
+                // Only running and fixing jobs are selected: running goes back to the queue, a fix
+                // round stays a fix round, and the last attempt fails the job.
+                var lastAttempt = job.Attempt >= job.MaxAttempts;
+                var state = lastAttempt ? JobState.Failed : job.State == JobState.Running ? JobState.Queued : JobState.Fixing;
+                var attempt = lastAttempt ? job.Attempt : job.Attempt + 1;
+                var runAfter = lastAttempt ? UnixMilliseconds.From(job.RunAfter) : UnixMilliseconds.Add(context.Now, backoff(attempt));
+
+                var updated = context.Command(SqliteSql.RescueJob)
+                    .With("@id", job.Id)
+                    .With("@state", state.ToWire())
+                    .With("@attempt", attempt)
+                    .With("@runAfter", runAfter)
+                    .With("@now", context.Now)
+                    .With("@expectedFence", job.Fence)
+                    .With("@expectedVersion", job.Version)
+                    .ReadFirstOrDefault(SqliteRows.Job)
+                    ?? throw new InvalidOperationException(
+                        $"Job {job.Id} changed during its rescue; the single writer should make this impossible.");
+
+                var data = new JsonObject
+                {
+                    ["owner"] = job.LeaseOwner,
+                    ["fence"] = job.Fence,
+                    ["attempt"] = job.Attempt,
+                    ["expiredAt"] = job.LeaseExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["outcome"] = updated.State.ToWire(),
+                };
+                SqliteJobHistory.Append(context, job.Id, [new NewEvent("lease_expired", data.ToJsonString())]);
+                context.Changed(StoreChangeKind.Job, job.Id, updated.Version);
+                rescued.Add(updated);
+            }
+            return rescued;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repo);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxConcurrentJobs);
+        return database.WriteAsync(context => context.Command(SqliteSql.UpsertRepoLimit)
+            .With("@repo", repo)
+            .With("@max", maxConcurrentJobs)
+            .Execute(), cancellationToken);
+    }
+
+    public Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        // Logs, events and mail go with the job row (ON DELETE CASCADE).
+        database.WriteAsync(context => context.Command(SqliteSql.PurgeTerminalJobs)
+            .With("@cutoff", UnixMilliseconds.From(cutoff))
+            .Execute(), cancellationToken);
+
+    /// <summary>Whether the row's lease is still <paramref name="lease"/>: same owner, same fence.</summary>
+    internal static bool Holds(string? leaseOwner, long fence, JobLease lease) =>
+        string.Equals(leaseOwner, lease.Owner, StringComparison.Ordinal) && fence == lease.Fence;
+}

@@ -1,0 +1,309 @@
+namespace AgentMesh.Storage.Sqlite;
+
+/// <summary>
+/// Every SQL statement of the SQLite backend (the schema itself is in Migrations/*.sql). Writes run
+/// inside a <c>BEGIN IMMEDIATE</c> transaction taken by the single in-process writer, so a read
+/// followed by a write in one method sees no interleaving write.
+/// </summary>
+internal static class SqliteSql
+{
+    // ---- migrations ----
+
+    public const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     INTEGER NOT NULL PRIMARY KEY,
+            name        TEXT    NOT NULL,
+            applied_at  INTEGER NOT NULL
+        );
+        """;
+
+    public const string SelectAppliedVersions = "SELECT version FROM schema_migrations ORDER BY version;";
+
+    public const string InsertMigration = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now);";
+
+    public const string MigrationsTableExists = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';";
+
+    public const string SelectSchemaVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+
+    // ---- actors ----
+
+    private const string ActorColumns = "actor_type, actor_key, version, state_json, updated_at";
+
+    public const string SelectActor = $"SELECT {ActorColumns} FROM actors WHERE actor_type = @type AND actor_key = @key;";
+
+    public const string ListActors = $"SELECT {ActorColumns} FROM actors WHERE actor_type = @type ORDER BY actor_key;";
+
+    public const string UpsertActor = $"""
+        INSERT INTO actors (actor_type, actor_key, version, state_json, updated_at)
+        VALUES (@type, @key, 1, @state, @now)
+        ON CONFLICT (actor_type, actor_key) DO UPDATE
+            SET version = version + 1, state_json = excluded.state_json, updated_at = excluded.updated_at
+            WHERE version = @expectedVersion
+        RETURNING {ActorColumns};
+        """;
+
+    public const string DeleteActor = "DELETE FROM actors WHERE actor_type = @type AND actor_key = @key;";
+
+    public const string DeleteActorEvents = "DELETE FROM actor_events WHERE actor_type = @type AND actor_key = @key;";
+
+    public const string LastActorEventSequence = "SELECT COALESCE(MAX(seq), 0) FROM actor_events WHERE actor_type = @type AND actor_key = @key;";
+
+    public const string InsertActorEvent = """
+        INSERT INTO actor_events (actor_type, actor_key, seq, type, data_json, at)
+        VALUES (@type, @key, @seq, @eventType, @data, @now);
+        """;
+
+    public const string ReadActorEvents = """
+        SELECT actor_type, actor_key, seq, type, data_json, at FROM actor_events
+        WHERE actor_type = @type AND actor_key = @key AND seq > @after
+        ORDER BY seq LIMIT @limit;
+        """;
+
+    // ---- jobs ----
+
+    public const string JobColumns =
+        "id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts, lease_owner, lease_expires_at, fence, version, data_json, created_at, updated_at";
+
+    public const string InsertJob = $"""
+        INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                          lease_owner, lease_expires_at, fence, version, data_json, created_at, updated_at)
+        VALUES (@id, @repo, @naturalKey, @kind, 'queued', @priority, @runAfter, 1, @maxAttempts,
+                NULL, NULL, 0, 1, @data, @now, @now)
+        ON CONFLICT (natural_key) DO NOTHING
+        RETURNING {JobColumns};
+        """;
+
+    public const string SelectJob = $"SELECT {JobColumns} FROM jobs WHERE id = @id;";
+
+    public const string SelectJobByNaturalKey = $"SELECT {JobColumns} FROM jobs WHERE natural_key = @naturalKey;";
+
+    /// <summary>Filters are appended by <see cref="ListJobs"/>.</summary>
+    private const string ListJobsPrefix = $"SELECT {JobColumns} FROM jobs WHERE 1 = 1";
+
+    public static string ListJobs(bool byRepo, int stateCount)
+    {
+        var sql = ListJobsPrefix;
+        if (byRepo)
+        {
+            sql += " AND repo = @repo";
+        }
+        if (stateCount > 0)
+        {
+            sql += " AND state IN (" + string.Join(", ", Enumerable.Range(0, stateCount).Select(i => $"@state{i}")) + ")";
+        }
+        return sql + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset;";
+    }
+
+    /// <summary>
+    /// The claim: one statement picks the best claimable job and leases it. Jobs of a repo that
+    /// hold a lease (expired or not: only the rescuer takes a lease away) count against the
+    /// repo's limit. The single writer guarantees no other claim runs in between.
+    /// </summary>
+    public const string ClaimJob = $"""
+        UPDATE jobs
+           SET state = CASE state WHEN 'queued' THEN 'running' ELSE state END,
+               lease_owner = @owner,
+               lease_expires_at = @expires,
+               fence = fence + 1,
+               version = version + 1,
+               updated_at = @now
+         WHERE id = (
+            SELECT c.id FROM jobs c
+             WHERE (c.state = 'queued' OR (c.state = 'fixing' AND c.lease_owner IS NULL))
+               AND c.run_after <= @now
+               AND (SELECT COUNT(*) FROM jobs h WHERE h.repo = c.repo AND h.lease_owner IS NOT NULL)
+                   < COALESCE((SELECT l.max_concurrent_jobs FROM repo_limits l WHERE l.repo = c.repo), 1)
+             ORDER BY c.priority DESC, c.run_after, c.created_at, c.id
+             LIMIT 1)
+        RETURNING {JobColumns};
+        """;
+
+    /// <summary>
+    /// Only the expiry moves: a renewal is lease upkeep, not a change of the job, so it keeps the
+    /// version and publishes nothing (watchers are not woken every few seconds per running job).
+    /// </summary>
+    public const string RenewLease = """
+        UPDATE jobs SET lease_expires_at = @expires
+         WHERE id = @id AND lease_owner = @owner AND fence = @fence;
+        """;
+
+    /// <summary>The turn's compare-and-set: applies only if state and version are still as read.</summary>
+    public const string ApplyJobChange = $"""
+        UPDATE jobs
+           SET state = @state,
+               data_json = @data,
+               run_after = COALESCE(@runAfter, run_after),
+               attempt = COALESCE(@attempt, attempt),
+               lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
+               lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END,
+               fence = CASE WHEN @release THEN fence + 1 ELSE fence END,
+               version = version + 1,
+               updated_at = @now
+         WHERE id = @id AND state = @expectedState AND version = @expectedVersion
+        RETURNING {JobColumns};
+        """;
+
+    public const string SelectExpiredLeases = $"""
+        SELECT {JobColumns} FROM jobs
+         WHERE lease_owner IS NOT NULL AND lease_expires_at <= @now AND state IN ('running', 'fixing')
+         ORDER BY lease_expires_at, id;
+        """;
+
+    /// <summary>The rescuer's compare-and-set: the lease must still be the expired one it read.</summary>
+    public const string RescueJob = $"""
+        UPDATE jobs
+           SET state = @state, attempt = @attempt, run_after = @runAfter,
+               lease_owner = NULL, lease_expires_at = NULL, fence = fence + 1,
+               version = version + 1, updated_at = @now
+         WHERE id = @id AND fence = @expectedFence AND version = @expectedVersion
+        RETURNING {JobColumns};
+        """;
+
+    public const string UpsertRepoLimit = """
+        INSERT INTO repo_limits (repo, max_concurrent_jobs) VALUES (@repo, @max)
+        ON CONFLICT (repo) DO UPDATE SET max_concurrent_jobs = excluded.max_concurrent_jobs;
+        """;
+
+    public const string PurgeTerminalJobs = """
+        DELETE FROM jobs WHERE state IN ('merged', 'failed', 'stopped', 'closed') AND updated_at < @cutoff;
+        """;
+
+    // ---- per-job sequences (logs, events, mail) ----
+
+    public const string SelectJobSequences = "SELECT lease_owner, fence, last_log_seq, last_event_seq, last_mail_seq FROM jobs WHERE id = @id;";
+
+    public const string SetLastLogSequence = "UPDATE jobs SET last_log_seq = @seq WHERE id = @id;";
+
+    public const string SetLastEventSequence = "UPDATE jobs SET last_event_seq = @seq WHERE id = @id;";
+
+    public const string SetLastMailSequence = "UPDATE jobs SET last_mail_seq = @seq WHERE id = @id;";
+
+    // ---- job history ----
+
+    public const string InsertJobEvent = "INSERT INTO job_events (job_id, seq, at, type, data_json) VALUES (@id, @seq, @now, @type, @data);";
+
+    public const string ReadJobEvents = """
+        SELECT job_id, seq, at, type, data_json FROM job_events
+         WHERE job_id = @id AND seq > @after ORDER BY seq LIMIT @limit;
+        """;
+
+    // ---- job logs ----
+
+    public const string InsertLogLine = "INSERT INTO job_logs (job_id, seq, at, stream, text) VALUES (@id, @seq, @now, @stream, @text);";
+
+    public const string ReadLogLines = """
+        SELECT job_id, seq, at, stream, text FROM job_logs
+         WHERE job_id = @id AND seq > @after ORDER BY seq LIMIT @limit;
+        """;
+
+    public const string TailLogLines = """
+        SELECT job_id, seq, at, stream, text FROM (
+            SELECT job_id, seq, at, stream, text FROM job_logs WHERE job_id = @id ORDER BY seq DESC LIMIT @count)
+         ORDER BY seq;
+        """;
+
+    public const string PurgeLogLines = "DELETE FROM job_logs WHERE at < @cutoff;";
+
+    // ---- mailbox ----
+
+    private const string MailColumns = "job_id, seq, at, author, kind, text, delivered_at";
+
+    public const string InsertMail = $"""
+        INSERT INTO job_mail (job_id, seq, at, author, kind, text, delivered_at)
+        VALUES (@id, @seq, @now, @author, @kind, @text, NULL)
+        RETURNING {MailColumns};
+        """;
+
+    public const string ReadUndeliveredMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @id AND delivered_at IS NULL ORDER BY seq;";
+
+    public const string ReadAllMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @id ORDER BY seq;";
+
+    public const string MarkMailDelivered = """
+        UPDATE job_mail SET delivered_at = @now WHERE job_id = @id AND seq <= @upTo AND delivered_at IS NULL;
+        """;
+
+    // ---- webhook inbox ----
+
+    private const string InboxColumns = "delivery_id, event, action, repository, installation_id, payload, received_at";
+
+    public const string InsertDelivery = """
+        INSERT INTO webhook_inbox (delivery_id, event, action, repository, installation_id, payload, received_at)
+        VALUES (@id, @event, @action, @repository, @installation, @payload, @receivedAt)
+        ON CONFLICT (delivery_id) DO NOTHING
+        RETURNING delivery_id;
+        """;
+
+    public const string SelectDelivery = $"SELECT {InboxColumns} FROM webhook_inbox WHERE delivery_id = @id;";
+
+    public const string ClaimDeliveries = $"""
+        UPDATE webhook_inbox SET lease_owner = @owner, lease_expires_at = @expires
+         WHERE delivery_id IN (
+            SELECT delivery_id FROM webhook_inbox
+             WHERE processed_at IS NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+             ORDER BY received_at, delivery_id
+             LIMIT @max)
+        RETURNING {InboxColumns};
+        """;
+
+    public const string MarkDeliveryProcessed = """
+        UPDATE webhook_inbox SET processed_at = @now, error = @error, lease_owner = NULL, lease_expires_at = NULL
+         WHERE delivery_id = @id;
+        """;
+
+    // ---- outbox ----
+
+    private const string OutboxColumns = "id, kind, idempotency_key, payload_json, due_at, attempts, status, last_error, created_at";
+
+    public const string InsertOutboxItem = """
+        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, attempts, status, created_at)
+        VALUES (@kind, @key, @payload, @due, 0, 'pending', @now)
+        ON CONFLICT (idempotency_key) DO NOTHING;
+        """;
+
+    public const string SelectOutboxItemByKey = $"SELECT {OutboxColumns} FROM outbox WHERE idempotency_key = @key;";
+
+    /// <summary>Each claim is one try: attempts counts claims, so a crash mid-effect still counts.</summary>
+    public const string ClaimOutboxItems = $"""
+        UPDATE outbox SET lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
+         WHERE id IN (
+            SELECT id FROM outbox
+             WHERE status = 'pending' AND due_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+             ORDER BY due_at, id
+             LIMIT @max)
+        RETURNING {OutboxColumns};
+        """;
+
+    public const string CompleteOutboxItem = """
+        UPDATE outbox SET status = 'done', finished_at = @now, lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = @id AND status = 'pending';
+        """;
+
+    public const string FailOutboxItem = """
+        UPDATE outbox
+           SET status = CASE WHEN @retryAt IS NULL THEN 'dead' ELSE 'pending' END,
+               due_at = COALESCE(@retryAt, due_at),
+               last_error = @error,
+               finished_at = CASE WHEN @retryAt IS NULL THEN @now ELSE NULL END,
+               lease_owner = NULL,
+               lease_expires_at = NULL
+         WHERE id = @id AND status = 'pending';
+        """;
+
+    // ---- nodes ----
+
+    public const string UpsertNode = """
+        INSERT INTO nodes (node_id, roles_json, slots, running_jobs, stopping, version, started_at, heartbeat_at)
+        VALUES (@id, @roles, @slots, @running, @stopping, @version, @now, @now)
+        ON CONFLICT (node_id) DO UPDATE SET
+            roles_json = excluded.roles_json,
+            slots = excluded.slots,
+            running_jobs = excluded.running_jobs,
+            stopping = excluded.stopping,
+            version = excluded.version,
+            heartbeat_at = excluded.heartbeat_at;
+        """;
+
+    public const string ListNodes = "SELECT node_id, roles_json, slots, running_jobs, stopping, version, started_at, heartbeat_at FROM nodes ORDER BY node_id;";
+
+    public const string DeleteNode = "DELETE FROM nodes WHERE node_id = @id;";
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using AgentMesh.Agents.Events;
+using AgentMesh.Agents.Processes;
+using AgentMesh.Agents.Profiles;
+using AgentMesh.Agents.Running;
+using AgentMesh.Agents.Sandbox;
+using AgentMesh.Testing;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.Agents.Tests;
+
+public sealed class SandboxTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("agentmesh-sandbox");
+
+    public SandboxTests()
+    {
+        if (!new BubblewrapSandbox().IsAvailable)
+        {
+            throw new InvalidOperationException($"The sandbox tests need {BubblewrapSandbox.DefaultPath}: install bubblewrap (apt-get install -y bubblewrap).");
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private async Task<(AgentRunResult Result, string Output)> RunSandboxedAsync(string bashBody, bool network)
+    {
+        var scripts = _temp.Combine("agent-bin");
+        Directory.CreateDirectory(scripts);
+        var path = Path.Combine(scripts, "agent.sh");
+        await File.WriteAllTextAsync(path, "#!/bin/bash\n" + bashBody + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        var worktree = _temp.Combine("worktree");
+        Directory.CreateDirectory(worktree);
+        var profile = new AgentProfile { Cli = AgentCli.Command, Command = path, Sandbox = true, Network = network };
+        var options = new AgentRunnerOptions { DefaultProfile = "boxed", RunsDirectory = _temp.Combine("runs") };
+        options.Profiles["boxed"] = profile;
+        var runner = new AgentRunner(new StaticOptionsMonitor<AgentRunnerOptions>(options), DictionaryNodeSecrets.Empty, TimeProvider.System);
+        await using var run = runner.Start(new AgentRunRequest { Prompt = "p", WorkingDirectory = worktree });
+        var result = await Eventually.WithinAsync(run.Completion, "the sandboxed agent to finish");
+        return (result, result.FinalText);
+    }
+
+    [Fact]
+    public async Task A_sandboxed_agent_writes_its_worktree_but_cannot_read_files_outside_it()
+    {
+        var secret = _temp.Combine("node-data", "secrets.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(secret)!);
+        await File.WriteAllTextAsync(secret, "{\"github_token\":\"ghs_do_not_leak\"}");
+        File.ReadAllText(secret).ShouldContain("ghs_do_not_leak"); // readable outside the sandbox
+
+        var (result, output) = await RunSandboxedAsync($"""
+            cat {secret} 2>/dev/null && echo "read-secret" || echo "secret-unreadable"
+            ls {Path.GetDirectoryName(secret)} 2>/dev/null && echo "saw-node-data" || echo "no-node-data"
+            echo work > result.txt && echo "wrote-worktree"
+            echo "home-entries=$(ls -A "$HOME" | wc -l)"
+            echo scratch > /tmp/scratch && echo "tmp-writable"
+            touch /usr/agent-was-here 2>/dev/null && echo "usr-writable" || echo "usr-read-only"
+            """, network: false);
+
+        result.Exit.Kind.ShouldBe(ProcessExitKind.Success);
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(
+            ["secret-unreadable", "no-node-data", "wrote-worktree", "home-entries=0", "tmp-writable", "usr-read-only"]);
+        output.ShouldNotContain("ghs_do_not_leak");
+        File.ReadAllText(_temp.Combine("worktree", "result.txt")).ShouldBe("work\n");
+        File.Exists("/tmp/scratch").ShouldBeFalse("the sandbox's /tmp is its own tmpfs");
+    }
+
+    [Fact]
+    public async Task A_network_off_agent_cannot_connect_out_and_a_network_on_agent_can()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var connect = $"(exec 3<>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && echo connected || echo no-connection";
+
+        var (_, offline) = await RunSandboxedAsync(connect, network: false);
+        offline.Trim().ShouldBe("no-connection");
+        listener.Pending().ShouldBeFalse();
+
+        var accept = listener.AcceptTcpClientAsync();
+        var (_, online) = await RunSandboxedAsync(connect, network: true);
+        online.Trim().ShouldBe("connected");
+        using var client = await Eventually.WithinAsync(accept, "the network-on agent's connection to reach the test's listener");
+    }
+
+    [Fact]
+    public void Wrapping_without_bubblewrap_fails_with_how_to_install_it()
+    {
+        var missing = new BubblewrapSandbox("/nonexistent/bwrap");
+        var error = Should.Throw<InvalidOperationException>(() => missing.Wrap(
+            new AgentProcessStartInfo { FileName = "/bin/true", WorkingDirectory = "/" },
+            new SandboxSpec("/tmp", "/tmp", Network: false, [], [])));
+        error.Message.ShouldContain("install bubblewrap (apt-get install -y bubblewrap)");
+    }
+}

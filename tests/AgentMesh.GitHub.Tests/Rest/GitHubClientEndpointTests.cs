@@ -1,0 +1,283 @@
+using System.Net;
+using System.Text.Json;
+using AgentMesh.GitHub.Rest;
+using AgentMesh.GitHub.Rest.Requests;
+using AgentMesh.GitHub.Tests.Webhooks;
+using Shouldly;
+
+namespace AgentMesh.GitHub.Tests.Rest;
+
+/// <summary>Each REST endpoint of the client against the fake GitHub over loopback HTTP.</summary>
+public sealed class GitHubClientEndpointTests : IAsyncLifetime
+{
+    private GitHubHarness _h = null!;
+
+    private GitHubClient Client => _h.Client;
+
+    public async Task InitializeAsync() => _h = await GitHubHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task GetRepository_reads_the_repo_and_the_callers_permissions()
+    {
+        var repo = await Client.GetRepositoryAsync("octo", "widgets");
+
+        repo.FullName.ShouldBe("octo/widgets");
+        repo.Owner!.Login.ShouldBe("octo");
+        repo.DefaultBranch.ShouldBe("main");
+        repo.CloneUrl.ShouldBe(_h.GitHub.GitUrl("octo/widgets").AbsoluteUri);
+        repo.Permissions!.Admin.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task CreateIssue_sends_GitHubs_body_and_GetIssue_reads_it_back()
+    {
+        var created = await Client.CreateIssueAsync("octo", "widgets", new NewIssue("Crash on start", "Steps: run it", ["bug", "agent"]));
+        var read = await Client.GetIssueAsync("octo", "widgets", created.Number);
+
+        created.Number.ShouldBe(1);
+        read.Title.ShouldBe("Crash on start");
+        read.Body.ShouldBe("Steps: run it");
+        read.State.ShouldBe("open");
+        read.User!.Login.ShouldBe("octo");
+        read.Labels.Select(l => l.Name).ShouldBe(["bug", "agent"]);
+        var post = _h.GitHub.Requests.Single(r => r.Method == "POST");
+        post.Path.ShouldBe("repos/octo/widgets/issues");
+        post.Body.ShouldBe("""{"title":"Crash on start","body":"Steps: run it","labels":["bug","agent"]}""");
+        post.Identity.ShouldBe("user:octo");
+    }
+
+    [Fact]
+    public async Task The_token_travels_only_in_the_Authorization_header()
+    {
+        await Client.GetRepositoryAsync("octo", "widgets");
+        await Client.CreateIssueAsync("octo", "widgets", new NewIssue("t"));
+
+        _h.GitHub.Requests.Count.ShouldBe(2);
+        _h.GitHub.Requests.ShouldAllBe(r => r.Identity == "user:octo");
+        _h.GitHub.Requests.ShouldAllBe(r => !r.Path.Contains(_h.Token) && !r.Query.Contains(_h.Token) && !r.Body.Contains(_h.Token));
+    }
+
+    [Fact]
+    public async Task A_bad_token_is_GitHubs_401_Bad_credentials()
+    {
+        var stranger = _h.Factory.ForToken("ghp_not_a_real_token");
+
+        var error = await Should.ThrowAsync<GitHubApiException>(() => stranger.GetRepositoryAsync("octo", "widgets"));
+
+        error.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        error.Error.Message.ShouldBe("Bad credentials");
+        error.Error.DocumentationUrl.ShouldBe("https://docs.github.com/rest/overview/authenticating-to-the-rest-api");
+    }
+
+    [Fact]
+    public async Task Comments_are_created_edited_and_listed()
+    {
+        var issue = _h.GitHub.CreateIssue("octo/widgets", "t", null, "alice");
+        var first = await Client.CreateCommentAsync("octo", "widgets", issue.Number, "first");
+        await Client.CreateCommentAsync("octo", "widgets", issue.Number, "second");
+        var edited = await Client.UpdateCommentAsync("octo", "widgets", first.Id, "first, edited");
+
+        var comments = await Client.ListIssueCommentsAsync("octo", "widgets", issue.Number);
+
+        edited.Id.ShouldBe(first.Id);
+        comments.Select(c => c.Body).ShouldBe(["first, edited", "second"]);
+        comments.ShouldAllBe(c => c.User!.Login == "octo");
+    }
+
+    [Fact]
+    public async Task ListIssueComments_follows_the_Link_header_through_every_page()
+    {
+        var issue = _h.GitHub.CreateIssue("octo/widgets", "t", null, "alice");
+        for (var i = 1; i <= 7; i++)
+        {
+            _h.GitHub.AddComment("octo/widgets", issue.Number, "alice", $"c{i}");
+        }
+        _h.Options.PageSize = 3;
+        _h.GitHub.ClearRequests();
+
+        var comments = await Client.ListIssueCommentsAsync("octo", "widgets", issue.Number);
+
+        comments.Select(c => c.Body).ShouldBe(["c1", "c2", "c3", "c4", "c5", "c6", "c7"]);
+        _h.GitHub.Requests.Select(r => r.Query).ShouldBe(["?per_page=3", "?per_page=3&page=2", "?per_page=3&page=3"]);
+    }
+
+    [Fact]
+    public async Task Close_and_reopen_change_state_and_reason()
+    {
+        var issue = _h.GitHub.CreateIssue("octo/widgets", "t", null, "alice");
+
+        var closed = await Client.CloseIssueAsync("octo", "widgets", issue.Number, "not_planned");
+        closed.State.ShouldBe("closed");
+        closed.StateReason.ShouldBe("not_planned");
+
+        var reopened = await Client.ReopenIssueAsync("octo", "widgets", issue.Number);
+        reopened.State.ShouldBe("open");
+        reopened.StateReason.ShouldBe("reopened");
+    }
+
+    [Fact]
+    public async Task Labels_are_added_and_removed_and_removing_a_missing_one_is_false()
+    {
+        var issue = _h.GitHub.CreateIssue("octo/widgets", "t", null, "alice", "bug");
+
+        var after = await Client.AddLabelsAsync("octo", "widgets", issue.Number, ["agent", "bug"]);
+        var removed = await Client.RemoveLabelAsync("octo", "widgets", issue.Number, "bug");
+        var missing = await Client.RemoveLabelAsync("octo", "widgets", issue.Number, "bug");
+
+        after.Select(l => l.Name).ShouldBe(["bug", "agent"]);
+        removed.ShouldBeTrue();
+        missing.ShouldBeFalse();
+        _h.GitHub.Issue("octo/widgets", issue.Number).Labels.Select(l => l.Name).ShouldBe(["agent"]);
+    }
+
+    [Fact]
+    public async Task Pull_requests_are_created_found_by_head_and_read()
+    {
+        _h.GitHub.AddBranch("octo/widgets", "agentmesh/issue-1");
+
+        var created = await Client.CreatePullRequestAsync("octo", "widgets", new NewPullRequest("Fix #1", "agentmesh/issue-1", "main", "Closes #1"));
+        var found = await Client.FindOpenPullRequestAsync("octo", "widgets", "octo", "agentmesh/issue-1");
+        var none = await Client.FindOpenPullRequestAsync("octo", "widgets", "octo", "other-branch");
+        var read = await Client.GetPullRequestAsync("octo", "widgets", created.Number);
+
+        found!.Number.ShouldBe(created.Number);
+        none.ShouldBeNull();
+        read.Head.Ref.ShouldBe("agentmesh/issue-1");
+        read.Base.Ref.ShouldBe("main");
+        read.Merged.ShouldBe(false);
+        read.Body.ShouldBe("Closes #1");
+        _h.GitHub.Requests.First(r => r.Path == "repos/octo/widgets/pulls" && r.Method == "GET").Query
+            .ShouldBe("?head=octo%3Aagentmesh%2Fissue-1&state=open&per_page=100");
+    }
+
+    [Fact]
+    public async Task Creating_a_second_pull_request_for_the_same_head_is_GitHubs_422()
+    {
+        _h.GitHub.AddBranch("octo/widgets", "b");
+        await Client.CreatePullRequestAsync("octo", "widgets", new NewPullRequest("one", "b", "main"));
+
+        var error = await Should.ThrowAsync<GitHubApiException>(() => Client.CreatePullRequestAsync("octo", "widgets", new NewPullRequest("two", "b", "main")));
+
+        error.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        error.Error.Message.ShouldBe("Validation Failed");
+        error.Error.Errors.Single().Resource.ShouldBe("PullRequest");
+        error.Error.Errors.Single().Code.ShouldBe("custom");
+        error.Error.Errors.Single().Message.ShouldBe("A pull request already exists for octo:b.");
+    }
+
+    [Fact]
+    public async Task A_review_with_inline_comments_is_created_and_its_comments_listed()
+    {
+        var pr = _h.GitHub.CreatePullRequest("octo/widgets", "feature", "main", "Feature", "alice");
+
+        var review = await Client.CreateReviewAsync("octo", "widgets", pr.Number, new NewReview(
+            "REQUEST_CHANGES", "Two things", Comments: [new NewReviewComment("src/a.cs", 3, "Null check"), new NewReviewComment("src/b.cs", 9, "Typo", "LEFT")]));
+        var comments = await Client.ListReviewCommentsAsync("octo", "widgets", pr.Number);
+
+        review.State.ShouldBe("CHANGES_REQUESTED");
+        review.Body.ShouldBe("Two things");
+        comments.Select(c => (c.Path, c.Line, c.Side, c.Body, c.PullRequestReviewId)).ShouldBe(
+            [("src/a.cs", 3, "RIGHT", "Null check", review.Id), ("src/b.cs", 9, "LEFT", "Typo", review.Id)]);
+    }
+
+    [Fact]
+    public async Task A_comment_review_without_a_body_is_422_with_GitHubs_string_errors()
+    {
+        var pr = _h.GitHub.CreatePullRequest("octo/widgets", "feature", "main", "Feature", "alice");
+
+        var error = await Should.ThrowAsync<GitHubApiException>(() => Client.CreateReviewAsync("octo", "widgets", pr.Number, new NewReview("COMMENT")));
+
+        error.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        error.Error.Errors.Single().Message.ShouldBe("Review Can not comment without a body");
+    }
+
+    [Fact]
+    public async Task The_users_repositories_are_listed()
+    {
+        _h.GitHub.CreateRepo("octo", "gadgets");
+        _h.GitHub.CreateRepo("someone", "else");
+
+        var repos = await Client.ListUserRepositoriesAsync();
+
+        repos.Select(r => r.FullName).ShouldBe(["octo/widgets", "octo/gadgets"]);
+    }
+
+    [Fact]
+    public async Task Invitations_are_listed_and_accepting_one_grants_its_permission()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        var invitation = _h.GitHub.InviteCollaborator("acme/api", "octo", "write");
+
+        var invitations = await Client.ListRepositoryInvitationsAsync();
+        await Client.AcceptRepositoryInvitationAsync(invitations.Single().Id);
+        var permission = await Client.GetRepositoryPermissionAsync("acme", "api", "octo");
+
+        invitations.Single().Id.ShouldBe(invitation.Id);
+        invitations.Single().Repository.FullName.ShouldBe("acme/api");
+        invitations.Single().Permissions.ShouldBe("write");
+        (await Client.ListRepositoryInvitationsAsync()).ShouldBeEmpty();
+        permission.Permission.ShouldBe("write");
+    }
+
+    [Fact]
+    public async Task Repository_permission_of_owner_collaborator_and_stranger()
+    {
+        _h.GitHub.AddCollaborator("octo/widgets", "bob", "triage");
+        _h.GitHub.CreateUser("eve");
+
+        (await Client.GetRepositoryPermissionAsync("octo", "widgets", "octo")).Permission.ShouldBe("admin");
+        var bob = await Client.GetRepositoryPermissionAsync("octo", "widgets", "bob");
+        bob.Permission.ShouldBe("read");
+        bob.RoleName.ShouldBe("triage");
+        bob.User!.Login.ShouldBe("bob");
+        (await Client.GetRepositoryPermissionAsync("octo", "widgets", "eve")).Permission.ShouldBe("read");
+    }
+
+    [Fact]
+    public async Task Organization_membership_is_true_for_members_and_false_otherwise()
+    {
+        _h.GitHub.AddOrganizationMember("acme", "alice");
+
+        (await Client.IsOrganizationMemberAsync("acme", "alice")).ShouldBeTrue();
+        (await Client.IsOrganizationMemberAsync("acme", "mallory")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_authenticated_user_and_the_rate_limit_are_read()
+    {
+        var user = await Client.GetAuthenticatedUserAsync();
+        var limit = await Client.GetRateLimitAsync();
+
+        user.Login.ShouldBe("octo");
+        limit.Resources.Core.Limit.ShouldBe(5000);
+        // GET /user spent one; GET /rate_limit is free.
+        limit.Resources.Core.Remaining.ShouldBe(4999);
+        Client.RateLimit.Current!.Remaining.ShouldBe(4999);
+        Client.RateLimit.Current.ResetAt.ShouldBe(_h.Time.GetUtcNow() + TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task A_created_webhook_delivers_signed_events_the_endpoint_accepts()
+    {
+        var inbox = new InMemoryWebhookInbox();
+        await using var node = await WebhookTestHost.StartAsync(inbox, o => o.RepositorySecrets["octo/widgets"] = "hook-secret");
+
+        var hook = await Client.CreateRepositoryWebhookAsync("octo", "widgets", node.Url, "hook-secret", ["issues", "issue_comment"]);
+        var issue = _h.GitHub.CreateIssue("octo/widgets", "Bug", "It breaks", "alice");
+        var statuses = await _h.GitHub.DeliverAsync("octo/widgets", "issues", _h.GitHub.IssuesPayload("octo/widgets", issue.Number, "opened", "alice"));
+
+        hook.Name.ShouldBe("web");
+        hook.Active.ShouldBeTrue();
+        hook.Events.ShouldBe(["issues", "issue_comment"]);
+        hook.Config.Url.ShouldBe(node.Url.AbsoluteUri);
+        hook.Config.ContentType.ShouldBe("json");
+        JsonDocument.Parse(_h.GitHub.Requests.Single(r => r.Method == "POST").Body).RootElement.GetProperty("config").GetProperty("secret").GetString().ShouldBe("hook-secret");
+        statuses.ShouldBe([HttpStatusCode.Accepted]);
+        var stored = inbox.All.Single();
+        stored.Event.ShouldBe("issues");
+        stored.Action.ShouldBe("opened");
+        stored.Repository.ShouldBe("octo/widgets");
+    }
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using AgentMesh.Core.Jobs;
+using AgentMesh.Server.Actors;
+using AgentMesh.Server.Worker;
+using AgentMesh.Storage.Abstractions;
+using AgentMesh.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AgentMesh.Server.Tests.Api;
+
+/// <summary>
+/// A real node host (the same <c>AddAgentMeshNode</c>/<c>MapAgentMeshNode</c> wiring as
+/// <c>agentmesh serve</c>) on loopback with a real SQLite file in a temp folder. It runs no
+/// worker, so jobs the tests create stay where the tests put them.
+/// </summary>
+public sealed class AdminApiNode : IAsyncDisposable
+{
+    public const string DefaultToken = "api-test-token-5b1f0c2e9d";
+
+    private readonly TempDirectory _data;
+
+    private AdminApiNode(WebApplication app, TempDirectory data, Uri baseAddress, string nodeId, string? token, CapturingLoggerProvider logs)
+    {
+        App = app;
+        _data = data;
+        BaseAddress = baseAddress;
+        NodeId = nodeId;
+        Token = token;
+        Logs = logs;
+        Client = NewClient(token);
+        Anonymous = NewClient(null);
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public string NodeId { get; }
+
+    public string? Token { get; }
+
+    /// <summary>Every log message the node wrote, for asserting that secrets stay out of logs.</summary>
+    public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>Carries the admin token.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Carries no token.</summary>
+    public HttpClient Anonymous { get; }
+
+    public JobActor Jobs => App.Services.GetRequiredService<JobActor>();
+
+    public IAgentMeshStore Store => App.Services.GetRequiredService<IAgentMeshStore>();
+
+    public static async Task<AdminApiNode> StartAsync(string? token = DefaultToken, TimeProvider? timeProvider = null)
+    {
+        var data = new TempDirectory("agentmesh-api");
+        var nodeId = $"api-test-{Guid.NewGuid():N}"[..20];
+        List<string> args = ["--urls=http://127.0.0.1:0", $"--Store:DataDirectory={data.Path}", $"--Node:NodeId={nodeId}"];
+        if (token is not null)
+        {
+            args.Add($"--Admin:Token={token}");
+        }
+        var logs = new CapturingLoggerProvider();
+        var app = Build([.. args], logs, timeProvider);
+        try
+        {
+            app.MapAgentMeshNode();
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            data.Dispose();
+            throw;
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new AdminApiNode(app, data, new Uri(address), nodeId, token, logs);
+    }
+
+    /// <summary>Builds (not starts) a node the way the fixture does, for tests of start-up failures.</summary>
+    public static WebApplication Build(string[] args, CapturingLoggerProvider? logs = null, TimeProvider? timeProvider = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.AddAgentMeshNode();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
+        // The API is under test, not job execution: no worker claims what the tests create.
+        var workers = builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(WorkerService)).ToList();
+        foreach (var worker in workers)
+        {
+            builder.Services.Remove(worker);
+        }
+        return builder.Build();
+    }
+
+    /// <summary>A repository name no other test uses.</summary>
+    public static string NewRepo() => $"acme/r{Guid.NewGuid():N}"[..18];
+
+    public async Task<JobRecord> CreateJobAsync(string repo, int number, int priority = 0, JobKind kind = JobKind.SolveIssue)
+    {
+        var (record, created) = await Jobs.CreateAsync(repo, number, kind, maxFixRounds: 3, priority: priority);
+        if (!created)
+        {
+            throw new InvalidOperationException($"{repo}#{number} already had a job.");
+        }
+        return record;
+    }
+
+    public HttpClient NewClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Anonymous.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+/// <summary>Keeps every formatted log message (and exception text) a node writes.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyList<string> Messages => [.. _messages];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner._messages.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}

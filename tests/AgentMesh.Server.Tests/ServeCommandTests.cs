@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using AgentMesh.Testing;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.Server.Tests;
+
+/// <summary><c>agentmesh serve</c> as a user meets it: a real process, a real SQLite file, real HTTP.</summary>
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public async Task Serve_on_the_embedded_default_creates_the_store_says_where_it_is_and_is_ready()
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0");
+
+        var baseUri = await node.WaitForListeningAsync();
+
+        var databasePath = Path.Combine(workDir.Path, ".data", "agentmesh.db");
+        node.Stdout.ShouldContain($"store:     sqlite at {databasePath}");
+        File.Exists(databasePath).ShouldBeTrue($"the SQLite file should be created at {databasePath}");
+
+        using var http = new HttpClient { BaseAddress = baseUri };
+        (await http.GetStringAsync("/healthz")).ShouldBe("alive");
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        report.RootElement.GetProperty("ready").GetBoolean().ShouldBeTrue();
+        report.RootElement.GetProperty("store").GetString().ShouldBe("sqlite");
+        report.RootElement.GetProperty("schemaVersion").GetInt32()
+            .ShouldBe(report.RootElement.GetProperty("expectedSchemaVersion").GetInt32());
+    }
+
+    [Fact]
+    public async Task Serve_puts_the_store_in_the_data_directory_it_is_given()
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        var dataDir = Path.Combine(workDir.Path, "elsewhere");
+        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", "--data-dir", dataDir);
+
+        await node.WaitForListeningAsync();
+
+        File.Exists(Path.Combine(dataDir, "agentmesh.db")).ShouldBeTrue();
+        Directory.Exists(Path.Combine(workDir.Path, ".data")).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("--Node:WorkerSlots=0", "Node:WorkerSlots must be between 1 and 1000, not 0.")]
+    [InlineData("--Node:Roles:0=janitor", "Node:Roles has 'janitor'; known roles are: web, worker.")]
+    [InlineData("--Store:Provider=mysql", "Store:Provider must be 'sqlite' or 'postgres', not 'mysql'.")]
+    [InlineData("--Store:Provider=postgres", "Store:ConnectionString is required when Store:Provider is 'postgres'.")]
+    public async Task A_bad_setting_stops_the_node_with_a_message_naming_the_key(string setting, string message)
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", setting);
+
+        var exitCode = await node.WaitForExitAsync();
+
+        exitCode.ShouldBe(2);
+        node.Stderr.ShouldContain(message);
+    }
+
+    [Fact]
+    public async Task Environment_variables_override_the_silo_overlay()
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        var environment = new Dictionary<string, string> { ["AGENTMESH_Node__WorkerSlots"] = "-1" };
+        await using var node = AgentMeshProcess.Start(workDir.Path, environment, "serve", "--urls", "http://127.0.0.1:0");
+
+        (await node.WaitForExitAsync()).ShouldBe(2);
+        node.Stderr.ShouldContain("Node:WorkerSlots must be between 1 and 1000, not -1.");
+    }
+
+    [Fact]
+    public async Task An_unknown_silo_is_refused_with_where_it_was_looked_for()
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--silo", "nosuch");
+
+        (await node.WaitForExitAsync()).ShouldBe(2);
+        node.Stderr.ShouldContain("No silo config named 'nosuch'");
+    }
+}

@@ -1,0 +1,486 @@
+using AgentMesh.Core.Jobs;
+using AgentMesh.Storage.Abstractions;
+using JobLease = AgentMesh.Storage.Abstractions.JobLease;
+using NewJob = AgentMesh.Storage.Abstractions.NewJob;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.Storage.Tests.Conformance;
+
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task Enqueue_creates_a_queued_job_at_attempt_1_without_lease_and_fence_0()
+    {
+        var result = await Store.Jobs.EnqueueAsync(new NewJob("job-1", "octo/app", "octo/app#1:solve", "solve", """{"issue":1}""", 5, 4));
+
+        result.Created.ShouldBeTrue();
+        result.Job.ShouldBe(new JobRecord(
+            "job-1", "octo/app", "octo/app#1:solve", "solve", JobState.Queued, 5, Now, 1, 4, null, null, 0, 1, """{"issue":1}""", Now, Now));
+        (await Store.Jobs.GetAsync("job-1")).ShouldBe(result.Job);
+        (await Store.Jobs.FindByNaturalKeyAsync("octo/app#1:solve")).ShouldBe(result.Job);
+        (await Store.Jobs.GetAsync("missing")).ShouldBeNull();
+        (await Store.Jobs.FindByNaturalKeyAsync("missing")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Enqueue_generates_distinct_ids_when_none_is_given()
+    {
+        var a = await EnqueueAsync(Job("k1"));
+        var b = await EnqueueAsync(Job("k2"));
+
+        a.Id.ShouldNotBeNullOrWhiteSpace();
+        b.Id.ShouldNotBeNullOrWhiteSpace();
+        a.Id.ShouldNotBe(b.Id);
+    }
+
+    [Fact]
+    public async Task Enqueue_with_an_existing_natural_key_returns_the_existing_job_and_creates_nothing()
+    {
+        var original = await EnqueueAsync(Job("octo/app#1:solve", id: "first", dataJson: """{"v":1}"""));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var again = await Store.Jobs.EnqueueAsync(Job("octo/app#1:solve", id: "second", dataJson: """{"v":2}""", priority: 9));
+
+        again.Created.ShouldBeFalse();
+        again.Job.ShouldBe(original);
+        (await Store.Jobs.GetAsync("second")).ShouldBeNull();
+        (await Store.Jobs.ListAsync(new JobQuery())).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_enqueues_of_one_natural_key_create_exactly_one_job()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            Store.Jobs.EnqueueAsync(Job("octo/app#7:solve", id: $"attempt-{i}")))));
+
+        results.Count(r => r.Created).ShouldBe(1);
+        results.Select(r => r.Job.Id).Distinct().ShouldHaveSingleItem().ShouldBe(results.Single(r => r.Created).Job.Id);
+        (await Store.Jobs.ListAsync(new JobQuery())).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task List_returns_newest_first_filtered_by_repo_and_state_with_paging()
+    {
+        await EnqueueAsync(Job("k1", repo: "a/a", id: "j1"));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await EnqueueAsync(Job("k2", repo: "b/b", id: "j2"));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await EnqueueAsync(Job("k3", repo: "a/a", id: "j3"));
+        await Store.Jobs.TurnAsync("j1", null, MoveTo(JobState.Closed));
+
+        (await Store.Jobs.ListAsync(new JobQuery())).Select(j => j.Id).ShouldBe(["j3", "j2", "j1"]);
+        (await Store.Jobs.ListAsync(new JobQuery(Repo: "a/a"))).Select(j => j.Id).ShouldBe(["j3", "j1"]);
+        (await Store.Jobs.ListAsync(new JobQuery(States: [JobState.Queued]))).Select(j => j.Id).ShouldBe(["j3", "j2"]);
+        (await Store.Jobs.ListAsync(new JobQuery(States: [JobState.Closed, JobState.Failed]))).Select(j => j.Id).ShouldBe(["j1"]);
+        (await Store.Jobs.ListAsync(new JobQuery(Repo: "a/a", States: [JobState.Queued]))).Select(j => j.Id).ShouldBe(["j3"]);
+        (await Store.Jobs.ListAsync(new JobQuery(Limit: 1, Offset: 1))).Select(j => j.Id).ShouldBe(["j2"]);
+    }
+
+    [Fact]
+    public async Task Claim_sets_running_lease_and_increments_fence()
+    {
+        var queued = await EnqueueAsync(Job("k1", id: "j1"));
+        Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var claimed = await ClaimAsync("node-a", TimeSpan.FromMinutes(2));
+
+        var expires = Now.AddMinutes(2);
+        claimed.Lease.ShouldBe(new JobLease("j1", "node-a", 1, expires));
+        claimed.Job.ShouldBe(queued with
+        {
+            State = JobState.Running,
+            LeaseOwner = "node-a",
+            LeaseExpiresAt = expires,
+            Fence = 1,
+            Version = queued.Version + 1,
+            UpdatedAt = Now,
+        });
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job);
+        (await Store.Jobs.ClaimAsync("node-b", TimeSpan.FromMinutes(1))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Claim_orders_by_priority_then_run_after_then_age()
+    {
+        var past = Now.AddMinutes(-10);
+        await EnqueueAsync(Job("old-low", repo: "r/1", id: "old-low", priority: 0));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await EnqueueAsync(Job("new-low", repo: "r/2", id: "new-low", priority: 0));
+        await EnqueueAsync(Job("high", repo: "r/3", id: "high", priority: 5));
+        await EnqueueAsync(Job("early-low", repo: "r/4", id: "early-low", priority: 0, runAfter: past));
+        await EnqueueAsync(Job("negative", repo: "r/5", id: "negative", priority: -1, runAfter: past.AddHours(-1)));
+
+        var order = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            order.Add((await ClaimAsync()).Job.Id);
+        }
+
+        order.ShouldBe(["high", "early-low", "old-low", "new-low", "negative"]);
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_job_whose_run_after_is_in_the_future_is_claimable_only_once_the_clock_reaches_it()
+    {
+        await EnqueueAsync(Job("later", id: "later", runAfter: Now.AddSeconds(30)));
+
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        Clock.Advance(TimeSpan.FromSeconds(29));
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        (await ClaimAsync()).Job.Id.ShouldBe("later");
+    }
+
+    [Fact]
+    public async Task Repo_concurrency_defaults_to_one_leased_job_per_repo()
+    {
+        await EnqueueAsync(Job("a1", repo: "a/a", id: "a1"));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await EnqueueAsync(Job("a2", repo: "a/a", id: "a2"));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await EnqueueAsync(Job("b1", repo: "b/b", id: "b1"));
+
+        var first = await ClaimAsync();
+        first.Job.Id.ShouldBe("a1");
+        (await ClaimAsync()).Job.Id.ShouldBe("b1");
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+
+        // An expired lease still counts until the rescuer takes it away.
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+
+        await Store.Jobs.TurnAsync("a1", first.Lease, MoveTo(JobState.WaitingForReply, releaseLease: true));
+        (await ClaimAsync()).Job.Id.ShouldBe("a2");
+    }
+
+    [Fact]
+    public async Task Repo_concurrency_limit_2_lets_two_jobs_of_the_repo_hold_leases()
+    {
+        await Store.Jobs.SetRepoConcurrencyAsync("a/a", 2);
+        for (var i = 1; i <= 3; i++)
+        {
+            await EnqueueAsync(Job($"a{i}", repo: "a/a", id: $"a{i}"));
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        (await ClaimAsync()).Job.Id.ShouldBe("a1");
+        var second = await ClaimAsync();
+        second.Job.Id.ShouldBe("a2");
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+
+        await Store.Jobs.TurnAsync("a2", second.Lease, MoveTo(JobState.Failed, releaseLease: true));
+        (await ClaimAsync()).Job.Id.ShouldBe("a3");
+
+        // Lowering the limit back to 1 blocks new claims while two leases are held.
+        await Store.Jobs.SetRepoConcurrencyAsync("a/a", 1);
+        await EnqueueAsync(Job("a4", repo: "a/a", id: "a4"));
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_fixing_job_without_lease_is_claimable_and_stays_fixing()
+    {
+        await EnqueueAsync(Job("k1", id: "j1"));
+        var first = await ClaimAsync("node-a");
+        var released = await Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.Fixing, releaseLease: true));
+        released.Fence.ShouldBe(2);
+        released.LeaseOwner.ShouldBeNull();
+        released.LeaseExpiresAt.ShouldBeNull();
+
+        var second = await ClaimAsync("node-b");
+
+        second.Job.State.ShouldBe(JobState.Fixing);
+        second.Job.LeaseOwner.ShouldBe("node-b");
+        second.Lease.Fence.ShouldBe(3);
+        (await Store.Jobs.ClaimAsync("node-c", TimeSpan.FromMinutes(1))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Jobs_in_other_states_are_never_claimed()
+    {
+        await Store.Jobs.SetRepoConcurrencyAsync("octo/app", 10);
+        foreach (var state in new[] { JobState.WaitingForReply, JobState.PrOpened, JobState.Merged, JobState.Failed, JobState.Stopped, JobState.Closed })
+        {
+            var job = await EnqueueAsync(Job($"k-{state}"));
+            await Store.Jobs.TurnAsync(job.Id, null, MoveTo(state));
+        }
+
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Renew_extends_the_lease()
+    {
+        await EnqueueAsync(Job("k1", id: "j1"));
+        var claimed = await ClaimAsync(lease: TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromSeconds(40));
+
+        var renewed = await Store.Jobs.RenewLeaseAsync(claimed.Lease, TimeSpan.FromMinutes(1));
+
+        renewed.ShouldBe(claimed.Lease with { ExpiresAt = Now.AddMinutes(1) });
+        // Renewal is lease upkeep: only the expiry moves, not the version or the update time.
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job with { LeaseExpiresAt = Now.AddMinutes(1) });
+
+        // Renewed, the lease is not expired at the old expiry time.
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Turn_applies_state_data_run_after_attempt_and_appends_events_and_outbox()
+    {
+        await EnqueueAsync(Job("k1", id: "j1"));
+        var claimed = await ClaimAsync();
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        var runAfter = Now.AddMinutes(3);
+
+        var updated = await Store.Jobs.TurnAsync("j1", claimed.Lease, job =>
+        {
+            job.ShouldBe(claimed.Job);
+            return new JobChange(
+                JobState.PrOpened,
+                """{"pr":7}""",
+                [new NewEvent("pr_opened", """{"number":7}"""), new NewEvent("note", "{}")],
+                [new NewOutboxItem("github.comment", "job/j1/pr", """{"n":7}""")],
+                runAfter,
+                2);
+        });
+
+        updated.ShouldBe(claimed.Job with
+        {
+            State = JobState.PrOpened,
+            DataJson = """{"pr":7}""",
+            RunAfter = runAfter,
+            Attempt = 2,
+            Version = claimed.Job.Version + 1,
+            UpdatedAt = Now,
+        });
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(updated);
+        (await Store.History.ReadAsync("j1", 0, 10)).ShouldBe(
+        [
+            new JobEventRecord("j1", 1, Now, "pr_opened", """{"number":7}"""),
+            new JobEventRecord("j1", 2, Now, "note", "{}"),
+        ]);
+        (await Store.Outbox.GetByKeyAsync("job/j1/pr")).ShouldNotBeNull().Kind.ShouldBe("github.comment");
+
+        await Store.Jobs.TurnAsync("j1", claimed.Lease, MoveTo(JobState.PrOpened, events: [new NewEvent("third", "{}")]));
+        (await Store.History.ReadAsync("j1", 1, 10)).Select(e => (e.Sequence, e.Type)).ShouldBe([(2L, "note"), (3L, "third")]);
+        (await Store.History.ReadAsync("j1", 0, 1)).Select(e => e.Sequence).ShouldBe([1L]);
+    }
+
+    [Fact]
+    public async Task Turn_decide_exception_rolls_back_and_propagates()
+    {
+        var queued = await EnqueueAsync(Job("k1", id: "j1"));
+
+        await Should.ThrowAsync<InvalidOperationException>(() => Store.Jobs.TurnAsync("j1", null, _ =>
+            throw new InvalidOperationException("queued cannot become merged")));
+
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(queued);
+        (await Store.History.ReadAsync("j1", 0, 10)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Turn_on_a_missing_job_throws_KeyNotFoundException()
+    {
+        await Should.ThrowAsync<KeyNotFoundException>(() => Store.Jobs.TurnAsync("missing", null, MoveTo(JobState.Closed)));
+    }
+
+    [Fact]
+    public async Task A_stale_fence_is_refused_for_renew_turn_and_log_append_and_nothing_is_written()
+    {
+        await EnqueueAsync(Job("k1", id: "j1"));
+        var stale = (await ClaimAsync("node-a")).Lease;
+        // A person stops the job: the turn takes the lease away without being its holder.
+        var stopped = await Store.Jobs.TurnAsync("j1", null, MoveTo(JobState.Stopped, releaseLease: true, events: [new NewEvent("stopped", "{}")]));
+        stopped.Fence.ShouldBe(2);
+        stopped.LeaseOwner.ShouldBeNull();
+
+        var renew = await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.RenewLeaseAsync(stale, TimeSpan.FromMinutes(1)));
+        renew.JobId.ShouldBe("j1");
+        renew.Fence.ShouldBe(1);
+        await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", stale, MoveTo(
+            JobState.PrOpened, events: [new NewEvent("late", "{}")], outbox: [new NewOutboxItem("github.pr", "late-pr", "{}")], dataJson: """{"late":true}""")));
+        await Should.ThrowAsync<StaleLeaseException>(() => Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "late line")], stale));
+
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(stopped);
+        (await Store.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["stopped"]);
+        (await Store.Outbox.GetByKeyAsync("late-pr")).ShouldBeNull();
+        (await Store.Logs.ReadAsync("j1", 0, 10)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_lease_from_a_previous_claim_is_refused_after_the_job_is_claimed_again()
+    {
+        await EnqueueAsync(Job("k1", id: "j1"));
+        var first = await ClaimAsync("node-a");
+        await Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.Fixing, releaseLease: true));
+        var second = await ClaimAsync("node-a");
+
+        // Same owner name, older fence: still refused.
+        await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.PrOpened)));
+        var ok = await Store.Jobs.TurnAsync("j1", second.Lease, MoveTo(JobState.PrOpened));
+        ok.State.ShouldBe(JobState.PrOpened);
+        (await Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "ok")], second.Lease)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Rescue_requeues_an_expired_running_job_with_the_next_attempt_and_its_backoff()
+    {
+        await EnqueueAsync(Job("k1", id: "j1", maxAttempts: 3));
+        var claimed = await ClaimAsync("node-a", TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromSeconds(59));
+        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        var backoffAsked = new List<int>();
+
+        var rescued = await Store.Jobs.RescueExpiredLeasesAsync(attempt =>
+        {
+            backoffAsked.Add(attempt);
+            return TimeSpan.FromSeconds(10 * attempt);
+        });
+
+        backoffAsked.ShouldBe([2]);
+        var job = rescued.ShouldHaveSingleItem();
+        job.ShouldBe(claimed.Job with
+        {
+            State = JobState.Queued,
+            Attempt = 2,
+            RunAfter = Now.AddSeconds(20),
+            LeaseOwner = null,
+            LeaseExpiresAt = null,
+            Fence = 2,
+            Version = claimed.Job.Version + 1,
+            UpdatedAt = Now,
+        });
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(job);
+        var rescueEvent = (await Store.History.ReadAsync("j1", 0, 10)).ShouldHaveSingleItem();
+        rescueEvent.Type.ShouldBe("lease_expired");
+        rescueEvent.At.ShouldBe(Now);
+        await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", claimed.Lease, MoveTo(JobState.PrOpened)));
+
+        // Claimable again once the backoff has passed, with a new fence.
+        (await Store.Jobs.ClaimAsync("node-b", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        var again = await ClaimAsync("node-b");
+        again.Lease.Fence.ShouldBe(3);
+        again.Job.Attempt.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Rescue_keeps_an_expired_fixing_job_fixing_without_a_lease()
+    {
+        await EnqueueAsync(Job("k1", id: "j1"));
+        var first = await ClaimAsync();
+        await Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.Fixing, releaseLease: true));
+        await ClaimAsync("node-b", TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromMinutes(2));
+
+        var job = (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldHaveSingleItem();
+
+        job.State.ShouldBe(JobState.Fixing);
+        job.LeaseOwner.ShouldBeNull();
+        job.Attempt.ShouldBe(2);
+        job.Fence.ShouldBe(4);
+        (await ClaimAsync("node-c")).Job.State.ShouldBe(JobState.Fixing);
+    }
+
+    [Fact]
+    public async Task Rescue_fails_a_job_whose_expired_attempt_was_the_last()
+    {
+        await EnqueueAsync(Job("k1", id: "j1", maxAttempts: 1));
+        await ClaimAsync(lease: TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var job = (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.FromMinutes(5))).ShouldHaveSingleItem();
+
+        job.State.ShouldBe(JobState.Failed);
+        job.Attempt.ShouldBe(1);
+        job.LeaseOwner.ShouldBeNull();
+        job.LeaseExpiresAt.ShouldBeNull();
+        job.Fence.ShouldBe(2);
+        (await Store.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["lease_expired"]);
+        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Rescue_never_touches_stopped_closed_or_waiting_jobs_even_with_an_expired_lease()
+    {
+        await Store.Jobs.SetRepoConcurrencyAsync("octo/app", 10);
+        var expected = new List<JobRecord>();
+        foreach (var state in new[] { JobState.Stopped, JobState.Closed, JobState.WaitingForReply, JobState.PrOpened })
+        {
+            await EnqueueAsync(Job($"k-{state}", id: $"j-{state}"));
+            var claimed = await ClaimAsync(lease: TimeSpan.FromMinutes(1));
+            // The lease is deliberately kept so only the state protects the job.
+            expected.Add(await Store.Jobs.TurnAsync(claimed.Job.Id, claimed.Lease, MoveTo(state)));
+        }
+        Clock.Advance(TimeSpan.FromMinutes(10));
+
+        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
+
+        foreach (var job in expected)
+        {
+            (await Store.Jobs.GetAsync(job.Id)).ShouldBe(job);
+            (await Store.History.ReadAsync(job.Id, 0, 10)).ShouldBeEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task Purge_terminal_deletes_old_terminal_jobs_with_their_logs_events_and_mail()
+    {
+        await Store.Jobs.SetRepoConcurrencyAsync("octo/app", 10);
+        await EnqueueAsync(Job("old-done", id: "old-done"));
+        await EnqueueAsync(Job("old-waiting", id: "old-waiting"));
+        await Store.Jobs.TurnAsync("old-done", null, MoveTo(JobState.Merged, events: [new NewEvent("merged", "{}")]));
+        await Store.Jobs.TurnAsync("old-waiting", null, MoveTo(JobState.WaitingForReply));
+        await Store.Logs.AppendAsync("old-done", [new NewLogLine("stdout", "x")]);
+        await Store.Mailbox.PostAsync("old-done", new NewMailMessage("alice", "message", "hi"));
+        Clock.Advance(TimeSpan.FromDays(10));
+        var cutoff = Now;
+        await EnqueueAsync(Job("new-done", id: "new-done"));
+        await Store.Jobs.TurnAsync("new-done", null, MoveTo(JobState.Closed));
+
+        (await Store.Jobs.PurgeTerminalAsync(cutoff)).ShouldBe(1);
+
+        (await Store.Jobs.GetAsync("old-done")).ShouldBeNull();
+        (await Store.Logs.ReadAsync("old-done", 0, 10)).ShouldBeEmpty();
+        (await Store.History.ReadAsync("old-done", 0, 10)).ShouldBeEmpty();
+        (await Store.Mailbox.ReadAllAsync("old-done")).ShouldBeEmpty();
+        (await Store.Jobs.GetAsync("old-waiting")).ShouldNotBeNull();
+        (await Store.Jobs.GetAsync("new-done")).ShouldNotBeNull();
+        (await Store.Jobs.PurgeTerminalAsync(cutoff)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Four_concurrent_claimers_claim_each_of_200_jobs_exactly_once()
+    {
+        const int Jobs = 200;
+        for (var r = 0; r < 10; r++)
+        {
+            await Store.Jobs.SetRepoConcurrencyAsync($"r/{r}", Jobs);
+        }
+        for (var i = 0; i < Jobs; i++)
+        {
+            await EnqueueAsync(Job($"k{i}", repo: $"r/{i % 10}", id: $"j{i:D3}"));
+        }
+
+        var claimers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (await Store.Jobs.ClaimAsync($"node-{n}", TimeSpan.FromMinutes(5)) is { } claimed)
+            {
+                mine.Add(claimed.Job.Id);
+            }
+            return mine;
+        }));
+        var claimedIds = (await Task.WhenAll(claimers)).SelectMany(ids => ids).ToList();
+
+        claimedIds.Count.ShouldBe(Jobs);
+        claimedIds.Distinct().Count().ShouldBe(Jobs);
+        (await Store.Jobs.ListAsync(new JobQuery(States: [JobState.Running], Limit: 1000))).Count.ShouldBe(Jobs);
+    }
+}

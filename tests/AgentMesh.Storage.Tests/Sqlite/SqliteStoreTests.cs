@@ -1,0 +1,239 @@
+using AgentMesh.Core;
+using AgentMesh.Core.Jobs;
+using AgentMesh.Storage.Abstractions;
+using AgentMesh.Storage.Sqlite;
+using AgentMesh.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shouldly;
+using Xunit;
+using NewJob = AgentMesh.Storage.Abstractions.NewJob;
+
+namespace AgentMesh.Storage.Tests.Sqlite;
+
+/// <summary>What only the SQLite backend promises: file, WAL, the single writer, options, migrations on a shared file.</summary>
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly TempDirectory _directory = new("agentmesh-sqlite");
+    private readonly FakeTimeProvider _clock = new();
+
+    private string DatabasePath => _directory.Combine("agentmesh.db");
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Options_validation_lists_every_problem()
+    {
+        var options = new SqliteStoreOptions { DatabasePath = " ", BusyTimeout = TimeSpan.Zero, ChangeFeedPollInterval = TimeSpan.FromMilliseconds(1) };
+
+        options.Validate().ShouldBe(
+        [
+            "DatabasePath must name the SQLite database file.",
+            "BusyTimeout must be greater than 0 and at most 10 minutes (was 00:00:00).",
+            "ChangeFeedPollInterval must be between 10 ms and 10 minutes (was 00:00:00.0010000).",
+        ]);
+        new SqliteStoreOptions { DatabasePath = "x.db" }.Validate().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Options_defaults_are_5_s_busy_timeout_and_1_s_poll()
+    {
+        var options = new SqliteStoreOptions();
+
+        options.BusyTimeout.ShouldBe(TimeSpan.FromSeconds(5));
+        options.ChangeFeedPollInterval.ShouldBe(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void Constructor_refuses_invalid_options_with_the_problems()
+    {
+        var error = Should.Throw<InvalidConfigurationException>(() =>
+            new SqliteStore(new SqliteStoreOptions(), _clock, NullLoggerFactory.Instance));
+
+        error.Message.ShouldBe("SqliteStoreOptions is invalid: DatabasePath must name the SQLite database file.");
+    }
+
+    [Fact]
+    public async Task Migrate_puts_the_file_in_WAL_mode_and_records_each_migration_once()
+    {
+        await using (var store = SqliteTestStores.Open(DatabasePath, _clock))
+        {
+            await store.MigrateAsync();
+            await store.MigrateAsync();
+        }
+
+        Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
+        SqliteStore.ExpectedSchemaVersion.ShouldBe(1);
+        Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
+            .ShouldBe([$"1:initial:{_clock.GetUtcNow().ToUnixTimeMilliseconds()}"]);
+    }
+
+    [Fact]
+    public async Task Two_stores_migrating_one_file_at_once_apply_each_migration_once()
+    {
+        // Two stores have two writer gates and two connection pools: they meet only at SQLite's file
+        // lock, as two processes would.
+        await using var first = SqliteTestStores.Open(DatabasePath, _clock);
+        await using var second = SqliteTestStores.Open(DatabasePath, _clock);
+
+        await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
+
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["1"]);
+        (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
+        (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Health_of_an_unmigrated_file_is_reachable_at_version_0_and_not_ready()
+    {
+        await using var store = SqliteTestStores.Open(DatabasePath, _clock);
+
+        var health = await store.CheckHealthAsync();
+
+        health.ShouldBe(new StoreHealth(true, 0, SqliteStore.ExpectedSchemaVersion, null));
+        health.Ready.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Health_of_a_file_that_cannot_be_opened_is_unreachable_with_the_reason()
+    {
+        await using var store = SqliteTestStores.Open(_directory.Combine("missing-folder", "agentmesh.db"), _clock);
+
+        var health = await store.CheckHealthAsync();
+
+        health.Reachable.ShouldBeFalse();
+        health.Ready.ShouldBeFalse();
+        health.SchemaVersion.ShouldBe(0);
+        health.Error.ShouldNotBeNull().ShouldContain("unable to open database file");
+    }
+
+    [Fact]
+    public async Task Times_are_stored_as_unix_milliseconds_and_states_as_wire_names()
+    {
+        await using (var store = await SqliteTestStores.CreateAsync(_directory, _clock))
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(1234));
+            await store.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "k1", "solve", "{}", RunAfter: _clock.GetUtcNow().AddSeconds(5)));
+            await store.Jobs.TurnAsync("j1", null, job => new JobChange(JobState.WaitingForReply, job.DataJson, [], []));
+        }
+
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        now.ShouldBe(1767268801234);
+        Query("SELECT created_at || ',' || updated_at || ',' || run_after || ',' || state FROM jobs;")
+            .ShouldBe([$"{now},{now},{now + 5000},waiting_for_reply"]);
+    }
+
+    [Fact]
+    public async Task A_write_waits_for_another_connection_holding_the_write_lock()
+    {
+        await using var store = await SqliteTestStores.CreateAsync(_directory, _clock);
+        using var other = OpenRaw();
+        using var lockHolder = other.BeginTransaction(deferred: false);
+        using (var insert = other.CreateCommand())
+        {
+            insert.Transaction = lockHolder;
+            insert.CommandText = "INSERT INTO repo_limits (repo, max_concurrent_jobs) VALUES ('held/by-other', 3);";
+            insert.ExecuteNonQuery();
+        }
+
+        var enqueue = Task.Run(() => store.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "k1", "solve", "{}")));
+        // The store's write cannot finish while the other connection holds the lock; it finishes once the lock goes.
+        lockHolder.Commit();
+
+        var result = await Eventually.WithinAsync(enqueue, "the enqueue blocked by another connection's write lock");
+        result.Created.ShouldBeTrue();
+        Query("SELECT repo FROM repo_limits;").ShouldBe(["held/by-other"]);
+    }
+
+    [Fact]
+    public async Task A_write_fails_after_the_busy_timeout_when_the_lock_is_never_released()
+    {
+        await using var store = new SqliteStore(
+            new SqliteStoreOptions { DatabasePath = DatabasePath, BusyTimeout = TimeSpan.FromMilliseconds(200) },
+            _clock,
+            NullLoggerFactory.Instance);
+        await store.MigrateAsync();
+        using var other = OpenRaw();
+        using var lockHolder = other.BeginTransaction(deferred: false);
+
+        var error = await Should.ThrowAsync<SqliteException>(() => Task.Run(() => store.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "k1", "solve", "{}"))));
+
+        error.SqliteErrorCode.ShouldBe(5); // SQLITE_BUSY
+        lockHolder.Rollback();
+        (await store.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "k1", "solve", "{}"))).Created.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Two_stores_on_one_file_claiming_at_once_claim_each_job_exactly_once()
+    {
+        await using var first = await SqliteTestStores.CreateAsync(_directory, _clock);
+        await using var second = SqliteTestStores.Open(DatabasePath, _clock);
+        await first.Jobs.SetRepoConcurrencyAsync("octo/app", 100);
+        for (var i = 0; i < 60; i++)
+        {
+            await first.Jobs.EnqueueAsync(new NewJob($"j{i}", "octo/app", $"k{i}", "solve", "{}"));
+        }
+
+        var claimers = new[] { first, second, first, second }.Select((store, n) => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (await store.Jobs.ClaimAsync($"node-{n}", TimeSpan.FromMinutes(1)) is { } claimed)
+            {
+                mine.Add(claimed.Job.Id);
+            }
+            return mine;
+        }));
+        var all = (await Task.WhenAll(claimers)).SelectMany(ids => ids).ToList();
+
+        all.Count.ShouldBe(60);
+        all.Distinct().Count().ShouldBe(60);
+        Query("SELECT COUNT(*) FROM jobs WHERE state = 'running' AND fence = 1;").ShouldBe(["60"]);
+    }
+
+    [Fact]
+    public async Task A_write_cancelled_before_it_runs_writes_nothing()
+    {
+        await using var store = await SqliteTestStores.CreateAsync(_directory, _clock);
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => store.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "k1", "solve", "{}"), cancel.Token));
+
+        (await store.Jobs.GetAsync("j1")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Disposing_the_store_ends_its_change_feed_subscriptions()
+    {
+        var store = await SqliteTestStores.CreateAsync(_directory, _clock);
+        await using var changes = store.Feed.SubscribeAsync(null).GetAsyncEnumerator();
+        (await changes.MoveNextAsync()).ShouldBeTrue();
+        changes.Current.Kind.ShouldBe(StoreChangeKind.Resync);
+        var next = changes.MoveNextAsync().AsTask();
+
+        await store.DisposeAsync();
+
+        (await Eventually.WithinAsync(next, "the subscription to end when the store is disposed")).ShouldBeFalse();
+    }
+
+    private SqliteConnection OpenRaw()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private List<string> Query(string sql)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+        return rows;
+    }
+}
