@@ -33,11 +33,11 @@ internal static class Orchestrator
         using var work = new TempDirectory("agentmesh-bench-webhooks");
         var payload = WritePayload(work);
 
-        Console.WriteLine($"Webhook ack latency, {seconds:0} s per rate after a 2 s warm-up, load from a separate process over loopback");
+        Console.WriteLine($"Webhook ack latency, {seconds:0} s per rate after a 3 s warm-up, load from a separate process over loopback");
         Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         Console.WriteLine();
-        Console.WriteLine("| store | offered rate (/s) | sent | 202 | failed | p50 (ms) | p99 (ms) | max (ms) | throughput (/s) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| store | offered rate (/s) | sent | 202 | failed | p50 (ms) | p99 (ms) | max (ms) | server p50 (ms) | server p99 (ms) | throughput (/s) | load avg |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var storeName in stores)
         {
             await using var store = await OpenStoreAsync(storeName, work);
@@ -45,9 +45,14 @@ internal static class Orchestrator
             await using var node = await StartNodeAsync(store.Inbox);
             foreach (var rate in Rates)
             {
+                node.ServerTimes.Clear();
                 var result = await RunLoadProcessAsync(node.Url, rate, seconds, payload);
+                // The generator's warm-up deliveries come first; keep the server times of the measured ones.
+                var server = node.ServerTimes.ToArray()[^result.Sent..];
+                Array.Sort(server);
+                var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
                 Console.WriteLine(FormattableString.Invariant(
-                    $"| {storeName} | {rate} | {result.Sent} | {result.Accepted} | {result.Failed} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.00} | {result.ThroughputPerSecond:0.0} |"));
+                    $"| {storeName} | {rate} | {result.Sent} | {result.Accepted} | {result.Failed} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.00} | {Percentile(server, 0.5):0.00} | {Percentile(server, 0.99):0.00} | {result.ThroughputPerSecond:0.0} | {load} |"));
             }
         }
         return 0;
@@ -91,10 +96,18 @@ internal static class Orchestrator
         builder.Services.AddSingleton(inbox);
         builder.Services.AddGitHubWebhooks(o => o.GlobalSecret = Secret);
         var app = builder.Build();
+        var times = new System.Collections.Concurrent.ConcurrentQueue<double>();
+        // Server-side time: from the request reaching the app to the answer written, store write included.
+        app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            await next(context);
+            times.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        });
         app.MapGitHubWebhooks("/webhooks/github");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Node(app, new Uri(address.TrimEnd('/') + "/webhooks/github"));
+        return new Node(app, new Uri(address.TrimEnd('/') + "/webhooks/github"), times);
     }
 
     private static async Task<LoadResult> RunLoadProcessAsync(Uri url, int rate, double seconds, string payload)
@@ -111,7 +124,7 @@ internal static class Orchestrator
             start.ArgumentList.Add(typeof(Orchestrator).Assembly.Location);
         }
         foreach (var argument in new[] { "load", "--url", url.AbsoluteUri, "--rate", rate.ToString(CultureInfo.InvariantCulture),
-                     "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--warmup", "2", "--payload", payload })
+                     "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--warmup", "3", "--payload", payload })
         {
             start.ArgumentList.Add(argument);
         }
@@ -125,9 +138,14 @@ internal static class Orchestrator
             ?? throw new InvalidOperationException($"The load generator failed ({process.ExitCode}): {errors}{output}");
     }
 
-    private sealed class Node(WebApplication app, Uri url) : IAsyncDisposable
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private sealed class Node(WebApplication app, Uri url, System.Collections.Concurrent.ConcurrentQueue<double> serverTimes) : IAsyncDisposable
     {
         public Uri Url { get; } = url;
+
+        public System.Collections.Concurrent.ConcurrentQueue<double> ServerTimes { get; } = serverTimes;
 
         public async ValueTask DisposeAsync()
         {

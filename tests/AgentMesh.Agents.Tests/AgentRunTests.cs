@@ -84,6 +84,16 @@ public sealed class AgentRunTests : IDisposable
 
         var error = await Should.ThrowAsync<InvalidOperationException>(Eventually.WithinAsync(run.Completion, "the run to fail"));
         error.Message.ShouldBe("Profile 'needs-secret' asks for the node secret 'ABSENT_KEY', which this node does not have.");
-        await Should.ThrowAsync<InvalidOperationException>(Eventually.WithinAsync(run.Events.Completion, "the event stream to complete"));
+        // A reader draining the events gets to the end, and the end carries the failure.
+        async Task<List<AgentEvent>> Drain()
+        {
+            var seen = new List<AgentEvent>();
+            await foreach (var e in run.Events.ReadAllAsync())
+            {
+                seen.Add(e);
+            }
+            return seen;
+        }
+        await Should.ThrowAsync<InvalidOperationException>(Eventually.WithinAsync(Drain(), "the event stream to complete"));
     }
 }

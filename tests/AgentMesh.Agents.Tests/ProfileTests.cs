@@ -57,6 +57,7 @@ public sealed class ProfileTests : IDisposable
         var runner = new AgentRunner(new StaticOptionsMonitor<AgentRunnerOptions>(options), DictionaryNodeSecrets.Empty, TimeProvider.System);
         Should.Throw<InvalidOperationException>(() => runner.Start(new AgentRunRequest { Prompt = "p", WorkingDirectory = _temp.Path }))
             .Message.ShouldBe("Profile 'p' asks for the node secret 'MISSING_KEY', which this node does not have.");
+        Directory.GetDirectories(_temp.Combine("runs")).ShouldBeEmpty("a run that did not start leaves no scratch folder");
     }
 
     [Fact]

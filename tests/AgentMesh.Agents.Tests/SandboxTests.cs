@@ -39,7 +39,17 @@ public sealed class SandboxTests : IDisposable
         options.Profiles["boxed"] = profile;
         var runner = new AgentRunner(new StaticOptionsMonitor<AgentRunnerOptions>(options), DictionaryNodeSecrets.Empty, TimeProvider.System);
         await using var run = runner.Start(new AgentRunRequest { Prompt = "p", WorkingDirectory = worktree });
+        var raw = new List<string>();
+        await foreach (var e in run.Events.ReadAllAsync())
+        {
+            if (e is RawOutput line)
+            {
+                raw.Add(line.Text);
+            }
+        }
         var result = await Eventually.WithinAsync(run.Completion, "the sandboxed agent to finish");
+        raw.ShouldBeEmpty("the sandboxed agent wrote to stderr");
+        result.Exit.Kind.ShouldBe(ProcessExitKind.Success, $"the sandboxed agent ended: {result.Exit.Describe()}");
         return (result, result.FinalText);
     }
 
@@ -94,5 +104,29 @@ public sealed class SandboxTests : IDisposable
             new AgentProcessStartInfo { FileName = "/bin/true", WorkingDirectory = "/" },
             new SandboxSpec("/tmp", "/tmp", Network: false, [], [])));
         error.Message.ShouldContain("install bubblewrap (apt-get install -y bubblewrap)");
+    }
+
+    [Fact]
+    public async Task A_sandboxed_agent_outlives_the_thread_that_started_it()
+    {
+        // bwrap --die-with-parent uses PR_SET_PDEATHSIG, which fires when the forking THREAD exits.
+        var scripts = _temp.Combine("agent-bin");
+        var script = FakeAgentScripts.Write(scripts, "echo.sh", "read line; echo \"got $line\"");
+        var worktree = _temp.Combine("wt");
+        var home = _temp.Combine("home");
+        Directory.CreateDirectory(worktree);
+        Directory.CreateDirectory(home);
+        var start = new BubblewrapSandbox().Wrap(
+            new AgentProcessStartInfo { FileName = script, WorkingDirectory = worktree, Environment = ProcessTestExtensions.BasicEnvironment() },
+            new SandboxSpec(worktree, home, Network: false, [], [scripts]));
+        AgentProcess? process = null;
+        var starter = new Thread(() => process = AgentProcess.Start(start));
+        starter.Start();
+        starter.Join();
+
+        await using var agent = process.ShouldNotBeNull();
+        (await agent.WriteLineAsync("ping")).ShouldBeTrue();
+        await agent.ReadUntilAsync("got ping");
+        (await agent.Exited).Kind.ShouldBe(ProcessExitKind.Success);
     }
 }

@@ -1,3 +1,4 @@
+using AgentMesh.Testing;
 using AgentMesh.Testing.Postgres;
 using Npgsql;
 using Shouldly;
@@ -47,6 +48,34 @@ public sealed class PostgresServerTests
         (await ShowAsync(connection, "full_page_writes")).ShouldBe("off");
         (await ShowAsync(connection, "max_connections")).ShouldBe("200");
         (await ShowAsync(connection, "data_directory")).ShouldStartWith(Path.GetTempPath().TrimEnd('/') + "/agentmesh-pg-");
+    }
+
+    [Fact]
+    public void Without_binaries_the_failure_says_how_to_install_PostgreSQL()
+    {
+        using var empty = new TempDirectory();
+
+        var error = Should.Throw<InvalidOperationException>(() => PostgresServer.RequireBinaries(empty.Path));
+
+        error.Message.ShouldBe(
+            "PostgreSQL is not installed: run ./build.sh test (installs it), or apt-get install -y postgresql, " +
+            "or set AGENTMESH_TEST_POSTGRES to a connection string.");
+    }
+
+    [Fact]
+    public void The_newest_installed_version_with_both_initdb_and_postgres_is_chosen()
+    {
+        using var root = new TempDirectory();
+        foreach (var (version, files) in new[] { ("13", new[] { "initdb", "postgres" }), ("15", ["initdb", "postgres"]), ("16", ["initdb"]), ("tmp", ["initdb", "postgres"]) })
+        {
+            Directory.CreateDirectory(root.Combine(version, "bin"));
+            foreach (var file in files)
+            {
+                File.WriteAllText(root.Combine(version, "bin", file), string.Empty);
+            }
+        }
+
+        PostgresServer.FindBinaries(root.Path).ShouldBe(root.Combine("15", "bin"));
     }
 
     private static async Task<string> ShowAsync(NpgsqlConnection connection, string setting)

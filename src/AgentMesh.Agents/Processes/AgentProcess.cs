@@ -44,13 +44,13 @@ public sealed partial class AgentProcess : IAsyncDisposable
         _gracePeriod = info.GracePeriod;
         _startTimestamp = time.GetTimestamp();
         ProcessGroupId = process.Id;
-        var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout);
-        var stderr = PumpAsync(process.StandardError, OutputStream.Stderr);
-        Exited = SuperviseAsync(stdout, stderr);
         if (info.Timeout is { } timeout)
         {
             _timeoutTimer = time.CreateTimer(_ => _ = TerminateAsync(TerminatingForTimeout), null, timeout, Timeout.InfiniteTimeSpan);
         }
+        var stdout = PumpAsync(process.StandardOutput, OutputStream.Stdout);
+        var stderr = PumpAsync(process.StandardError, OutputStream.Stderr);
+        Exited = SuperviseAsync(stdout, stderr);
     }
 
     /// <summary>The process id of the agent, which is also its process group id.</summary>
@@ -91,7 +91,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = psi };
-        if (!process.Start())
+        if (!LauncherThread.Run(process.Start))
         {
             throw new InvalidOperationException($"Could not start {info.FileName}.");
         }

@@ -313,36 +313,45 @@ public sealed partial class AgentRun : IAsyncDisposable
             var runsRoot = options.RunsDirectory ?? Path.Combine(Path.GetTempPath(), "agentmesh-runs");
             var runDirectory = Path.Combine(runsRoot, Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(runDirectory);
-            var home = request.HomeDirectory ?? Path.Combine(runDirectory, "home");
-            Directory.CreateDirectory(home);
-            var prompt = request.AppendOutcomeInstructions ? request.Prompt + OutcomeProtocol.Instructions : request.Prompt;
-            var promptFile = Path.Combine(runDirectory, "prompt.md");
-            File.WriteAllText(promptFile, prompt);
+            try
+            {
+                var home = request.HomeDirectory ?? Path.Combine(runDirectory, "home");
+                Directory.CreateDirectory(home);
+                var prompt = request.AppendOutcomeInstructions ? request.Prompt + OutcomeProtocol.Instructions : request.Prompt;
+                var promptFile = Path.Combine(runDirectory, "prompt.md");
+                File.WriteAllText(promptFile, prompt);
 
-            var launch = adapter.Prepare(new AgentRunContext(profile, prompt, promptFile, home, request.ResumeSessionId));
-            var runVariables = new Dictionary<string, string>(launch.Environment, StringComparer.Ordinal)
-            {
-                ["HOME"] = home,
-                ["AGENTMESH_PROMPT_FILE"] = promptFile,
-            };
-            var environment = AgentEnvironment.Build(options.EnvironmentAllowlist, runner.NodeVariable, profile, runner.Secrets, runVariables, profileName);
-            var start = new AgentProcessStartInfo
-            {
-                FileName = ResolveExecutable(profile.ResolveCommand(), environment, profileName),
-                Arguments = launch.Arguments,
-                WorkingDirectory = request.WorkingDirectory,
-                Environment = environment,
-                Timeout = profile.Timeout,
-                GracePeriod = options.GracePeriod,
-            };
-            if (profile.Sandbox)
-            {
-                start = runner.Sandbox.Wrap(start, new SandboxSpec(
-                    request.WorkingDirectory, home, profile.Network, request.SandboxReadWritePaths,
-                    [.. CommandDirectories(start.FileName, environment), runDirectory]));
+                var launch = adapter.Prepare(new AgentRunContext(profile, prompt, promptFile, home, request.ResumeSessionId));
+                var runVariables = new Dictionary<string, string>(launch.Environment, StringComparer.Ordinal)
+                {
+                    ["HOME"] = home,
+                    ["AGENTMESH_PROMPT_FILE"] = promptFile,
+                };
+                var environment = AgentEnvironment.Build(options.EnvironmentAllowlist, runner.NodeVariable, profile, runner.Secrets, runVariables, profileName);
+                var start = new AgentProcessStartInfo
+                {
+                    FileName = ResolveExecutable(profile.ResolveCommand(), environment, profileName),
+                    Arguments = launch.Arguments,
+                    WorkingDirectory = request.WorkingDirectory,
+                    Environment = environment,
+                    Timeout = profile.Timeout,
+                    GracePeriod = options.GracePeriod,
+                };
+                if (profile.Sandbox)
+                {
+                    start = runner.Sandbox.Wrap(start, new SandboxSpec(
+                        request.WorkingDirectory, home, profile.Network, request.SandboxReadWritePaths,
+                        [.. CommandDirectories(start.FileName, environment), runDirectory]));
+                }
+                var process = AgentProcess.Start(start, runner.Time, runner.Logger);
+                return new Attempt(profileName, profile, adapter, launch, process, runDirectory);
             }
-            var process = AgentProcess.Start(start, runner.Time, runner.Logger);
-            return new Attempt(profileName, profile, adapter, launch, process, runDirectory);
+            catch
+            {
+                // Nothing started: leave no scratch folder behind.
+                Directory.Delete(runDirectory, recursive: true);
+                throw;
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -22,7 +22,7 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return (null, ApiProblems.BadRequest($"The body is not valid {what}: {ex.Message}"));
+            return (null, ApiProblems.BadRequest($"The body is not valid JSON for {what}: {ex.Message}"));
         }
     }
 }

@@ -27,7 +27,14 @@ public static class PipelineHostingExtensions
 
         // The actors every role talks to.
         services.TryAddSingleton<IRandomSource>(SharedRandomSource.Instance);
-        services.TryAddSingleton(new JobStateMachine(new JobActorOptions()));
+        // Section "Jobs": Retry:BaseDelay, Retry:MaxDelay, Retry:MaxAttempts, HistoryLimit … (see docs/configuration.md).
+        var jobOptions = builder.Configuration.GetSection("Jobs").Get<JobActorOptions>() ?? new JobActorOptions();
+        var jobProblems = jobOptions.Validate();
+        if (jobProblems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, jobProblems.Select(p => "Jobs:" + p)));
+        }
+        services.TryAddSingleton(new JobStateMachine(jobOptions));
         services.TryAddSingleton(new AdmissionPolicy(new AdmissionOptions()));
         services.TryAddSingleton<JobActor>();
         services.TryAddSingleton<RepoActor>();

@@ -136,8 +136,11 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
                 .With("id", jobId)
                 .With("version", current.Version)
                 .With("expected_state", current.State.ToWire())
+                .WithNullable("owner", NpgsqlDbType.Text, lease?.Owner)
+                .With("fence", lease?.Fence ?? 0L)
                 .With("channel", context.Channel);
-            // The row is locked, so the compare-and-set cannot miss; it guards against a future code path that forgets the lock.
+            // The row is locked and the lease was checked before deciding, so this cannot miss; it guards
+            // against a future code path that forgets the lock.
             updated = await PostgresRows.FirstOrDefaultAsync(apply, PostgresRows.Job, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Job {jobId} changed under its row lock (version {current.Version}).");
         }

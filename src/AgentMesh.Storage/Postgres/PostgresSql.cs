@@ -223,7 +223,10 @@ internal static class PostgresSql
 
     public const string LockJob = $"SELECT {JobColumns}, last_event_seq FROM jobs WHERE id = @id FOR UPDATE";
 
-    /// <summary>A turn's write: compare-and-set on the version read under the lock.</summary>
+    /// <summary>
+    /// A turn's write: compare-and-set on the state and version read under the lock, and — for a worker's
+    /// turn — on its lease owner and fence, so the write itself states the fencing rule.
+    /// </summary>
     public const string ApplyJobChange = $"""
         UPDATE jobs
            SET state = @state,
@@ -237,6 +240,7 @@ internal static class PostgresSql
                last_event_seq = last_event_seq + @event_count,
                updated_at = @now
          WHERE id = @id AND version = @version AND state = @expected_state
+           AND (@owner::text IS NULL OR (lease_owner = @owner::text AND fence = @fence))
         RETURNING {JobColumns}, pg_notify(@channel, 'J' || version || ':' || id)::text
         """;
 

@@ -73,4 +73,20 @@ public sealed class WebhookEndpointSqliteTests : IAsyncLifetime, IDisposable
         stored.Repository.ShouldBe("octo/widgets");
         stored.InstallationId.ShouldBe(77);
     }
+
+    [Fact]
+    public async Task The_same_delivery_sent_eight_times_at_once_is_accepted_once_and_answered_200_seven_times()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"action":"created","comment":{"id":1},"repository":{"full_name":"octo/widgets"}}""");
+        var signature = WebhookSignature.Compute(Encoding.UTF8.GetBytes(Secret), body);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _host!.PostAsync(body, "issue_comment", "race-1", signature)));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Accepted).ShouldBe(1);
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(7);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace AgentMesh.Server.Tests.Api;
 
 /// <summary>One node shared by the API and CLI test classes in this collection; each test uses its own repo names.</summary>

@@ -14,13 +14,15 @@ namespace AgentMesh.Testing.Postgres;
 /// process; each test takes a fresh database from <see cref="CreateDatabaseAsync"/>.
 /// </summary>
 /// <remarks>
-/// The throwaway server is stopped and its directory removed when the test process exits normally
-/// (<see cref="AppDomain.ProcessExit"/>). If the test process crashes or is killed, the server still goes:
-/// it is started through <c>setpriv --pdeathsig TERM</c>, so the kernel sends it (via <c>runuser</c> when
-/// running as root, which forwards the signal) SIGTERM the moment the test process dies. The parent-death
-/// signal fires when the <em>thread</em> that forked exits, so the server is started from a dedicated thread
-/// that lives as long as the process. As a last resort, the next start removes directories of earlier runs
-/// whose test process is gone (after stopping any server still running in them).
+/// Clean-up, in three layers. At process exit (<see cref="AppDomain.ProcessExit"/>) the postmaster gets
+/// SIGQUIT (immediate shutdown) and an <c>rm -rf</c> of the folder is started that outlives this process: the
+/// test runner kills its host milliseconds after the last test, too soon for <c>pg_ctl</c> or a recursive
+/// delete. If the test process crashes or is killed, the server still goes: it is started through
+/// <c>setpriv --pdeathsig TERM</c> (as root followed by <c>runuser -u postgres</c>, which forwards the
+/// signal), so the kernel signals it the moment the test process dies. The parent-death signal fires when
+/// the <em>thread</em> that forked exits, so the server is started from a dedicated thread that lives as
+/// long as the process. Last, every start removes folders of earlier runs whose owning process is gone,
+/// after stopping any server still running in them.
 /// </remarks>
 public sealed class PostgresServer
 {
@@ -31,6 +33,9 @@ public sealed class PostgresServer
     public const string NotInstalledMessage =
         "PostgreSQL is not installed: run ./build.sh test (installs it), or apt-get install -y postgresql, " +
         "or set AGENTMESH_TEST_POSTGRES to a connection string.";
+
+    /// <summary>Where Debian's postgresql packages install their binaries.</summary>
+    public const string InstallRoot = "/usr/lib/postgresql";
 
     private const string DirectoryPrefix = "agentmesh-pg-";
     private const string OwnerPidFile = "owner.pid";
@@ -82,15 +87,20 @@ public sealed class PostgresServer
         {
             return new PostgresServer(fromEnvironment, throwaway: false);
         }
-        var binaries = FindBinaries() ?? throw new InvalidOperationException(NotInstalledMessage);
+        var binaries = RequireBinaries(InstallRoot);
         RemoveAbandonedDirectories(binaries);
         return ThrowawayServer.Start(binaries);
     }
 
-    /// <summary>The newest /usr/lib/postgresql/&lt;version&gt;/bin holding initdb and postgres, or null.</summary>
-    private static string? FindBinaries()
+    /// <summary>
+    /// The newest <c>&lt;root&gt;/&lt;version&gt;/bin</c> holding initdb and postgres, or a failure that says how to
+    /// install PostgreSQL: tests never skip silently.
+    /// </summary>
+    public static string RequireBinaries(string root) => FindBinaries(root) ?? throw new InvalidOperationException(NotInstalledMessage);
+
+    /// <summary>The newest <c>&lt;root&gt;/&lt;version&gt;/bin</c> holding initdb and postgres, or null.</summary>
+    public static string? FindBinaries(string root)
     {
-        const string root = "/usr/lib/postgresql";
         if (!Directory.Exists(root))
         {
             return null;
@@ -205,13 +215,11 @@ public sealed class PostgresServer
                 }
                 AppDomain.CurrentDomain.ProcessExit += (_, _) =>
                 {
-                    // The test runner gives its host little time after the run, so no child processes
-                    // here: signal the postmaster directly, then remove the folder.
-                    File.AppendAllText("/tmp/pgexit.log", $"start {DateTime.UtcNow:O}\n");
+                    // The test runner kills its host a few milliseconds after the run, too soon for pg_ctl or
+                    // a recursive delete: signal the postmaster directly, then leave the folder to an `rm`
+                    // that outlives this process (and to the next run's sweep if even that is cut short).
                     StopImmediately(dataDir);
-                    File.AppendAllText("/tmp/pgexit.log", $"stopped {DateTime.UtcNow:O}\n");
-                    TryDeleteDirectory(baseDir);
-                    File.AppendAllText("/tmp/pgexit.log", $"deleted {DateTime.UtcNow:O}\n");
+                    RemoveInBackground(baseDir);
                 };
                 return new PostgresServer(connectionString, throwaway: true);
             }
@@ -261,6 +269,21 @@ public sealed class PostgresServer
             catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException)
             {
                 // Already gone.
+            }
+        }
+
+        private static void RemoveInBackground(string dir)
+        {
+            try
+            {
+                var remove = new ProcessStartInfo("rm") { UseShellExecute = false };
+                remove.ArgumentList.Add("-rf");
+                remove.ArgumentList.Add(dir);
+                Process.Start(remove)?.Dispose();
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                TryDeleteDirectory(dir);
             }
         }
 

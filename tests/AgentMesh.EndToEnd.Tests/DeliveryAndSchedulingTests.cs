@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+using AgentMesh.FakeModel;
+using Shouldly;
+using Xunit;
+using static AgentMesh.EndToEnd.Tests.ConversationTests;
+
+namespace AgentMesh.EndToEnd.Tests;
+
+/// <summary>Duplicate deliveries, per-repo concurrency, and a node that dies mid-job.</summary>
+public sealed class DeliveryAndSchedulingTests
+{
+    [Fact]
+    public async Task The_same_delivery_sent_three_times_makes_one_job_and_one_pull_request()
+    {
+        await using var world = await World.StartAsync(
+            CommitFile("hello.txt", "hello", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt."));
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+        var payload = world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer);
+        var deliveryId = Guid.NewGuid().ToString();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add(await world.SendWebhookAsync(node, "issues", payload, deliveryId));
+        }
+
+        statuses.ShouldBe([HttpStatusCode.Accepted, HttpStatusCode.OK, HttpStatusCode.OK]);
+        await world.WaitForJobStateAsync(node, "pr_opened", issue.Number);
+        (await world.JobsAsync(node)).Count.ShouldBe(1);
+        world.GitHub.State.Repositories[World.Repo].Issues.Count(i => i.PullRequest is not null).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Two_issues_in_a_repo_limited_to_one_job_run_one_after_the_other()
+    {
+        await using var world = await World.StartAsync(
+            CommitFile("one.txt", "one", "Add one.txt"),
+            ModelTurn.PrReady("Added a file."),
+            CommitFile("two.txt", "two", "Add two.txt"),
+            ModelTurn.PrReady("Added a file."));
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true, maxConcurrentJobs = 1 });
+        var first = world.GitHub.CreateIssue(World.Repo, "First", null, World.Maintainer);
+        var second = world.GitHub.CreateIssue(World.Repo, "Second", null, World.Maintainer);
+
+        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, first.Number, "opened", World.Maintainer));
+        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, second.Number, "opened", World.Maintainer));
+
+        var jobA = await world.WaitForJobStateAsync(node, "pr_opened", first.Number);
+        var jobB = await world.WaitForJobStateAsync(node, "pr_opened", second.Number);
+        var a = await EventTimesAsync(world, node, jobA.GetProperty("id").GetString()!);
+        var b = await EventTimesAsync(world, node, jobB.GetProperty("id").GetString()!);
+        var (earlier, later) = a.Claimed <= b.Claimed ? (a, b) : (b, a);
+        later.Claimed.ShouldBeGreaterThanOrEqualTo(earlier.PrLinked, "the second job may start only after the first one released its slot");
+    }
+
+    [Fact]
+    public async Task A_node_killed_mid_job_leaves_it_to_the_next_node_once_its_lease_expires()
+    {
+        await using var world = await World.StartAsync(
+            ModelTurn.Stall(),
+            CommitFile("hello.txt", "hello", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt."));
+        world.Settings["AGENTMESH_Node__HeartbeatInterval"] = "00:00:01";
+        world.Settings["AGENTMESH_Node__LeaseDuration"] = "00:00:04";
+        world.Settings["AGENTMESH_Node__RescueInterval"] = "00:00:01";
+        world.Settings["AGENTMESH_Node__RescueBackoff"] = "00:00:01";
+        world.Settings["AGENTMESH_Jobs__Retry__BaseDelay"] = "00:00:01";
+        world.Settings["AGENTMESH_Jobs__Retry__MaxDelay"] = "00:00:02";
+        var first = await world.StartNodeAsync("node-a");
+        await world.ConfigureRepoAsync(first, new { enabled = true, autoSolve = true });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+        await world.SendWebhookAsync(first, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.WaitForJobStateAsync(first, "running", issue.Number);
+        await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first node's agent to be waiting on the model");
+
+        await first.KillAsync();
+        var second = await world.StartNodeAsync("node-b");
+
+        var job = await world.WaitForJobStateAsync(second, "pr_opened", issue.Number);
+        job.GetProperty("attempt").GetInt32().ShouldBe(2);
+        job.GetProperty("leaseOwner").ValueKind.ShouldBe(JsonValueKind.Null);
+        world.ShowFile($"agentmesh/issue-{issue.Number}", "hello.txt").ShouldBe("hello\n");
+        var events = await world.GetJsonAsync(second, $"/api/jobs/{job.GetProperty("id").GetString()}/events");
+        var types = Items(events).Select(e => e.GetProperty("type").GetString()).ToList();
+        types.ShouldContain("lease_expired");
+    }
+
+    private static async Task<(DateTimeOffset Claimed, DateTimeOffset PrLinked)> EventTimesAsync(World world, NodeProcess node, string jobId)
+    {
+        var events = Items(await world.GetJsonAsync(node, $"/api/jobs/{jobId}/events")).ToList();
+        DateTimeOffset At(string type) => events.Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("at").GetDateTimeOffset()).Single();
+        return (At("job_claimed"), At("pull_request_linked"));
+    }
+
+    private static IEnumerable<JsonElement> Items(JsonElement list) =>
+        list.GetProperty("events").EnumerateArray();
+}

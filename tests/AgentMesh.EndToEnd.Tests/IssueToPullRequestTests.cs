@@ -1,0 +1,55 @@
+using System.Net;
+using AgentMesh.FakeModel;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.EndToEnd.Tests;
+
+/// <summary>The job AgentMesh exists for: an issue becomes a pull request, with the conversation around it.</summary>
+public sealed class IssueToPullRequestTests
+{
+    private static readonly object AutoSolve = new { enabled = true, autoSolve = true, maxConcurrentJobs = 1 };
+
+    private static ModelTurn CommitFile(string file, string content, string message) =>
+        ModelTurn.Bash($"printf '{content}\\n' > {file} && git add {file} && git -c user.name=Agent -c user.email=agent@example.com commit -q -m '{message}'");
+
+    [Fact]
+    public async Task An_opened_issue_becomes_a_pull_request_whose_branch_holds_the_agents_commit()
+    {
+        await using var world = await World.StartAsync(
+            CommitFile("hello.txt", "hello, widgets", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt as the issue asks."));
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, AutoSolve);
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", "Please add hello.txt.", World.Maintainer);
+
+        var status = await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+
+        status.ShouldBe(HttpStatusCode.Accepted);
+        var job = await world.WaitForJobStateAsync(node, "pr_opened", issue.Number);
+        var branch = $"agentmesh/issue-{issue.Number}";
+        world.ShowFile(branch, "hello.txt").ShouldBe("hello, widgets\n");
+        world.Log(branch).ShouldContain("Add hello.txt");
+
+        var pullRequest = world.GitHub.State.Repositories[World.Repo].Issues.Single(i => i.PullRequest is not null);
+        pullRequest.PullRequest!.Head.ShouldBe(branch);
+        pullRequest.Title.ShouldBe("Add a hello file");
+        pullRequest.Body.ShouldNotBeNull().ShouldContain($"Fixes #{issue.Number}");
+        pullRequest.Body.ShouldContain("Added hello.txt as the issue asks.");
+        pullRequest.Body.ShouldContain("`hello.txt`");
+        pullRequest.Body.ShouldContain("Tokens:");
+
+        var comment = await WaitForCommentAsync(world, issue.Number, c => c.Contains($"#{pullRequest.Number}", StringComparison.Ordinal));
+        comment.ShouldContain("Tokens:");
+        job.GetProperty("prUrl").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    internal static async Task<string> WaitForCommentAsync(World world, int number, Func<string, bool> match)
+    {
+        string? found = null;
+        await AgentMesh.Testing.Eventually.UntilAsync(
+            () => (found = world.GitHub.Comments(World.Repo, number).Select(c => c.Body).FirstOrDefault(match)) is not null,
+            $"a comment on #{number} matching the expectation (comments: {string.Join(" | ", world.GitHub.Comments(World.Repo, number).Select(c => c.Body))})");
+        return found!;
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentMesh.FakeGitHub;
+using AgentMesh.FakeModel;
+using AgentMesh.Testing;
+using Shouldly;
+
+namespace AgentMesh.EndToEnd.Tests;
+
+/// <summary>
+/// One test's world: a fake GitHub with a real git remote, a scripted model server, a seeded
+/// repository, and AgentMesh nodes configured the way an operator would (environment variables).
+/// </summary>
+internal sealed class World : IAsyncDisposable
+{
+    public const string Owner = "octo";
+    public const string Name = "widgets";
+    public const string Repo = Owner + "/" + Name;
+    public const string Maintainer = "octo";
+    public const string Bot = "agentmesh-bot";
+    public const string WebhookSecret = "e2e-webhook-secret";
+    public const string AdminToken = "e2e-admin-token-0123456789";
+
+    private readonly List<NodeProcess> _nodes = [];
+    private readonly HttpClient _http = new();
+
+    private World(FakeGitHubServer github, FakeModelServer model, TempDirectory directory, string botToken)
+    {
+        GitHub = github;
+        Model = model;
+        Directory = directory;
+        BotToken = botToken;
+    }
+
+    public FakeGitHubServer GitHub { get; }
+
+    public FakeModelServer Model { get; }
+
+    public TempDirectory Directory { get; }
+
+    public string BotToken { get; }
+
+    public string DataDirectory => Directory.Combine("data");
+
+    /// <summary>Extra settings for the nodes this world starts (e.g. short leases).</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+    public static async Task<World> StartAsync(params ModelTurn[] script)
+    {
+        var github = await FakeGitHubServer.StartAsync();
+        var model = await FakeModelServer.StartAsync(script);
+        var directory = new TempDirectory("agentmesh-e2e");
+        github.CreateUser(Bot, "Bot");
+        var botToken = github.CreateToken(Bot);
+        var repo = github.CreateRepo(Owner, Name);
+        github.AddCollaborator(Repo, Bot, "write");
+        SeedRepository(repo.GitDirectory, directory.Combine("seed"));
+        return new World(github, model, directory, botToken);
+    }
+
+    /// <summary>Starts a node with both roles on the world's SQLite file.</summary>
+    public async Task<NodeProcess> StartNodeAsync(string nodeId = "node-a")
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AGENTMESH_Node__NodeId"] = nodeId,
+            ["AGENTMESH_Store__DataDirectory"] = DataDirectory,
+            ["AGENTMESH_Admin__Token"] = AdminToken,
+            ["AGENTMESH_GitHub__Token"] = BotToken,
+            ["AGENTMESH_GitHub__Rest__BaseAddress"] = GitHub.ApiBaseAddress.ToString(),
+            ["AGENTMESH_GitHub__GitBaseAddress"] = GitHub.WebBaseAddress.ToString(),
+            ["AGENTMESH_GitHub__Webhooks__GlobalSecret"] = WebhookSecret,
+            ["AGENTMESH_Pipeline__BotLogin"] = Bot,
+            ["AGENTMESH_Worker__ClaimPollInterval"] = "00:00:00.200",
+            ["AGENTMESH_Agents__DefaultProfile"] = "claude",
+            ["AGENTMESH_Agents__Profiles__claude__Cli"] = "Claude",
+            ["AGENTMESH_Agents__Profiles__claude__Command"] = ClaudeCli.Path,
+            ["AGENTMESH_Agents__Profiles__claude__Model"] = "claude-fake-1",
+            ["AGENTMESH_Agents__Profiles__claude__Timeout"] = "00:03:00",
+            ["AGENTMESH_Agents__Profiles__claude__AllowedTools__0"] = "Write",
+            ["AGENTMESH_Agents__Profiles__claude__AllowedTools__1"] = "Bash",
+            ["AGENTMESH_Agents__Profiles__claude__Secrets__0"] = "ANTHROPIC_API_KEY",
+            ["AGENTMESH_Agents__Profiles__claude__Environment__ANTHROPIC_BASE_URL"] = Model.BaseUrl.ToString().TrimEnd('/'),
+            ["AGENTMESH_Agents__Profiles__claude__Environment__CLAUDE_CODE_MAX_RETRIES"] = "0",
+            ["AGENTMESH_Secrets__ANTHROPIC_API_KEY"] = "sk-ant-e2e-key",
+            ["AGENTMESH_Workspaces__MinimumFreeDiskBytes"] = "1048576",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            environment[key] = value;
+        }
+        var node = await NodeProcess.StartAsync(Directory.Path, environment);
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Configures the repo through the admin API, as an operator would.</summary>
+    public async Task ConfigureRepoAsync(NodeProcess node, object config)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, $"/api/repos/{Repo}"))
+        {
+            Content = JsonContent.Create(config),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        using var response = await _http.SendAsync(request);
+        response.IsSuccessStatusCode.ShouldBeTrue($"PUT /api/repos/{Repo} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Sends a webhook to the node the way GitHub does; returns the status code.</summary>
+    public async Task<HttpStatusCode> SendWebhookAsync(NodeProcess node, string eventName, JsonNode payload, string? deliveryId = null)
+    {
+        using var response = await GitHub.SendWebhookAsync(
+            new Uri(node.BaseAddress, "/webhooks/github"),
+            eventName,
+            Encoding.UTF8.GetBytes(payload.ToJsonString()),
+            WebhookSecret,
+            deliveryId);
+        return response.StatusCode;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(NodeProcess node, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue($"GET {path} answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>All jobs of the world's repo, as the admin API lists them.</summary>
+    public async Task<IReadOnlyList<JsonElement>> JobsAsync(NodeProcess node)
+    {
+        var list = await GetJsonAsync(node, $"/api/jobs?repo={Uri.EscapeDataString(Repo)}");
+        var items = list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("items");
+        return [.. items.EnumerateArray()];
+    }
+
+    /// <summary>Waits until the job has reached <paramref name="state"/> and returns it.</summary>
+    public async Task<JsonElement> WaitForJobStateAsync(NodeProcess node, string state, int? issueNumber = null, TimeSpan? timeout = null)
+    {
+        JsonElement found = default;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var jobs = await JobsAsync(node);
+                var match = jobs.FirstOrDefault(j => j.GetProperty("state").GetString() == state
+                    && (issueNumber is null || j.GetProperty("number").GetInt32() == issueNumber));
+                if (match.ValueKind == JsonValueKind.Undefined)
+                {
+                    return false;
+                }
+                found = match;
+                return true;
+            },
+            $"a job{(issueNumber is null ? "" : $" for issue #{issueNumber}")} in state {state} (node output so far:\n{Tail(node.Output)})",
+            timeout ?? TimeSpan.FromMinutes(2),
+            TimeSpan.FromMilliseconds(200));
+        return found;
+    }
+
+    /// <summary>The files of a branch in the fake's bare repository, read with git.</summary>
+    public string ShowFile(string branch, string path) =>
+        Git(GitHub.State.Repositories[Repo].GitDirectory, "show", $"{branch}:{path}");
+
+    public string Log(string branch) =>
+        Git(GitHub.State.Repositories[Repo].GitDirectory, "log", "--format=%s", branch);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+        await Model.DisposeAsync();
+        await GitHub.DisposeAsync();
+        _http.Dispose();
+        Directory.Dispose();
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+
+    private static void SeedRepository(string bareRepository, string workDirectory)
+    {
+        System.IO.Directory.CreateDirectory(workDirectory);
+        Git(workDirectory, "init", "--quiet", "--initial-branch=main");
+        File.WriteAllText(Path.Combine(workDirectory, "README.md"), "# widgets\n");
+        Git(workDirectory, "add", "README.md");
+        Git(workDirectory, "-c", "user.name=Octo", "-c", "user.email=octo@example.com", "commit", "--quiet", "-m", "Initial commit");
+        Git(workDirectory, "push", "--quiet", bareRepository, "main");
+    }
+
+    private static string Git(string workingDirectory, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
+        }
+        return output;
+    }
+}
+
+/// <summary>The real Claude Code CLI that ./build.sh test installs.</summary>
+internal static class ClaudeCli
+{
+    public static string Path
+    {
+        get
+        {
+            var package = RepoPaths.RequireNpmPackage("@anthropic-ai/claude-code");
+            var native = System.IO.Path.Combine(package, "bin", "claude.exe");
+            return File.Exists(native) ? native : throw new InvalidOperationException(
+                $"Claude Code is installed at {package} but has no binary; run `node {package}/install.cjs` (./build.sh test does).");
+        }
+    }
+}
