@@ -74,7 +74,7 @@ internal static class Orchestrator
         }
     }
 
-    /// <summary>A real issues.opened payload from @octokit/webhooks-examples (about 8 KB, like GitHub's).</summary>
+    /// <summary>A real issues.opened payload from @octokit/webhooks-examples (about 11.6 KB).</summary>
     private static string WritePayload(TempDirectory work)
     {
         var index = Path.Combine(RepoPaths.RequireNpmPackage("@octokit/webhooks-examples"), "api.github.com", "index.json");

@@ -37,6 +37,7 @@ public sealed class AdminCommandOptions
         ArgumentNullException.ThrowIfNull(action);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            CliConsole.UsePlainOutputWhenRedirected();
             try
             {
                 using var client = AdminApiClient.FromEnvironment(parseResult.GetValue(Server));

@@ -9,6 +9,7 @@ public static class AgentMeshCommand
     {
         var root = new RootCommand("AgentMesh: turns GitHub issues into pull requests with coding agents.");
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(ReposCommand.Create());
         return root;

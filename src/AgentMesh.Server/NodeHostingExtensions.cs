@@ -37,6 +37,7 @@ public static class NodeHostingExtensions
         services.AddHostedService<LeaseRescueService>();
         builder.AddAgentMeshPipeline();
         builder.AddAgentMeshWorker();
+        builder.AddAgentMeshReconciliation();
         return builder;
     }
 

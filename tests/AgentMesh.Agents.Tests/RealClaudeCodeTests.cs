@@ -210,4 +210,18 @@ public sealed class RealClaudeCodeTests : IDisposable
         bash.Output.ShouldContain("cannot-read-outside");
         bash.Output.ShouldNotContain("node secret");
     }
+
+    [Fact]
+    public async Task Max_turns_stops_the_agent_with_its_own_error_kind()
+    {
+        await using var model = await FakeModelServer.StartAsync(ModelTurn.Bash("echo one"), ModelTurn.Bash("echo two"), ModelTurn.Text("done"));
+        var profile = RealClaude.Profile(model);
+        profile.MaxTurns = 1;
+        var runner = RealClaude.Runner(null, ("claude", profile));
+        await using var run = runner.Start(new AgentRunRequest { Prompt = "Loop", WorkingDirectory = Worktree() });
+        var (result, _) = await RunToEndAsync(run);
+
+        result.Error.ShouldNotBeNull().Kind.ShouldBe(AgentErrorKind.MaxTurns);
+        result.Succeeded.ShouldBeFalse();
+    }
 }

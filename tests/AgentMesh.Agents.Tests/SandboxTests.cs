@@ -60,6 +60,8 @@ public sealed class SandboxTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(secret)!);
         await File.WriteAllTextAsync(secret, "{\"github_token\":\"ghs_do_not_leak\"}");
         File.ReadAllText(secret).ShouldContain("ghs_do_not_leak"); // readable outside the sandbox
+        // The node's own environment (its secrets) is readable by any same-user process that sees its /proc entry.
+        File.ReadAllText($"/proc/{Environment.ProcessId}/environ").ShouldContain("PATH=");
 
         var (result, output) = await RunSandboxedAsync($"""
             cat {secret} 2>/dev/null && echo "read-secret" || echo "secret-unreadable"
@@ -68,11 +70,12 @@ public sealed class SandboxTests : IDisposable
             echo "home-entries=$(ls -A "$HOME" | wc -l)"
             echo scratch > /tmp/scratch && echo "tmp-writable"
             touch /usr/agent-was-here 2>/dev/null && echo "usr-writable" || echo "usr-read-only"
+            cat /proc/{Environment.ProcessId}/environ >/dev/null 2>&1 && echo "read-node-environ" || echo "node-environ-hidden"
             """, network: false);
 
         result.Exit.Kind.ShouldBe(ProcessExitKind.Success);
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(
-            ["secret-unreadable", "no-node-data", "wrote-worktree", "home-entries=0", "tmp-writable", "usr-read-only"]);
+            ["secret-unreadable", "no-node-data", "wrote-worktree", "home-entries=0", "tmp-writable", "usr-read-only", "node-environ-hidden"]);
         output.ShouldNotContain("ghs_do_not_leak");
         File.ReadAllText(_temp.Combine("worktree", "result.txt")).ShouldBe("work\n");
         File.Exists("/tmp/scratch").ShouldBeFalse("the sandbox's /tmp is its own tmpfs");
@@ -128,5 +131,55 @@ public sealed class SandboxTests : IDisposable
         (await agent.WriteLineAsync("ping")).ShouldBeTrue();
         await agent.ReadUntilAsync("got ping");
         (await agent.Exited).Kind.ShouldBe(ProcessExitKind.Success);
+    }
+
+    [Fact]
+    public async Task Stopping_a_sandboxed_agent_kills_everything_it_started()
+    {
+        var marker = $"{300 + Random.Shared.Next(1, 999)}.{Random.Shared.Next(100000, 999999)}";
+        var scripts = _temp.Combine("agent-bin");
+        Directory.CreateDirectory(scripts);
+        var path = FakeAgentScripts.Write(scripts, "spawner.sh", $"sleep {marker} & echo started; wait");
+        var worktree = _temp.Combine("worktree");
+        Directory.CreateDirectory(worktree);
+        var options = new AgentRunnerOptions { DefaultProfile = "boxed", RunsDirectory = _temp.Combine("runs"), GracePeriod = TimeSpan.FromSeconds(5) };
+        options.Profiles["boxed"] = new AgentProfile { Cli = AgentCli.Command, Command = path, Sandbox = true, Network = false };
+        var runner = new AgentRunner(new StaticOptionsMonitor<AgentRunnerOptions>(options), DictionaryNodeSecrets.Empty, TimeProvider.System);
+        await using var run = runner.Start(new AgentRunRequest { Prompt = "p", WorkingDirectory = worktree });
+        await Eventually.UntilAsync(() => ProcessesWithArgument(marker).Count == 1, "the sandboxed agent's sleep to be running");
+
+        var result = await run.StopAsync();
+
+        result.Exit.Kind.ShouldBe(ProcessExitKind.Stopped);
+        await Eventually.UntilAsync(() => ProcessesWithArgument(marker).Count == 0, "the sandboxed sleep to be killed with its agent");
+    }
+
+    private static List<int> ProcessesWithArgument(string argument)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                var state = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (cmdline.Contains(argument) && state[(state.LastIndexOf(')') + 2)] != 'Z')
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return found;
     }
 }

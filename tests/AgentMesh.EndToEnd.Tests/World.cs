@@ -66,6 +66,17 @@ internal sealed class World : IAsyncDisposable
     /// <summary>Starts a node with both roles on the world's SQLite file.</summary>
     public async Task<NodeProcess> StartNodeAsync(string nodeId = "node-a")
     {
+        var node = await NodeProcess.StartAsync(Directory.Path, NodeEnvironment(nodeId));
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>
+    /// The environment an operator would give an <c>agentmesh</c> process of this world (serve or run):
+    /// the fake GitHub, the scripted model behind the real Claude CLI, the world's SQLite file, plus <see cref="Settings"/>.
+    /// </summary>
+    public Dictionary<string, string> NodeEnvironment(string nodeId)
+    {
         var environment = new Dictionary<string, string>
         {
             ["AGENTMESH_Node__NodeId"] = nodeId,
@@ -94,9 +105,7 @@ internal sealed class World : IAsyncDisposable
         {
             environment[key] = value;
         }
-        var node = await NodeProcess.StartAsync(Directory.Path, environment);
-        _nodes.Add(node);
-        return node;
+        return environment;
     }
 
     /// <summary>Configures the repo through the admin API, as an operator would.</summary>

@@ -391,7 +391,7 @@ public sealed partial class FakeGitHubServer
         }
         var token = "ghs_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));
         var expiresAt = Time.GetUtcNow() + TimeSpan.FromHours(1);
-        State.Tokens[token] = new FakeIdentity("installation:" + installation.Id, null, installation, installation.AppId);
+        State.Tokens[token] = new FakeIdentity("installation:" + installation.Id, null, installation, installation.AppId, expiresAt);
         Interlocked.Increment(ref _installationTokensIssued);
         return FakeApiResponse.Created(new JsonObject
         {

@@ -131,7 +131,8 @@ public sealed partial class FakeGitHubServer
         {
             if (State.Tokens.TryGetValue(credential, out var identity))
             {
-                return identity;
+                // GitHub answers an expired installation token like an unknown one.
+                return identity.ExpiresAt is { } expiresAt && expiresAt <= Time.GetUtcNow() ? null : identity;
             }
         }
         return credential.Count(c => c == '.') == 2 ? VerifyJwt(credential, out error) : null;

@@ -263,6 +263,18 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Revokes every token issued to an installation, as uninstalling or a permission change does.</summary>
+    public void RevokeInstallationTokens(long installationId)
+    {
+        lock (State.Gate)
+        {
+            foreach (var token in State.Tokens.Where(t => t.Value.Installation?.Id == installationId).Select(t => t.Key).ToList())
+            {
+                State.Tokens.Remove(token);
+            }
+        }
+    }
+
     public IReadOnlyList<FakeComment> Comments(string fullName, int number)
     {
         lock (State.Gate)

@@ -38,7 +38,9 @@ public sealed class BubblewrapSandbox(string bwrapPath = BubblewrapSandbox.Defau
             throw new InvalidOperationException(
                 $"The sandbox needs bubblewrap at {bwrapPath}: install bubblewrap (apt-get install -y bubblewrap).");
         }
-        var args = new List<string> { "--die-with-parent", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try" };
+        // Own PID namespace: without it the fresh /proc would show the node's processes, and a same-user agent
+        // could read /proc/<node pid>/environ — the node's secrets.
+        var args = new List<string> { "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try" };
         if (!spec.Network)
         {
             args.Add("--unshare-net");

@@ -91,23 +91,9 @@ public sealed class AdmissionPolicy
 
     private AdmissionDecision.Defer? Deferral(RepoConfig config, BudgetLedger ledger, TriggerFacts facts, DateTimeOffset now)
     {
-        // Daily first: when both are spent, the hour turning over would not help, the day does.
-        if (config.DailyTokenBudget is { } daily && ledger.UsedToday(now) >= daily)
+        if (TokenBudget.Check(config.HourlyTokenBudget, config.DailyTokenBudget, ledger, now) is { } spent)
         {
-            var retryAt = BudgetLedger.DayStart(now).AddDays(1);
-            return new AdmissionDecision.Defer(
-                DeferReason.DailyBudgetExhausted,
-                $"The daily token budget ({daily}) is spent; work resumes at {retryAt:u}.",
-                retryAt);
-        }
-
-        if (config.HourlyTokenBudget is { } hourly && ledger.UsedThisHour(now) >= hourly)
-        {
-            var retryAt = BudgetLedger.HourStart(now).AddHours(1);
-            return new AdmissionDecision.Defer(
-                DeferReason.HourlyBudgetExhausted,
-                $"The hourly token budget ({hourly}) is spent; work resumes at {retryAt:u}.",
-                retryAt);
+            return spent;
         }
 
         if (facts.RunningJobs >= config.MaxConcurrentJobs)

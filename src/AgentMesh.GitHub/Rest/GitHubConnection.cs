@@ -81,15 +81,7 @@ public sealed class GitHubConnection
             {
                 context.Properties.Set(SafeToRepeatKey, safeToRepeat ?? method != HttpMethod.Post);
                 context.Properties.Set(DescriptionKey, method.Method + " " + uri.AbsolutePath);
-                using var response = await _pipeline.ExecuteAsync(
-                    async ctx =>
-                    {
-                        using var request = await CreateRequestAsync(method, uri, jsonBody, cached?.ETag, ctx.CancellationToken).ConfigureAwait(false);
-                        var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
-                        _identity.RateLimit.Observe(answer.Headers);
-                        return answer;
-                    },
-                    context).ConfigureAwait(false);
+                using var response = await ExecuteRenewingAsync(method, uri, jsonBody, cached?.ETag, context).ConfigureAwait(false);
 
                 if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
                 {
@@ -114,6 +106,31 @@ public sealed class GitHubConnection
             _identity.Gate.Release();
         }
     }
+
+    private async Task<HttpResponseMessage> ExecuteRenewingAsync(HttpMethod method, Uri uri, byte[]? jsonBody, string? etag, ResilienceContext context)
+    {
+        var response = await ExecuteAsync(method, uri, jsonBody, etag, context).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || _credential is not IRenewableGitHubCredential renewable)
+        {
+            return response;
+        }
+        // A revoked installation token: drop it and try once more with a fresh one.
+        renewable.Invalidate(response.RequestMessage?.Headers.Authorization?.ToString() ?? "");
+        response.Dispose();
+        return await ExecuteAsync(method, uri, jsonBody, etag, context).ConfigureAwait(false);
+    }
+
+    private ValueTask<HttpResponseMessage> ExecuteAsync(HttpMethod method, Uri uri, byte[]? jsonBody, string? etag, ResilienceContext context) =>
+        _pipeline.ExecuteAsync(
+            async ctx =>
+            {
+                // The request is kept (not disposed) so a 401 can name the Authorization it refused; it holds no stream.
+                var request = await CreateRequestAsync(method, uri, jsonBody, etag, ctx.CancellationToken).ConfigureAwait(false);
+                var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
+                _identity.RateLimit.Observe(answer.Headers);
+                return answer;
+            },
+            context);
 
     private Uri Resolve(string pathOrUrl)
     {

@@ -5,9 +5,10 @@ namespace AgentMesh.GitHub.Rest;
 /// <summary>
 /// Acts as one installation of a GitHub App. The installation token (valid one hour) is created with the
 /// App's JWT and reused until <see cref="GitHubClientOptions.InstallationTokenRefreshMargin"/> before it
-/// expires; concurrent callers share one refresh.
+/// expires; concurrent callers share one refresh. A token GitHub refuses (revoked, or the App's
+/// permissions changed) is dropped and replaced once.
 /// </summary>
-public sealed class InstallationTokenCredential : IGitHubCredential, IDisposable
+public sealed class InstallationTokenCredential : IRenewableGitHubCredential, IDisposable
 {
     private readonly GitHubAppClient _app;
     private readonly TimeProvider _timeProvider;
@@ -51,6 +52,15 @@ public sealed class InstallationTokenCredential : IGitHubCredential, IDisposable
         finally
         {
             _refresh.Release();
+        }
+    }
+
+    public void Invalidate(string authorization)
+    {
+        // Only the token that was refused: a concurrent caller may already have fetched a newer one.
+        if (_current is { } current && current.Authorization == authorization)
+        {
+            _current = null;
         }
     }
 

@@ -10,7 +10,7 @@ namespace AgentMesh.Server.Actors;
 /// admission decision that says whether an event becomes work. A repo with no saved state is not
 /// configured, and admission says so: AgentMesh works only on repos someone enabled.
 /// </summary>
-public sealed class RepoActor(IAgentMeshStore store, AdmissionPolicy admission, TimeProvider timeProvider)
+public sealed class RepoActor(IAgentMeshStore store, AdmissionPolicy admission, GlobalBudget globalBudget, TimeProvider timeProvider)
 {
     public const string ActorType = "repo";
 
@@ -67,16 +67,26 @@ public sealed class RepoActor(IAgentMeshStore store, AdmissionPolicy admission, 
         {
             return new AdmissionDecision.Reject(RejectReason.Disabled, $"{repo} is not configured in AgentMesh.");
         }
-        return admission.Decide(state.Config, state.Ledger, facts with { RunningJobs = 0 }, timeProvider.GetUtcNow());
+        var decision = admission.Decide(state.Config, state.Ledger, facts with { RunningJobs = 0 }, timeProvider.GetUtcNow());
+        if (decision is AdmissionDecision.Reject)
+        {
+            return decision;
+        }
+        // The repo would take it; the node-wide budget may still say "not yet" (the later window wins).
+        var global = await globalBudget.CheckAsync(cancellationToken).ConfigureAwait(false);
+        return global is not null && (decision is not AdmissionDecision.Defer repoDefer || global.RetryAt > repoDefer.RetryAt)
+            ? global
+            : decision;
     }
 
-    /// <summary>Adds a job's token usage to the repo's hourly and daily windows.</summary>
+    /// <summary>Adds a job's token usage to the repo's hourly and daily windows, and to the node-wide budget.</summary>
     public async Task RecordUsageAsync(string repo, long tokens, CancellationToken cancellationToken = default)
     {
         if (tokens <= 0)
         {
             return;
         }
+        await globalBudget.RecordAsync(tokens, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         await store.Actors.TurnAsync<bool>(
             ActorType,

@@ -37,6 +37,14 @@ public static class PipelineHostingExtensions
         services.TryAddSingleton(new JobStateMachine(jobOptions));
         services.TryAddSingleton(new AdmissionPolicy(new AdmissionOptions()));
         services.TryAddSingleton<JobActor>();
+        var budgets = builder.Configuration.GetSection(GlobalBudgetOptions.SectionName).Get<GlobalBudgetOptions>() ?? new GlobalBudgetOptions();
+        var budgetProblems = budgets.Validate();
+        if (budgetProblems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, budgetProblems));
+        }
+        services.TryAddSingleton(budgets);
+        services.TryAddSingleton<GlobalBudget>();
         services.TryAddSingleton<RepoActor>();
         services.TryAddSingleton<PullRequestIndex>();
 

@@ -108,6 +108,64 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
         _h.GitHub.InstallationTokensIssued.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_revoked_installation_token_is_replaced_once_and_the_request_succeeds()
+    {
+        var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+        var client = _h.Factory.ForInstallation(app, installation.Id);
+        await client.GetRepositoryAsync("octo", "widgets");
+
+        _h.GitHub.RevokeInstallationTokens(installation.Id);
+        var repo = await client.GetRepositoryAsync("octo", "widgets");
+
+        repo.FullName.ShouldBe("octo/widgets");
+        _h.GitHub.InstallationTokensIssued.ShouldBe(2);
+        _h.GitHub.Requests.Where(r => r.Path == "repos/octo/widgets").Select(r => r.StatusCode).ShouldBe([200, 401, 304]);
+    }
+
+    [Fact]
+    public async Task An_installation_token_past_its_hour_is_refused_as_bad_credentials()
+    {
+        var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+        var token = await _h.Factory.ForApp(app).CreateInstallationTokenAsync(installation.Id);
+        var client = _h.Factory.Create(new FixedCredential("Bearer " + token.Token));
+        await client.GetRepositoryAsync("octo", "widgets");
+
+        _h.Time.Clock.Advance(TimeSpan.FromMinutes(60));
+        var error = await Should.ThrowAsync<GitHubApiException>(() => client.GetRepositoryAsync("octo", "widgets"));
+
+        token.ExpiresAt.ShouldBe(_h.Time.GetUtcNow());
+        error.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        error.Error.Message.ShouldBe("Bad credentials");
+    }
+
+    [Fact]
+    public async Task A_JWT_with_exp_over_10_minutes_ahead_is_refused()
+    {
+        var now = _h.Time.GetUtcNow();
+        var claims = $$"""{"iat":{{now.ToUnixTimeSeconds() - 60}},"exp":{{now.ToUnixTimeSeconds() + 1200}},"iss":"{{AppId}}"}""";
+        var input = Base64Url("""{"alg":"RS256","typ":"JWT"}"""u8.ToArray()) + "." + Base64Url(Encoding.UTF8.GetBytes(claims));
+        var jwt = input + "." + Base64Url(_key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+
+        var error = await Should.ThrowAsync<GitHubApiException>(() =>
+            new GitHubAppClient(_h.Factory.Create(new FixedCredential("Bearer " + jwt)).Connection).CreateInstallationTokenAsync(installation.Id));
+
+        error.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        error.Error.Message.ShouldBe("'Expiration time' claim ('exp') is too far in the future");
+    }
+
+    private sealed class FixedCredential(string authorization) : IGitHubCredential
+    {
+        public string Fingerprint { get; } = "fixed:" + Guid.NewGuid().ToString("N");
+
+        public ValueTask<string> GetAuthorizationAsync(CancellationToken cancellationToken) => ValueTask.FromResult(authorization);
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     private static byte[] FromBase64Url(string value)
     {
         var padded = value.Replace('-', '+').Replace('_', '/');

@@ -27,7 +27,7 @@ public sealed class AdminApiAuthTests(SharedAdminApiNode shared)
     [InlineData("api-test-token-5b1f0c2e9X")] // same length, last character differs
     [InlineData("API-TEST-TOKEN-5B1F0C2E9D")] // case matters
     [InlineData("api-test-token-5b1f0c2e9d-and-more")] // the right token as a prefix
-    [InlineData("x")]
+    [InlineData("short-wrong")]
     public async Task A_wrong_token_is_refused_with_401_and_is_never_logged(string wrong)
     {
         using var client = _node.NewClient(wrong);

@@ -54,6 +54,7 @@ public sealed class JobsCliTests(SharedAdminApiNode shared)
         var stop = await CliRun.RunAsync(AdminApiNode.DefaultToken, "jobs", "stop", job.Id, "--server", Server);
         var retry = await CliRun.RunAsync(AdminApiNode.DefaultToken, "jobs", "retry", job.Id, "--server", Server);
         var show = await CliRun.RunAsync(AdminApiNode.DefaultToken, "jobs", "show", job.Id, "--json", "--server", Server);
+        var table = await CliRun.RunAsync(AdminApiNode.DefaultToken, "jobs", "show", job.Id, "--server", Server);
 
         stop.ExitCode.ShouldBe(0, stop.ToString());
         stop.Stdout.ShouldContain($"Job {job.Id} is now stopped (run 1, attempt 1 of 3).");
@@ -61,6 +62,9 @@ public sealed class JobsCliTests(SharedAdminApiNode shared)
         retry.Stdout.ShouldContain($"Job {job.Id} is now queued (run 2, attempt 1 of 3).");
         var detail = JsonSerializer.Deserialize<JobDetail>(show.Stdout, AgentMesh.Core.CoreJson.Options)!;
         detail.Actor.History.Select(t => (t.From, t.To, t.Command)).ShouldBe([(JobState.Queued, JobState.Stopped, "Stop"), (JobState.Stopped, JobState.Queued, "Rerun")]);
+        table.ExitCode.ShouldBe(0, table.ToString());
+        table.Stdout.ShouldContain("run 2, attempt 1 of 3");
+        table.Stdout.ShouldContain("│ stopped │ queued │ Rerun   │");
     }
 
     [Fact]

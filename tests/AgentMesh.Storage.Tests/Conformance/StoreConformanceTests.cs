@@ -30,7 +30,7 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
 
     /// <summary>
     /// The interval at which the backend's change feed sends <see cref="StoreChangeKind.Resync"/>
-    /// to every subscriber. Both backends default to one second.
+    /// to every subscriber. SQLite defaults to one second, PostgreSQL to two; a subclass overrides this with its own.
     /// </summary>
     protected virtual TimeSpan ChangeFeedPollInterval => TimeSpan.FromSeconds(1);
 

@@ -1,0 +1,58 @@
+using System.Net;
+using AgentMesh.GitHub.Rest;
+using AgentMesh.Server.GitHubAccess;
+
+namespace AgentMesh.Server.Reconciliation;
+
+/// <summary>
+/// In token mode the bot is a user account: people give it a repository by inviting it as a
+/// collaborator, and somebody has to accept. This accepts every pending invitation. Accepting only
+/// gives access; the node works on a repository once it has a configuration, so an invitation
+/// alone never starts work.
+/// </summary>
+public sealed partial class InvitationAcceptor(GitHubClientProvider github, GitHubAccessOptions access, ILogger<InvitationAcceptor> logger)
+{
+    /// <summary>True in token mode. A GitHub App gets its repositories from installations, never invitations.</summary>
+    public bool Applies => !access.UsesApp && !string.IsNullOrWhiteSpace(access.Token);
+
+    /// <summary>Accepts the authenticated user's pending invitations; returns the repositories accepted.</summary>
+    public async Task<IReadOnlyList<string>> AcceptPendingAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Applies)
+        {
+            return [];
+        }
+        var client = github.For();
+        var pending = await client.ListRepositoryInvitationsAsync(cancellationToken).ConfigureAwait(false);
+        var accepted = new List<string>();
+        foreach (var invitation in pending)
+        {
+            var repo = invitation.Repository.FullName;
+            try
+            {
+                await client.AcceptRepositoryInvitationAsync(invitation.Id, cancellationToken).ConfigureAwait(false);
+                accepted.Add(repo);
+                LogAccepted(logger, repo, invitation.Permissions ?? "unknown", invitation.Inviter?.Login ?? "unknown");
+            }
+            catch (GitHubApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Another node with the same token accepted it first, or the inviter withdrew it.
+                LogGone(logger, invitation.Id, repo);
+            }
+            catch (GitHubApiException ex)
+            {
+                LogAcceptFailed(logger, invitation.Id, repo, ex);
+            }
+        }
+        return accepted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted the invitation to {Repo} ({Permission}, from {Inviter}). AgentMesh works on it only once it has a configuration: PUT /api/repos/{Repo} or `agentmesh repos set`")]
+    private static partial void LogAccepted(ILogger logger, string repo, string permission, string inviter);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Invitation {InvitationId} to {Repo} is gone (accepted by another node or withdrawn)")]
+    private static partial void LogGone(ILogger logger, long invitationId, string repo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not accept invitation {InvitationId} to {Repo}; the next check tries again")]
+    private static partial void LogAcceptFailed(ILogger logger, long invitationId, string repo, Exception exception);
+}

@@ -1,0 +1,78 @@
+using AgentMesh.Core;
+using AgentMesh.Core.Jobs;
+using AgentMesh.Core.Repos;
+using AgentMesh.Server.Actors;
+using AgentMesh.Server.Pipeline;
+using AgentMesh.Storage.Abstractions;
+using AgentMesh.Storage.Sqlite;
+using AgentMesh.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentMesh.Server.Tests.Pipeline;
+
+/// <summary>The intake path on a real SQLite file with a fake clock; GitHub's permission answers come from a table.</summary>
+internal sealed class IntakeWorld : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new("agentmesh-intake");
+
+    private IntakeWorld(GlobalBudgetOptions budgets)
+    {
+        Store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _directory.Combine("agentmesh.db") }, Clock, NullLoggerFactory.Instance);
+        var machine = new JobStateMachine(new JobActorOptions());
+        Jobs = new JobActor(Store, machine, Clock, SharedRandomSource.Instance);
+        Repos = new RepoActor(Store, new AdmissionPolicy(new AdmissionOptions()), new GlobalBudget(Store, budgets, Clock), Clock);
+        Budget = new GlobalBudget(Store, budgets, Clock);
+        Handler = new WorkIntentHandler(Store, Repos, Jobs, new PullRequestIndex(Store), Permissions, Options, NullLogger<WorkIntentHandler>.Instance);
+    }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 10, 30, 0, TimeSpan.Zero));
+
+    public SqliteStore Store { get; }
+
+    public JobActor Jobs { get; }
+
+    public RepoActor Repos { get; }
+
+    public GlobalBudget Budget { get; }
+
+    public WorkIntentHandler Handler { get; }
+
+    public PipelineOptions Options { get; } = new() { BotLogin = "agentmesh[bot]" };
+
+    public TablePermissions Permissions { get; } = new();
+
+    public static async Task<IntakeWorld> StartAsync(GlobalBudgetOptions? budgets = null)
+    {
+        var world = new IntakeWorld(budgets ?? new GlobalBudgetOptions());
+        await world.Store.MigrateAsync();
+        return world;
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> JobsAsync() => await Store.Jobs.ListAsync(new JobQuery(Repo: "octo/widgets"));
+
+    public static WorkIntent.StartWork Opened(int number, string author = "alice", params string[] labels) =>
+        new("octo/widgets", number, "An issue", new TriggerFacts(TriggerKind.IssueOpened, author, false, labels, null, null, false, 0), null);
+
+    public static WorkIntent.StartWork Mentioned(int number, string author, string body) =>
+        new("octo/widgets", number, "An issue", new TriggerFacts(TriggerKind.CommentMention, author, false, [], null, body, false, 0), body);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        _directory.Dispose();
+    }
+}
+
+/// <summary>Who may write to which repo, standing in for GitHub's collaborator permission endpoint.</summary>
+internal sealed class TablePermissions : IAuthorPermissions
+{
+    public HashSet<string> Writers { get; } = new(StringComparer.OrdinalIgnoreCase) { "alice" };
+
+    public List<string> Asked { get; } = [];
+
+    public Task<bool> CanWriteAsync(string repo, string login, CancellationToken cancellationToken = default)
+    {
+        Asked.Add(login);
+        return Task.FromResult(Writers.Contains(login));
+    }
+}

@@ -1,0 +1,167 @@
+using AgentMesh.Core.Jobs;
+using AgentMesh.Core.Jobs.Commands;
+using AgentMesh.Core.Repos;
+using AgentMesh.Server.Actors;
+using AgentMesh.Server.Pipeline;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.Server.Tests.Pipeline;
+
+/// <summary>Whether an event becomes work, and what it does to a job, with the reason recorded when it says no.</summary>
+public sealed class WorkIntentHandlerTests
+{
+    private static readonly RepoConfig AutoSolve = new() { Enabled = true, AutoSolve = true };
+
+    [Fact]
+    public async Task An_unconfigured_repo_gets_no_job()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+
+        var outcome = await world.Handler.HandleAsync(IntakeWorld.Opened(1), CancellationToken.None);
+
+        outcome.ShouldBe("not admitted: octo/widgets is not configured in AgentMesh");
+        (await world.JobsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_opened_issue_on_an_autosolve_repo_becomes_one_queued_job_however_often_it_arrives()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+
+        var first = await world.Handler.HandleAsync(IntakeWorld.Opened(4), CancellationToken.None);
+        var second = await world.Handler.HandleAsync(IntakeWorld.Opened(4), CancellationToken.None);
+
+        var job = (await world.JobsAsync()).ShouldHaveSingleItem();
+        first.ShouldBe($"job {job.Id} created");
+        second.ShouldBe($"job {job.Id} is already queued");
+        job.State.ShouldBe(JobState.Queued);
+        job.NaturalKey.ShouldBe("octo/widgets#4:solve_issue");
+    }
+
+    [Fact]
+    public async Task A_refusal_is_recorded_with_its_reason_in_the_repo_actors_history()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+        world.Permissions.Writers.Clear();
+
+        var outcome = await world.Handler.HandleAsync(IntakeWorld.Opened(4, author: "mallory"), CancellationToken.None);
+
+        outcome.ShouldStartWith("not admitted: AuthorNotAllowed");
+        (await world.JobsAsync()).ShouldBeEmpty();
+        var events = await world.Store.Actors.ReadEventsAsync(RepoActor.ActorType, "octo/widgets", 0, 10);
+        var rejection = events.Single(e => e.Type == "admission_rejected");
+        rejection.DataJson.ShouldContain("\"author\":\"mallory\"");
+        rejection.DataJson.ShouldContain("\"reason\":\"author_not_allowed\"");
+    }
+
+    [Fact]
+    public async Task The_allowed_users_list_replaces_the_write_permission_check()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve with { AllowedUsers = ["bob"] });
+
+        (await world.Handler.HandleAsync(IntakeWorld.Opened(1, author: "alice"), CancellationToken.None)).ShouldStartWith("not admitted: AuthorNotAllowed");
+        (await world.Handler.HandleAsync(IntakeWorld.Opened(2, author: "bob"), CancellationToken.None)).ShouldEndWith("created");
+
+        world.Permissions.Asked.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_mention_in_a_comment_triggers_a_job_when_autosolve_is_off()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", new RepoConfig { Enabled = true, TriggerMention = "@agentmesh" });
+
+        var ignored = await world.Handler.HandleAsync(IntakeWorld.Opened(5), CancellationToken.None);
+        var comment = new WorkIntent.IssueComment("octo/widgets", 5, "alice", "@agentmesh please", IntakeWorld.Mentioned(5, "alice", "@agentmesh please"));
+        var started = await world.Handler.HandleAsync(comment, CancellationToken.None);
+
+        ignored.ShouldStartWith("not admitted: AutoSolveOff");
+        started.ShouldEndWith("created");
+    }
+
+    [Fact]
+    public async Task A_reply_from_an_allowed_user_requeues_a_waiting_job_with_the_answer()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+        await world.Handler.HandleAsync(IntakeWorld.Opened(6), CancellationToken.None);
+        var claim = (await world.Store.Jobs.ClaimAsync("node/1", TimeSpan.FromMinutes(1)))!;
+        await world.Jobs.SendAsync(claim.Job.Id, new Start("node/1", claim.Lease.Fence), claim.Lease);
+        await world.Jobs.SendAsync(claim.Job.Id, new ReportNeedsClarification(["Which colour?"]), claim.Lease);
+
+        var stranger = await world.Handler.HandleAsync(new WorkIntent.IssueComment("octo/widgets", 6, "mallory", "Red!", null), CancellationToken.None);
+        var reply = await world.Handler.HandleAsync(new WorkIntent.IssueComment("octo/widgets", 6, "alice", "Blue.", null), CancellationToken.None);
+
+        stranger.ShouldBe($"job {claim.Job.Id}: reply from mallory ignored (not an allowed user)");
+        reply.ShouldBe($"job {claim.Job.Id}: reply received, re-queued");
+        var (record, state) = (await world.Jobs.GetAsync(claim.Job.Id))!.Value;
+        record.State.ShouldBe(JobState.Queued);
+        record.LeaseOwner.ShouldBeNull();
+        state.Clarification!.Answer!.Text.ShouldBe("Blue.");
+    }
+
+    [Fact]
+    public async Task Over_the_repos_daily_budget_a_job_waits_for_the_next_day_instead_of_failing()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve with { DailyTokenBudget = 1000 });
+        await world.Repos.RecordUsageAsync("octo/widgets", 1000);
+
+        await world.Handler.HandleAsync(IntakeWorld.Opened(7), CancellationToken.None);
+
+        var job = (await world.JobsAsync()).ShouldHaveSingleItem();
+        job.State.ShouldBe(JobState.Queued);
+        job.RunAfter.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+        (await world.Store.Jobs.ClaimAsync("node/1", TimeSpan.FromMinutes(1))).ShouldBeNull("it may not run before the window frees");
+        world.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 22, 0, 0, 1, TimeSpan.Zero));
+        (await world.Store.Jobs.ClaimAsync("node/1", TimeSpan.FromMinutes(1))).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Over_the_global_hourly_budget_every_repos_new_work_waits_for_the_next_hour()
+    {
+        await using var world = await IntakeWorld.StartAsync(new GlobalBudgetOptions { HourlyTokens = 500 });
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+        await world.Repos.SetConfigAsync("octo/gadgets", AutoSolve);
+        await world.Repos.RecordUsageAsync("octo/gadgets", 600);
+
+        await world.Handler.HandleAsync(IntakeWorld.Opened(8), CancellationToken.None);
+
+        (await world.Budget.LedgerAsync()).UsedThisHour(world.Clock.GetUtcNow()).ShouldBe(600);
+        var job = (await world.JobsAsync()).ShouldHaveSingleItem();
+        job.RunAfter.ShouldBe(new DateTimeOffset(2026, 11, 21, 11, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task A_closed_issue_closes_its_job_and_a_later_mention_reruns_it()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+        await world.Handler.HandleAsync(IntakeWorld.Opened(9), CancellationToken.None);
+        var job = (await world.JobsAsync()).Single();
+
+        var closed = await world.Handler.HandleAsync(new WorkIntent.IssueClosed("octo/widgets", 9), CancellationToken.None);
+        var rerun = await world.Handler.HandleAsync(IntakeWorld.Mentioned(9, "alice", "@agentmesh try again"), CancellationToken.None);
+
+        closed.ShouldBe($"job {job.Id}: closed");
+        rerun.ShouldBe($"job {job.Id} re-run");
+        var (record, state) = (await world.Jobs.GetAsync(job.Id))!.Value;
+        record.State.ShouldBe(JobState.Queued);
+        state.Run.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Feedback_on_a_pull_request_agentmesh_did_not_open_is_ignored()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+
+        var outcome = await world.Handler.HandleAsync(new WorkIntent.Feedback("octo/widgets", 12, "feature/x", "alice", "Rename it."), CancellationToken.None);
+
+        outcome.ShouldBe("ignored: PR #12 is not AgentMesh's");
+    }
+}
