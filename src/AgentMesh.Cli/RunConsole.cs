@@ -12,7 +12,7 @@ namespace AgentMesh.Cli;
 /// </summary>
 public sealed class RunConsole
 {
-    // Wide enough that a piped log line is never wrapped; Spectre wraps at the console's width.
+    // Spectre wraps at the console's width; a piped log line should never be wrapped.
     private const int PipeWidth = 10_000;
 
     private string? _lastStatus;
@@ -22,7 +22,9 @@ public sealed class RunConsole
         Json = json;
         if (Console.IsOutputRedirected)
         {
+            // A pipe or a file gets plain, unwrapped lines a script can grep.
             AnsiConsole.Profile.Width = PipeWidth;
+            AnsiConsole.Profile.Capabilities.Ansi = false;
         }
     }
 

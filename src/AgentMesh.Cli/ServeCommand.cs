@@ -78,7 +78,7 @@ public static class ServeCommand
 
         var node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
         var store = app.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
-        Console.WriteLine($"AgentMesh node {node.NodeId} ({string.Join(", ", node.Roles)})");
+        Console.WriteLine($"AgentMesh node {node.NodeId} ({string.Join(", ", node.RoleList)})");
         Console.WriteLine($"  store:     {store.Describe()}");
         // The bound addresses, not the configured ones: with port 0 the real port is known only now.
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? app.Urls;

@@ -18,6 +18,11 @@ public static class NodeHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Configuration.AddSiloOverlay(silo);
 
+        builder.Services.AddProblemDetails();
+
+        // Npgsql logs every command at Information; an operator wants its warnings, not its traffic.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.SectionName)).ValidateOnStart();
@@ -44,9 +49,15 @@ public static class NodeHostingExtensions
     public static WebApplication MapAgentMeshNode(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // An unexpected failure answers with a problem body, never an empty 500 page.
+        app.UseExceptionHandler();
         app.MapHealthEndpoints();
-        app.MapAdminApi();
-        app.MapAgentMeshPipeline();
+        // Webhooks and the API are the web role's: a worker-only node answers health checks only.
+        if (app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.IsWeb)
+        {
+            app.MapAdminApi();
+            app.MapAgentMeshPipeline();
+        }
         return app;
     }
 }

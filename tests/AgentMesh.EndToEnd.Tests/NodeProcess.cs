@@ -15,6 +15,8 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get
@@ -62,6 +64,13 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
         node.BaseAddress = new Uri(match.Groups[1].Value);
         return node;
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        await AgentMesh.Testing.Eventually.WithinAsync(_process.WaitForExitAsync(), "the node to exit", TimeSpan.FromSeconds(60));
+        _process.WaitForExit();
+        return _process.ExitCode;
     }
 
     /// <summary>Kills the node and everything it started, as a power cut would: no shutdown, no hand-back.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using AgentMesh.Cli;
 using AgentMesh.Core.Jobs;
 using AgentMesh.FakeModel;
@@ -56,6 +57,30 @@ public sealed class RunCommandTests
         var actor = JobActor.Deserialize(job.DataJson);
         actor.PullRequest!.Url.ShouldBe(pullUrl);
         actor.History.ShouldContain(t => t.To == JobState.Running && t.Command == "Start");
+    }
+
+    [Fact]
+    public async Task Run_with_json_prints_only_the_final_job_summary()
+    {
+        await using var world = await World.StartAsync(
+            ModelTurn.AskClarification("Which greeting should hello.txt hold?"));
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+        var url = new Uri(world.GitHub.WebBaseAddress, $"{World.Repo}/issues/{issue.Number}");
+
+        await using var run = RunProcess.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString(), "--json");
+        var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(3));
+
+        exitCode.ShouldBe(RunExitCodes.Done, run.Describe());
+        using var summary = JsonDocument.Parse(run.Stdout);
+        var job = summary.RootElement;
+        job.GetProperty("repo").GetString().ShouldBe(World.Repo);
+        job.GetProperty("number").GetInt32().ShouldBe(issue.Number);
+        job.GetProperty("state").GetString().ShouldBe("waiting_for_reply");
+        job.GetProperty("leaseOwner").ValueKind.ShouldBe(JsonValueKind.Null);
+        job.GetProperty("usage").GetProperty("tokens").GetProperty("output").GetInt64().ShouldBeGreaterThan(0);
+        // The questions reached the issue before the process ended.
+        world.GitHub.Comments(World.Repo, issue.Number).Select(c => c.Body)
+            .ShouldContain(body => body.Contains("Which greeting should hello.txt hold?", StringComparison.Ordinal), run.Describe());
     }
 
     [Fact]

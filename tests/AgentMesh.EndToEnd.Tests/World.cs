@@ -63,10 +63,15 @@ internal sealed class World : IAsyncDisposable
         return new World(github, model, directory, botToken);
     }
 
-    /// <summary>Starts a node with both roles on the world's SQLite file.</summary>
-    public async Task<NodeProcess> StartNodeAsync(string nodeId = "node-a")
+    /// <summary>Starts a node; by default with both roles on the world's SQLite file (see <see cref="Settings"/> for others).</summary>
+    public async Task<NodeProcess> StartNodeAsync(string nodeId = "node-a", IReadOnlyDictionary<string, string>? nodeSettings = null)
     {
-        var node = await NodeProcess.StartAsync(Directory.Path, NodeEnvironment(nodeId));
+        var environment = NodeEnvironment(nodeId);
+        foreach (var (key, value) in nodeSettings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        var node = await NodeProcess.StartAsync(Directory.Path, environment);
         _nodes.Add(node);
         return node;
     }
@@ -171,6 +176,16 @@ internal sealed class World : IAsyncDisposable
             timeout ?? TimeSpan.FromMinutes(2),
             TimeSpan.FromMilliseconds(200));
         return found;
+    }
+
+    /// <summary>The job's last log lines and events as text, for failure messages.</summary>
+    public async Task<string> DescribeJobAsync(NodeProcess node, string jobId)
+    {
+        var logs = await GetJsonAsync(node, $"/api/jobs/{jobId}/logs?tail=80");
+        var events = await GetJsonAsync(node, $"/api/jobs/{jobId}/events");
+        var lines = logs.GetProperty("lines").EnumerateArray().Select(l => $"{l.GetProperty("stream").GetString()}: {l.GetProperty("text").GetString()}");
+        var types = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString() + " " + e.GetProperty("data").ToString());
+        return "log:\n" + string.Join("\n", lines) + "\nevents:\n" + string.Join("\n", types);
     }
 
     /// <summary>The files of a branch in the fake's bare repository, read with git.</summary>

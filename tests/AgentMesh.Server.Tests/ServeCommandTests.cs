@@ -47,7 +47,7 @@ public sealed class ServeCommandTests
 
     [Theory]
     [InlineData("--Node:WorkerSlots=0", "Node:WorkerSlots must be between 1 and 1000, not 0.")]
-    [InlineData("--Node:Roles:0=janitor", "Node:Roles has 'janitor'; known roles are: web, worker.")]
+    [InlineData("--Node:Roles=web,janitor", "Node:Roles has 'janitor'; known roles are: web, worker.")]
     [InlineData("--Store:Provider=mysql", "Store:Provider must be 'sqlite' or 'postgres', not 'mysql'.")]
     [InlineData("--Store:Provider=postgres", "Store:ConnectionString is required when Store:Provider is 'postgres'.")]
     public async Task A_bad_setting_stops_the_node_with_a_message_naming_the_key(string setting, string message)
@@ -70,6 +70,19 @@ public sealed class ServeCommandTests
 
         (await node.WaitForExitAsync()).ShouldBe(2);
         node.Stderr.ShouldContain("Node:WorkerSlots must be between 1 and 1000, not -1.");
+    }
+
+    [Fact]
+    public async Task A_silo_overlay_sets_the_roles_instead_of_adding_to_the_defaults()
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        var overlay = Path.Combine(workDir.Path, "just-worker.json");
+        await File.WriteAllTextAsync(overlay, """{ "Node": { "Roles": "worker", "NodeId": "w1" }, "Store": { "Provider": "sqlite" } }""");
+        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--silo", overlay, "--urls", "http://127.0.0.1:0");
+
+        await node.WaitForListeningAsync();
+
+        node.Stdout.ShouldContain("AgentMesh node w1 (worker)");
     }
 
     [Fact]

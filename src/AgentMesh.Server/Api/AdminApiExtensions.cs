@@ -45,7 +45,10 @@ public static class AdminApiExtensions
         // The document describes the API and holds no data, so it is readable without the token.
         app.MapOpenApi();
 
-        var api = app.MapGroup(Prefix).WithMetadata(AdminApiEndpoint.Instance);
+        var api = app.MapGroup(Prefix)
+            .WithMetadata(AdminApiEndpoint.Instance)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapJobs();
         api.MapJobHistory();
         api.MapRepos();

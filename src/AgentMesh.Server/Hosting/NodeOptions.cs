@@ -9,10 +9,18 @@ public sealed class NodeOptions
     public string NodeId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>
-    /// <c>web</c> (webhooks, API, dashboard), <c>worker</c> (claims jobs and runs agents), or both.
-    /// Default: both.
+    /// <c>web</c> (webhooks, API, dashboard), <c>worker</c> (claims jobs and runs agents), or both,
+    /// comma-separated. Default: <c>web,worker</c>.
     /// </summary>
-    public IList<string> Roles { get; set; } = ["web", "worker"];
+    /// <remarks>
+    /// One string rather than a list: configuration merges list entries index by index across
+    /// sources, so an environment variable naming one role would keep the overlay's other one.
+    /// </remarks>
+    public string Roles { get; set; } = "web,worker";
+
+    /// <summary>The roles, parsed.</summary>
+    public IReadOnlyList<string> RoleList =>
+        Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>How many agents this node runs at once when it has the worker role. Default 2.</summary>
     public int WorkerSlots { get; set; } = 2;
@@ -29,7 +37,7 @@ public sealed class NodeOptions
     /// <summary>Delay before a rescued job runs again, doubled per attempt. Default 5 s.</summary>
     public TimeSpan RescueBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
-    public bool IsWeb => Roles.Contains("web", StringComparer.Ordinal);
+    public bool IsWeb => RoleList.Contains("web", StringComparer.Ordinal);
 
-    public bool IsWorker => Roles.Contains("worker", StringComparer.Ordinal);
+    public bool IsWorker => RoleList.Contains("worker", StringComparer.Ordinal);
 }

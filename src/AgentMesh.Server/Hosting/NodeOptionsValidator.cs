@@ -16,11 +16,11 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         {
             problems.Add($"{prefix}:NodeId must not be empty.");
         }
-        if (options.Roles.Count == 0)
+        if (options.RoleList.Count == 0)
         {
             problems.Add($"{prefix}:Roles must name at least one of: web, worker.");
         }
-        foreach (var role in options.Roles.Where(r => !KnownRoles.Contains(r, StringComparer.Ordinal)))
+        foreach (var role in options.RoleList.Where(r => !KnownRoles.Contains(r, StringComparer.Ordinal)))
         {
             problems.Add($"{prefix}:Roles has '{role}'; known roles are: web, worker.");
         }

@@ -41,7 +41,7 @@ public sealed partial class NodeHeartbeatService(
         try
         {
             await store.Nodes.HeartbeatAsync(
-                new NodeHeartbeat(node.NodeId, [.. node.Roles], node.IsWorker ? node.WorkerSlots : 0, RunningJobs: running.Count, Stopping, Version),
+                new NodeHeartbeat(node.NodeId, node.RoleList, node.IsWorker ? node.WorkerSlots : 0, RunningJobs: running.Count, Stopping, Version),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -47,7 +47,7 @@ public sealed partial class InvitationAcceptor(GitHubClientProvider github, GitH
         return accepted;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted the invitation to {Repo} ({Permission}, from {Inviter}). AgentMesh works on it only once it has a configuration: PUT /api/repos/{Repo} or `agentmesh repos set`")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted the invitation to {Repo} ({Permission}, from {Inviter}). AgentMesh works on it only once it has a configuration: `agentmesh repos set {Repo} --enabled true` or PUT /api/repos/{Repo}")]
     private static partial void LogAccepted(ILogger logger, string repo, string permission, string inviter);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Invitation {InvitationId} to {Repo} is gone (accepted by another node or withdrawn)")]

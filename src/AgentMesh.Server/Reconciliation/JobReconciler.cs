@@ -54,7 +54,15 @@ public sealed partial class JobReconciler(
             }
         }
         var pass = new ReconciliationPass(open.Count, updated, failed);
-        LogPassFinished(logger, pass.Checked, pass.Updated, pass.Failed);
+        if (pass.Updated > 0 || pass.Failed > 0)
+        {
+            LogPassFinished(logger, pass.Checked, pass.Updated, pass.Failed);
+        }
+        else
+        {
+            // Most passes find nothing to do; every few minutes on every node, that is noise at Information.
+            LogPassQuiet(logger, pass.Checked);
+        }
         return pass;
     }
 
@@ -78,10 +86,9 @@ public sealed partial class JobReconciler(
 
     private async Task<Outcome> ReconcileAsync(GitHubClient client, JobRecord job, CancellationToken cancellationToken)
     {
-        var before = JobActor.Deserialize(job.DataJson);
         try
         {
-            var missed = await FindMissedCommandAsync(client, before, cancellationToken).ConfigureAwait(false);
+            var missed = await FindMissedCommandAsync(client, JobActor.Deserialize(job.DataJson), cancellationToken).ConfigureAwait(false);
             if (missed is null)
             {
                 return Outcome.Unchanged;
@@ -102,7 +109,7 @@ public sealed partial class JobReconciler(
             {
                 return Outcome.Unchanged;
             }
-            LogBroughtUpToDate(logger, job.Id, before.Repo, missed.Name, started.ToWire(), after.State.ToWire());
+            LogBroughtUpToDate(logger, job.Id, job.Repo, missed.Name, started.ToWire(), after.State.ToWire());
             return Outcome.Updated;
         }
         catch (JobDomainException ex)
@@ -113,7 +120,7 @@ public sealed partial class JobReconciler(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            LogJobFailed(logger, job.Id, before.Repo, ex);
+            LogJobFailed(logger, job.Id, job.Repo, ex);
             return Outcome.Failed;
         }
     }
@@ -154,4 +161,7 @@ public sealed partial class JobReconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation pass: {Checked} open jobs checked, {Updated} brought up to date, {Failed} failed")]
     private static partial void LogPassFinished(ILogger logger, int @checked, int updated, int failed);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reconciliation pass: {Checked} open jobs checked, all consistent with GitHub")]
+    private static partial void LogPassQuiet(ILogger logger, int @checked);
 }

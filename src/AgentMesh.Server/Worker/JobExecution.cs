@@ -143,6 +143,8 @@ public sealed partial class JobExecution(
         log.Write("system", resume is null ? "starting the agent" : $"resuming the agent's session {resume}");
 
         await using var run = agents.Start(request);
+        // A quiet agent sends no events to notice cancellation with: stop it when the run is cancelled.
+        await using var stopOnCancel = cancellationToken.Register(() => _ = run.StopAsync());
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watcher = WatchJobAsync(job.Id, lease, run, log, watch.Token);
         try
@@ -153,10 +155,6 @@ public sealed partial class JobExecution(
                 if (agentEvent is SessionStarted started)
                 {
                     sessions.Remember(job.Id, started.SessionId);
-                }
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    await run.StopAsync().ConfigureAwait(false);
                 }
             }
             return await run.Completion.ConfigureAwait(false);

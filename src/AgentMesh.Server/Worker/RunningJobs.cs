@@ -16,6 +16,13 @@ public sealed class RunningJobs
         return new Registration(this, jobId, done);
     }
 
+    /// <summary>
+    /// Completes when this node no longer runs <paramref name="jobId"/>: a job stopped and at once
+    /// re-run must not start in the worktree its previous run is still cleaning up.
+    /// </summary>
+    public Task WhenFinishedAsync(string jobId, CancellationToken cancellationToken) =>
+        _jobs.TryGetValue(jobId, out var running) ? running.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+
     public Task WhenAllFinishedAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_jobs.Values.Select(j => j.Task)).WaitAsync(cancellationToken);
 

@@ -84,6 +84,7 @@ public sealed partial class WorkerService(
 
     private async Task RunClaimedAsync(ClaimedJob claimed)
     {
+        await running.WhenFinishedAsync(claimed.Job.Id, _runs.Token).ConfigureAwait(false);
         // The run is not cancelled by "stop claiming"; only the end of the grace period stops it.
         using var registration = running.Add(claimed.Job.Id);
         try

@@ -117,5 +117,8 @@ public sealed class AdminApiAuthTests(SharedAdminApiNode shared)
         listJobs.GetProperty("security")[0].TryGetProperty("adminToken", out _).ShouldBeTrue();
         listJobs.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
             .ShouldBe(["repo", "state", "limit", "offset"]);
+        var retryResponses = paths.GetProperty("/api/jobs/{id}/retry").GetProperty("post").GetProperty("responses");
+        retryResponses.EnumerateObject().Select(r => r.Name).Order().ShouldBe(["202", "401", "404", "409", "503"]);
+        retryResponses.GetProperty("409").GetProperty("content").TryGetProperty("application/problem+json", out _).ShouldBeTrue();
     }
 }

@@ -64,7 +64,7 @@ public sealed class JobsCliTests(SharedAdminApiNode shared)
         detail.Actor.History.Select(t => (t.From, t.To, t.Command)).ShouldBe([(JobState.Queued, JobState.Stopped, "Stop"), (JobState.Stopped, JobState.Queued, "Rerun")]);
         table.ExitCode.ShouldBe(0, table.ToString());
         table.Stdout.ShouldContain("run 2, attempt 1 of 3");
-        table.Stdout.ShouldContain("│ stopped │ queued │ Rerun   │");
+        table.Stdout.Split('\n').ShouldContain(l => l.Contains("│ stopped", StringComparison.Ordinal) && l.Contains("│ queued", StringComparison.Ordinal) && l.Contains("│ Rerun", StringComparison.Ordinal), table.Stdout);
     }
 
     [Fact]
@@ -97,6 +97,31 @@ public sealed class JobsCliTests(SharedAdminApiNode shared)
         var lines = follow.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Select(l => l[20..].TrimEnd()).ShouldBe(["stdout first line", "stderr second line", "system last line"]);
         follow.Stderr.ShouldContain($"agentmesh: job {job.Id} is stopped.");
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_following_with_exit_code_130()
+    {
+        var job = await _node.CreateJobAsync(AdminApiNode.NewRepo(), 8);
+        await _node.Store.Logs.AppendAsync(job.Id, [new NewLogLine("stdout", "still running")]);
+        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "agentmesh.dll"), "jobs", "logs", job.Id, "--follow", "--server", Server })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        startInfo.Environment["AGENTMESH_ADMIN_TOKEN"] = AdminApiNode.DefaultToken;
+        using var follow = System.Diagnostics.Process.Start(startInfo)!;
+        var firstLine = follow.StandardOutput.ReadLineAsync();
+        (await Eventually.WithinAsync(firstLine, "the follower to print the job's first line"))!.ShouldEndWith("still running");
+
+        using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", follow.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await Eventually.WithinAsync(follow.WaitForExitAsync(), "the follower to exit after SIGINT");
+        follow.ExitCode.ShouldBe(130);
+        (await _node.Store.Jobs.GetAsync(job.Id))!.State.ShouldBe(JobState.Queued, "watching a job's log never changes the job");
     }
 
     [Fact]

@@ -18,9 +18,11 @@ public static class JobHistoryEndpoints
         ArgumentNullException.ThrowIfNull(api);
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("/{id}/logs", LogsAsync).WithName("GetJobLogs")
-            .WithSummary("Log lines after a sequence number (after, limit), or the last lines (tail).");
+            .WithSummary("Log lines after a sequence number (after, limit), or the last lines (tail).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapGet("/{id}/events", EventsAsync).WithName("GetJobEvents")
-            .WithSummary("The job's event history after a sequence number.");
+            .WithSummary("The job's event history after a sequence number.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

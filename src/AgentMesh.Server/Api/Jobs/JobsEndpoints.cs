@@ -18,13 +18,18 @@ public static class JobsEndpoints
     {
         ArgumentNullException.ThrowIfNull(api);
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("Lists jobs, newest first, filtered by repo and state.");
-        jobs.MapGet("/{id}", GetAsync).WithName("GetJob").WithSummary("One job with the actor's full state.");
-        jobs.MapPost("/{id}/retry", RetryAsync).WithName("RetryJob").WithSummary("Re-runs a finished job (a new run from attempt 1).");
-        jobs.MapPost("/{id}/stop", StopAsync).WithName("StopJob").WithSummary("Stops a job; its worker's lease is released. Stopping a stopped job changes nothing.");
+        jobs.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("Lists jobs, newest first, filtered by repo and state.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        jobs.MapGet("/{id}", GetAsync).WithName("GetJob").WithSummary("One job with the actor's full state.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/{id}/retry", RetryAsync).WithName("RetryJob").WithSummary("Re-runs a finished job (a new run from attempt 1).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPost("/{id}/stop", StopAsync).WithName("StopJob").WithSummary("Stops a job; its worker's lease is released. Stopping a stopped job changes nothing.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/bulk-status", BulkStatusAsync).WithName("BulkJobStatus").WithSummary("Stops, retries or closes several jobs; reports per job.")
-            .Accepts<BulkStatusRequest>("application/json");
-        jobs.MapDelete("/", PurgeAsync).WithName("PurgeJobs").WithSummary("Deletes finished jobs last updated more than olderThanDays ago.");
+            .Accepts<BulkStatusRequest>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+        jobs.MapDelete("/", PurgeAsync).WithName("PurgeJobs").WithSummary("Deletes finished jobs last updated more than olderThanDays ago.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
     }
 

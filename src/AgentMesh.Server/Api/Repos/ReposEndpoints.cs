@@ -22,11 +22,13 @@ public static class ReposEndpoints
         ArgumentNullException.ThrowIfNull(api);
         var repos = api.MapGroup("/repos").WithTags("Repos");
         repos.MapGet("/", ListAsync).WithName("ListRepos").WithSummary("Every configured repository, by name.");
-        repos.MapGet("/{owner}/{repo}", GetAsync).WithName("GetRepo").WithSummary("One repository's configuration and budget ledger.");
+        repos.MapGet("/{owner}/{repo}", GetAsync).WithName("GetRepo").WithSummary("One repository's configuration and budget ledger.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         repos.MapPut("/{owner}/{repo}", PutAsync).WithName("PutRepo")
             .WithSummary("Saves a repository's configuration (the whole of it: omitted settings take their defaults).")
-            .Accepts<RepoConfig>("application/json");
-        repos.MapDelete("/{owner}/{repo}", DeleteAsync).WithName("DeleteRepo").WithSummary("Forgets a repository's configuration.");
+            .Accepts<RepoConfig>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+        repos.MapDelete("/{owner}/{repo}", DeleteAsync).WithName("DeleteRepo").WithSummary("Forgets a repository's configuration.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AgentMesh.FakeGitHub;
+using AgentMesh.Testing;
+
+namespace AgentMesh.Bench.Dispatch;
+
+/// <summary>
+/// One backend's world: the fake GitHub with a seeded repository, a real <c>agentmesh serve</c> process
+/// configured by AGENTMESH_* variables (as tests/AgentMesh.EndToEnd.Tests/World.cs does), and instead of
+/// Claude a command profile whose script connects to <see cref="StartSignalListener"/> and then asks a
+/// clarifying question, so every job ends quickly in waiting_for_reply.
+/// </summary>
+internal sealed class DispatchWorld : IAsyncDisposable
+{
+    private const string Owner = "octo";
+    private const string Name = "widgets";
+    private const string Repo = Owner + "/" + Name;
+    private const string Bot = "agentmesh-bot";
+    private const string WebhookSecret = "bench-webhook-secret";
+    private const string AdminToken = "bench-admin-token-0123456789";
+    private static readonly TimeSpan SampleTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly FakeGitHubServer _github;
+    private readonly TempDirectory _directory;
+    private readonly StartSignalListener _signals;
+    private readonly NodeProcess _node;
+    private readonly HttpClient _http = new();
+    private int _sample;
+
+    private DispatchWorld(FakeGitHubServer github, TempDirectory directory, StartSignalListener signals, NodeProcess node)
+    {
+        _github = github;
+        _directory = directory;
+        _signals = signals;
+        _node = node;
+    }
+
+    public static async Task<DispatchWorld> StartAsync(string backend, IReadOnlyDictionary<string, string> storeSettings)
+    {
+        var github = await FakeGitHubServer.StartAsync();
+        var directory = new TempDirectory("agentmesh-bench-dispatch-" + backend);
+        var signals = new StartSignalListener();
+        github.CreateUser(Bot, "Bot");
+        var botToken = github.CreateToken(Bot);
+        var repo = github.CreateRepo(Owner, Name);
+        github.AddCollaborator(Repo, Bot, "write");
+        SeedRepository(repo.GitDirectory, directory.Combine("seed"));
+        var agent = WriteAgentScript(directory.Combine("fake-agent.sh"), signals.Port);
+
+        var environment = new Dictionary<string, string>
+        {
+            ["AGENTMESH_Node__NodeId"] = "bench-" + backend,
+            ["AGENTMESH_Store__DataDirectory"] = directory.Combine("data"),
+            ["AGENTMESH_Admin__Token"] = AdminToken,
+            ["AGENTMESH_GitHub__Token"] = botToken,
+            ["AGENTMESH_GitHub__Rest__BaseAddress"] = github.ApiBaseAddress.ToString(),
+            ["AGENTMESH_GitHub__GitBaseAddress"] = github.WebBaseAddress.ToString(),
+            ["AGENTMESH_GitHub__Webhooks__GlobalSecret"] = WebhookSecret,
+            ["AGENTMESH_Pipeline__BotLogin"] = Bot,
+            ["AGENTMESH_Agents__DefaultProfile"] = "bench",
+            ["AGENTMESH_Agents__Profiles__bench__Cli"] = "Command",
+            ["AGENTMESH_Agents__Profiles__bench__Command"] = agent,
+            ["AGENTMESH_Agents__Profiles__bench__Timeout"] = "00:01:00",
+            ["AGENTMESH_Workspaces__MinimumFreeDiskBytes"] = "1048576",
+        };
+        foreach (var (key, value) in NodeProcess.TimestampSettings.Concat(storeSettings))
+        {
+            environment[key] = value;
+        }
+        var node = await NodeProcess.StartAsync(directory.Path, environment);
+        var world = new DispatchWorld(github, directory, signals, node);
+        await world.ConfigureRepoAsync();
+        return world;
+    }
+
+    /// <summary>
+    /// Creates an issue, sends its issues.opened webhook, waits for the agent to start, then for the job to be
+    /// over (waiting_for_reply, the question posted, the worktree removed) so the next sample meets an idle worker.
+    /// </summary>
+    public async Task<Sample> RunSampleAsync()
+    {
+        var marker = $"dispatch-sample-{Interlocked.Increment(ref _sample)}";
+        var issue = _github.CreateIssue(Repo, $"Benchmark {marker}", "A dispatch latency sample.", Owner);
+        var payload = Encoding.UTF8.GetBytes(_github.IssuesPayload(Repo, issue.Number, "opened", Owner).ToJsonString());
+
+        var sentAt = DateTimeOffset.UtcNow;
+        var sent = Stopwatch.GetTimestamp();
+        using (var response = await _github.SendWebhookAsync(new Uri(_node.BaseAddress, "/webhooks/github"), "issues", payload, WebhookSecret))
+        {
+            var acknowledged = Stopwatch.GetTimestamp();
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"The webhook for {marker} was answered {(int)response.StatusCode}.");
+            }
+            long started;
+            try
+            {
+                started = await _signals.WaitForAsync(marker, SampleTimeout);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message}\nNode output:\n{Tail(_node.Output)}", ex);
+            }
+            var (jobId, createdAt) = await WaitUntilIdleAsync(issue.Number, marker);
+            var worktreeAt = _node.LogTime($"Worktree for {Repo} on agentmesh/issue-{issue.Number} ", jobId)
+                ?? throw new InvalidOperationException($"The node logged no worktree for {marker} (job {jobId}):\n{Tail(_node.Output)}");
+            var spawnedAt = _node.LogTime("Started agent ", jobId)
+                ?? throw new InvalidOperationException($"The node logged no agent start for {marker} (job {jobId}):\n{Tail(_node.Output)}");
+            return Sample.From(sent, acknowledged, started, new Milestones(
+                (createdAt - sentAt).TotalMilliseconds,
+                (worktreeAt - sentAt).TotalMilliseconds,
+                (spawnedAt - sentAt).TotalMilliseconds));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _signals.DisposeAsync();
+        await _github.DisposeAsync();
+        _http.Dispose();
+        _directory.Dispose();
+    }
+
+    /// <summary>Waits for the sample's job to be over; returns its id and when the store created it (the admission).</summary>
+    private async Task<(string Id, DateTimeOffset CreatedAt)> WaitUntilIdleAsync(int issueNumber, string marker)
+    {
+        (string Id, DateTimeOffset CreatedAt)? job = null;
+        await Eventually.UntilAsync(
+            async () => (job = await JobInStateAsync(issueNumber, "waiting_for_reply")) is not null,
+            $"the job of {marker} (issue #{issueNumber}) to reach waiting_for_reply",
+            SampleTimeout,
+            TimeSpan.FromMilliseconds(20));
+        await Eventually.UntilAsync(
+            () => _github.Comments(Repo, issueNumber).Count > 0,
+            $"the clarifying question of {marker} to be posted on issue #{issueNumber}",
+            SampleTimeout,
+            TimeSpan.FromMilliseconds(20));
+        var worktree = _directory.Combine("data", "workspaces", "worktrees", Owner, Name, job!.Value.Id);
+        await Eventually.UntilAsync(
+            () => !Directory.Exists(worktree),
+            $"the worktree of {marker} ({worktree}) to be removed",
+            SampleTimeout,
+            TimeSpan.FromMilliseconds(20));
+        return job.Value;
+    }
+
+    private async Task<(string Id, DateTimeOffset CreatedAt)?> JobInStateAsync(int issueNumber, string state)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_node.BaseAddress, $"/api/jobs?repo={Uri.EscapeDataString(Repo)}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"GET /api/jobs answered {(int)response.StatusCode}: {body}");
+        }
+        var root = JsonDocument.Parse(body).RootElement;
+        var items = root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("items");
+        foreach (var job in items.EnumerateArray())
+        {
+            if (job.GetProperty("number").GetInt32() == issueNumber)
+            {
+                var current = job.GetProperty("state").GetString();
+                if (current is "failed" or "closed")
+                {
+                    throw new InvalidOperationException($"The job of issue #{issueNumber} ended {current}, not {state}:\n{Tail(_node.Output)}");
+                }
+                return current == state ? (job.GetProperty("id").GetString()!, job.GetProperty("createdAt").GetDateTimeOffset()) : null;
+            }
+        }
+        return null;
+    }
+
+    private async Task ConfigureRepoAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_node.BaseAddress, $"/api/repos/{Repo}"))
+        {
+            Content = JsonContent.Create(new { enabled = true, autoSolve = true, maxConcurrentJobs = 1, agentProfile = "bench" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        using var response = await _http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PUT /api/repos/{Repo} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>
+    /// The fake agent: connects to the listener first (that moment is "started"), names its sample from the
+    /// prompt file, then ends with a clarification request so the job finishes without a push.
+    /// </summary>
+    private static string WriteAgentScript(string path, int port)
+    {
+        File.WriteAllText(path, $$"""
+            #!/bin/bash
+            exec 3<>/dev/tcp/127.0.0.1/{{port}}
+            grep -o -m 1 'dispatch-sample-[0-9]*' "$AGENTMESH_PROMPT_FILE" | head -n 1 >&3
+            exec 3>&-
+            printf '%s\n' '```json' '{"agentmesh":"needs_clarification","questions":["Benchmark sample: no work to do."]}' '```'
+
+            """);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The dispatch benchmark's fake agent is a bash script; run it on Linux.");
+        }
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+
+    private static void SeedRepository(string bareRepository, string workDirectory)
+    {
+        Directory.CreateDirectory(workDirectory);
+        Git(workDirectory, "init", "--quiet", "--initial-branch=main");
+        File.WriteAllText(Path.Combine(workDirectory, "README.md"), "# widgets\n");
+        Git(workDirectory, "add", "README.md");
+        Git(workDirectory, "-c", "user.name=Octo", "-c", "user.email=octo@example.com", "commit", "--quiet", "-m", "Initial commit");
+        Git(workDirectory, "push", "--quiet", bareRepository, "main");
+    }
+
+    private static void Git(string workingDirectory, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(startInfo)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error.Result}");
+        }
+    }
+}
