@@ -50,7 +50,7 @@ run_tests() {
   set +e
   # Assemblies run one at a time (each one's own tests run in parallel): a 2-core machine
   # with several PostgreSQL servers and agent CLIs at once makes timeouts, not findings.
-  dotnet test AgentMesh.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+  dotnet test AgentMesh.sln -c Release --no-build -nologo -m:1 "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   set -e
   # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").

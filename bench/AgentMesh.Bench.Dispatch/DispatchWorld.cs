@@ -88,6 +88,10 @@ internal sealed class DispatchWorld : IAsyncDisposable
         var issue = _github.CreateIssue(Repo, $"Benchmark {marker}", "A dispatch latency sample.", Owner);
         var payload = Encoding.UTF8.GetBytes(_github.IssuesPayload(Repo, issue.Number, "opened", Owner).ToJsonString());
 
+        // The worker's first reads after its claim are the repository and then this issue: the moment the fake
+        // GitHub receives the issue read marks "the job is claimed and running" to within one REST round trip.
+        long issueRead = 0;
+        _github.BeforeNext("GET", $"repos/{Repo}/issues/{issue.Number}", _ => Interlocked.Exchange(ref issueRead, Stopwatch.GetTimestamp()));
         var sentAt = DateTimeOffset.UtcNow;
         var sent = Stopwatch.GetTimestamp();
         using (var response = await _github.SendWebhookAsync(new Uri(_node.BaseAddress, "/webhooks/github"), "issues", payload, WebhookSecret))
@@ -111,8 +115,14 @@ internal sealed class DispatchWorld : IAsyncDisposable
                 ?? throw new InvalidOperationException($"The node logged no worktree for {marker} (job {jobId}):\n{Tail(_node.Output)}");
             var spawnedAt = _node.LogTime("Started agent ", jobId)
                 ?? throw new InvalidOperationException($"The node logged no agent start for {marker} (job {jobId}):\n{Tail(_node.Output)}");
+            var claimed = Interlocked.Read(ref issueRead);
+            if (claimed == 0)
+            {
+                throw new InvalidOperationException($"The fake GitHub saw no read of issue #{issue.Number} for {marker}.");
+            }
             return Sample.From(sent, acknowledged, started, new Milestones(
                 (createdAt - sentAt).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(sent, claimed).TotalMilliseconds,
                 (worktreeAt - sentAt).TotalMilliseconds,
                 (spawnedAt - sentAt).TotalMilliseconds));
         }

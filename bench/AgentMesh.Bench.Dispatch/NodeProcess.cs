@@ -91,11 +91,15 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Console log settings that put a UTC timestamp with milliseconds on every message.</summary>
+    /// <summary>Console log settings that put a UTC timestamp with milliseconds on every message, and keep request noise out.</summary>
     public static IReadOnlyDictionary<string, string> TimestampSettings { get; } = new Dictionary<string, string>
     {
+        // Without a formatter name the console logger takes its legacy options and ignores FormatterOptions.
+        ["AGENTMESH_Logging__Console__FormatterName"] = "simple",
         ["AGENTMESH_Logging__Console__FormatterOptions__TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
         ["AGENTMESH_Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
+        // The bench polls the admin API between samples; ASP.NET Core's per-request lines would only bury the node's own.
+        ["AGENTMESH_Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
     };
 
     public async ValueTask DisposeAsync()

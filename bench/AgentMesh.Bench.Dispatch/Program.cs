@@ -1,7 +1,14 @@
+using System.Globalization;
 using AgentMesh.Bench.Dispatch;
 
+// Dispatch latency: signed issues.opened webhook sent -> agent process started, on an idle worker of a real
+// `agentmesh serve` process (docs/performance.md, "Dispatch latency").
 // Usage: AgentMesh.Bench.Dispatch [samples per backend, default 30] [sqlite|postgres|both, default both]
-var samples = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 30;
+var samples = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
+if (samples < 1)
+{
+    throw new ArgumentException($"The sample count must be at least 1, not {samples}.");
+}
 var which = args.Length > 1 ? args[1] : "both";
 string[] backends = which switch
 {

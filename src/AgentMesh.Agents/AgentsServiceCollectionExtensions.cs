@@ -14,12 +14,12 @@ namespace AgentMesh.Agents;
 public static class AgentsServiceCollectionExtensions
 {
     /// <summary>The configuration section holding the node's secrets by name (values never logged).</summary>
-    public const string SecretsSectionName = "AgentMesh:Secrets";
+    public const string SecretsSectionName = "Secrets";
 
     /// <summary>
     /// Registers <see cref="AgentRunner"/>, <see cref="WorkspaceManager"/> and <see cref="BubblewrapSandbox"/>, binds
-    /// <c>AgentMesh:Agents</c> and <c>AgentMesh:Workspaces</c> with validation at start, and reads node secrets
-    /// from <c>AgentMesh:Secrets</c> unless an <see cref="INodeSecrets"/> is registered already.
+    /// <c>Agents</c> and <c>Workspaces</c> with validation at start, and reads node secrets
+    /// from <c>Secrets</c> unless an <see cref="INodeSecrets"/> is registered already.
     /// </summary>
     public static IServiceCollection AddAgentMeshAgents(this IServiceCollection services, IConfiguration configuration)
     {

@@ -49,7 +49,7 @@ public static class ReposCommand
                     c.AutoSolve ? "yes" : "no",
                     Markup.Escape(CliFormat.OrDash(c.TriggerLabel)),
                     Markup.Escape(Users(c.AllowedUsers)),
-                    Markup.Escape(c.AgentProfile),
+                    Markup.Escape(c.AgentProfile ?? "(node default)"),
                     c.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
                     Budget(c.HourlyTokenBudget),
                     Budget(c.DailyTokenBudget));
@@ -160,7 +160,7 @@ public static class ReposCommand
         Row("Include labels", c.IncludeLabels.Count == 0 ? "-" : string.Join(", ", c.IncludeLabels));
         Row("Exclude labels", c.ExcludeLabels.Count == 0 ? "-" : string.Join(", ", c.ExcludeLabels));
         Row("Allowed users", Users(c.AllowedUsers));
-        Row("Agent profile", c.AgentProfile);
+        Row("Agent profile", c.AgentProfile ?? "(node default)");
         Row("Max concurrent jobs", c.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture));
         Row("Max fix rounds", c.MaxFixRounds.ToString(CultureInfo.InvariantCulture));
         Row("Hourly token budget", Budget(c.HourlyTokenBudget));

@@ -242,7 +242,9 @@ public sealed class RunSession(
         }
         catch (StaleLeaseException)
         {
-            // The run finished (or lost the lease) in the meantime: nothing left to hand back.
+            // The run reached its outcome (which released the lease) in the meantime: nothing to hand back.
+            await run.ConfigureAwait(false);
+            return true;
         }
         backstop.CancelAfter(HandBackGrace);
         try

@@ -72,14 +72,14 @@ public sealed class ProfileTests : IDisposable
 
         result.Failed.ShouldBeTrue();
         result.Failures.ShouldBe([
-            "AgentMesh:Agents:GracePeriod must be positive (was 00:00:00).",
-            "AgentMesh:Agents:DefaultProfile 'nope' names no profile (have: a, b, c).",
-            "AgentMesh:Agents:Profiles:a:Timeout must be positive (was 00:00:00).",
-            "AgentMesh:Agents:Profiles:a:MaxTurns must be at least 1 (was 0).",
-            "AgentMesh:Agents:Profiles:a:Fallback chain loops back to 'a'.",
-            "AgentMesh:Agents:Profiles:b:Command is required when Cli is Command.",
-            "AgentMesh:Agents:Profiles:b:Fallback chain loops back to 'b'.",
-            "AgentMesh:Agents:Profiles:c:Fallback 'ghost' names no profile.",
+            "Agents:GracePeriod must be positive (was 00:00:00).",
+            "Agents:DefaultProfile 'nope' names no profile (have: a, b, c).",
+            "Agents:Profiles:a:Timeout must be positive (was 00:00:00).",
+            "Agents:Profiles:a:MaxTurns must be at least 1 (was 0).",
+            "Agents:Profiles:a:Fallback chain loops back to 'a'.",
+            "Agents:Profiles:b:Command is required when Cli is Command.",
+            "Agents:Profiles:b:Fallback chain loops back to 'b'.",
+            "Agents:Profiles:c:Fallback 'ghost' names no profile.",
         ], ignoreOrder: false);
     }
 
@@ -92,8 +92,8 @@ public sealed class ProfileTests : IDisposable
         new AgentRunnerOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue();
 
         new WorkspaceOptionsValidator().Validate(null, new WorkspaceOptions { Root = "", BranchPrefix = "bad prefix" }).Failures.ShouldBe([
-            "AgentMesh:Workspaces:Root is required (a folder for mirrors and worktrees).",
-            "AgentMesh:Workspaces:BranchPrefix 'bad prefix' is not usable in a git branch name.",
+            "Workspaces:Root is required (a folder for mirrors and worktrees).",
+            "Workspaces:BranchPrefix 'bad prefix' is not usable in a git branch name.",
         ]);
     }
 

@@ -21,17 +21,17 @@ public sealed class RegistrationTests
     {
         using var provider = Build(new()
         {
-            ["AgentMesh:Agents:DefaultProfile"] = "claude",
-            ["AgentMesh:Agents:Profiles:claude:Cli"] = "Claude",
-            ["AgentMesh:Agents:Profiles:claude:Model"] = "claude-sonnet-4-5",
-            ["AgentMesh:Agents:Profiles:claude:Timeout"] = "00:30:00",
-            ["AgentMesh:Agents:Profiles:claude:AllowedTools:0"] = "Write",
-            ["AgentMesh:Agents:Profiles:claude:Secrets:0"] = "ANTHROPIC_API_KEY",
-            ["AgentMesh:Agents:Profiles:claude:Environment:ANTHROPIC_BASE_URL"] = "https://proxy.example",
-            ["AgentMesh:Agents:Profiles:claude:Fallback"] = "codex",
-            ["AgentMesh:Agents:Profiles:codex:Cli"] = "Codex",
-            ["AgentMesh:Workspaces:Root"] = "/var/lib/agentmesh/workspaces",
-            ["AgentMesh:Secrets:ANTHROPIC_API_KEY"] = "sk-ant-from-config",
+            ["Agents:DefaultProfile"] = "claude",
+            ["Agents:Profiles:claude:Cli"] = "Claude",
+            ["Agents:Profiles:claude:Model"] = "claude-sonnet-4-5",
+            ["Agents:Profiles:claude:Timeout"] = "00:30:00",
+            ["Agents:Profiles:claude:AllowedTools:0"] = "Write",
+            ["Agents:Profiles:claude:Secrets:0"] = "ANTHROPIC_API_KEY",
+            ["Agents:Profiles:claude:Environment:ANTHROPIC_BASE_URL"] = "https://proxy.example",
+            ["Agents:Profiles:claude:Fallback"] = "codex",
+            ["Agents:Profiles:codex:Cli"] = "Codex",
+            ["Workspaces:Root"] = "/var/lib/agentmesh/workspaces",
+            ["Secrets:ANTHROPIC_API_KEY"] = "sk-ant-from-config",
         });
 
         var options = provider.GetRequiredService<IOptions<AgentRunnerOptions>>().Value;
@@ -52,10 +52,10 @@ public sealed class RegistrationTests
     {
         using var provider = Build(new()
         {
-            ["AgentMesh:Agents:DefaultProfile"] = "a",
-            ["AgentMesh:Agents:Profiles:a:Cli"] = "Command",
+            ["Agents:DefaultProfile"] = "a",
+            ["Agents:Profiles:a:Cli"] = "Command",
         });
         Should.Throw<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AgentRunnerOptions>>().Value)
-            .Failures.ShouldBe(["AgentMesh:Agents:Profiles:a:Command is required when Cli is Command."]);
+            .Failures.ShouldBe(["Agents:Profiles:a:Command is required when Cli is Command."]);
     }
 }

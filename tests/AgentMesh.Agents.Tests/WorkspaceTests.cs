@@ -118,7 +118,7 @@ public sealed class WorkspaceTests : IDisposable
         var manager = Manager(o => o.MinimumFreeDiskBytes = long.MaxValue);
         var error = await Should.ThrowAsync<InsufficientDiskSpaceException>(
             manager.PrepareAsync(new WorkspaceRequest("acme/demo", remote.BarePath, "main", 1, "job-disk"), token: null));
-        error.Message.ShouldContain("AgentMesh:Workspaces:MinimumFreeDiskBytes");
+        error.Message.ShouldContain("Workspaces:MinimumFreeDiskBytes");
         Directory.Exists(_temp.Combine("node-data", "workspaces", "mirrors")).ShouldBeFalse();
     }
 

@@ -66,7 +66,7 @@ public sealed class DeliveryAndSchedulingTests
             CommitFile("hello.txt", "hello", "Add hello.txt"),
             ModelTurn.PrReady("Added hello.txt."));
         world.Settings["AGENTMESH_Node__HeartbeatInterval"] = "00:00:01";
-        world.Settings["AGENTMESH_Node__LeaseDuration"] = "00:00:04";
+        world.Settings["AGENTMESH_Node__LeaseDuration"] = "00:00:10";
         world.Settings["AGENTMESH_Node__RescueInterval"] = "00:00:01";
         world.Settings["AGENTMESH_Node__RescueBackoff"] = "00:00:01";
         world.Settings["AGENTMESH_Jobs__Retry__BaseDelay"] = "00:00:01";

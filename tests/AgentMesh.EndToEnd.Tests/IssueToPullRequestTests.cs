@@ -42,6 +42,10 @@ public sealed class IssueToPullRequestTests
         var comment = await WaitForCommentAsync(world, issue.Number, c => c.Contains($"#{pullRequest.Number}", StringComparison.Ordinal));
         comment.ShouldContain("Tokens:");
         job.GetProperty("prUrl").GetString().ShouldNotBeNullOrEmpty();
+
+        // The last lines of a run are stored before the outcome's turn gives up the lease.
+        var log = await world.GetJsonAsync(node, $"/api/jobs/{job.GetProperty("id").GetString()}/logs?tail=5");
+        log.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()).ShouldContain("outcome: pr_ready: The agent declared pr_ready.");
     }
 
     internal static async Task<string> WaitForCommentAsync(World world, int number, Func<string, bool> match)

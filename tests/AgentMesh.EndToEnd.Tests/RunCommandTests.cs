@@ -41,9 +41,10 @@ public sealed class RunCommandTests
         pullRequest.PullRequest!.Head.ShouldBe(branch);
         var pullUrl = $"{world.GitHub.WebBaseAddress}{World.Repo}/pull/{pullRequest.Number}";
         run.Stdout.ShouldContain($"pull request opened: {pullUrl}", Case.Sensitive, run.Describe());
-        // Live log lines as the agent wrote them: time, stream, text.
-        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d agent\s+Done\.", run.Describe());
-        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d tool\s+Bash ", run.Describe());
+        // Live log lines as the run wrote them: time, stream, text. (Not the agent's last words: the
+        // worker's log writer may still hold them when the PR turn releases the lease, and then drops them.)
+        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d system\s+starting the agent", run.Describe());
+        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d tool\s+Bash \{""command"":""printf", run.Describe());
         // The outbox was dispatched before the process ended: no waiting here.
         world.GitHub.Comments(World.Repo, issue.Number).Select(c => c.Body)
             .ShouldContain(body => body.Contains($"#{pullRequest.Number}", StringComparison.Ordinal), run.Describe());
@@ -57,6 +58,15 @@ public sealed class RunCommandTests
         var actor = JobActor.Deserialize(job.DataJson);
         actor.PullRequest!.Url.ShouldBe(pullUrl);
         actor.History.ShouldContain(t => t.To == JobState.Running && t.Command == "Start");
+        var modelRequests = world.Model.Requests.Count;
+
+        // Asked again, run finds the same job by its natural key and leaves the open pull request alone.
+        await using var again = RunProcess.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
+        (await again.WaitForExitAsync(TimeSpan.FromMinutes(1))).ShouldBe(RunExitCodes.NotDone, again.Describe());
+        again.Stderr.ShouldBe(
+            $"agentmesh: job {job.Id} for {World.Repo}#{issue.Number} is already pr_opened; its pull request is {pullUrl}; nothing to run.{Environment.NewLine}",
+            again.Describe());
+        world.Model.Requests.Count.ShouldBe(modelRequests, "the second run must not start the agent");
     }
 
     [Fact]

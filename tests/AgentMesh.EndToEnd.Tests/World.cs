@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -155,26 +156,41 @@ internal sealed class World : IAsyncDisposable
         return [.. items.EnumerateArray()];
     }
 
-    /// <summary>Waits until the job has reached <paramref name="state"/> and returns it.</summary>
+    /// <summary>Waits until the job has reached <paramref name="state"/> and returns it; a timeout tells where the job is.</summary>
     public async Task<JsonElement> WaitForJobStateAsync(NodeProcess node, string state, int? issueNumber = null, TimeSpan? timeout = null)
     {
         JsonElement found = default;
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                var jobs = await JobsAsync(node);
-                var match = jobs.FirstOrDefault(j => j.GetProperty("state").GetString() == state
-                    && (issueNumber is null || j.GetProperty("number").GetInt32() == issueNumber));
-                if (match.ValueKind == JsonValueKind.Undefined)
+        try
+        {
+            await Eventually.UntilAsync(
+                async () =>
                 {
-                    return false;
-                }
-                found = match;
-                return true;
-            },
-            $"a job{(issueNumber is null ? "" : $" for issue #{issueNumber}")} in state {state} (node output so far:\n{Tail(node.Output)})",
-            timeout ?? TimeSpan.FromMinutes(2),
-            TimeSpan.FromMilliseconds(200));
+                    var jobs = await JobsAsync(node);
+                    var match = jobs.FirstOrDefault(j => j.GetProperty("state").GetString() == state
+                        && (issueNumber is null || j.GetProperty("number").GetInt32() == issueNumber));
+                    if (match.ValueKind == JsonValueKind.Undefined)
+                    {
+                        return false;
+                    }
+                    found = match;
+                    return true;
+                },
+                $"a job{(issueNumber is null ? "" : $" for issue #{issueNumber}")} in state {state}",
+                timeout ?? TimeSpan.FromMinutes(2),
+                TimeSpan.FromMilliseconds(200));
+        }
+        catch (TimeoutException timeoutException)
+        {
+            var jobs = await JobsAsync(node);
+            var details = new StringBuilder(timeoutException.Message);
+            foreach (var job in jobs)
+            {
+                details.Append(CultureInfo.InvariantCulture, $"\n--- job {job.GetProperty("id").GetString()} #{job.GetProperty("number").GetInt32()} is {job.GetProperty("state").GetString()}, attempt {job.GetProperty("attempt").GetInt32()}\n");
+                details.Append(await DescribeJobAsync(node, job.GetProperty("id").GetString()!));
+            }
+            details.Append("\n--- node output:\n").Append(Tail(node.Output));
+            throw new TimeoutException(details.ToString(), timeoutException);
+        }
         return found;
     }
 

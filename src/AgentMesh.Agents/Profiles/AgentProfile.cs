@@ -2,7 +2,7 @@ namespace AgentMesh.Agents.Profiles;
 
 /// <summary>
 /// How to run one kind of agent: which CLI, model, environment, tools, limits and isolation. Configured
-/// under <c>AgentMesh:Agents:Profiles:&lt;name&gt;</c>.
+/// under <c>Agents:Profiles:&lt;name&gt;</c>.
 /// </summary>
 public sealed class AgentProfile
 {

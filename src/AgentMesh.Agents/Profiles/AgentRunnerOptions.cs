@@ -1,10 +1,10 @@
 namespace AgentMesh.Agents.Profiles;
 
-/// <summary>The agent runner's configuration: <c>AgentMesh:Agents</c>.</summary>
+/// <summary>The agent runner's configuration: <c>Agents</c>.</summary>
 public sealed class AgentRunnerOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
-    public const string SectionName = "AgentMesh:Agents";
+    public const string SectionName = "Agents";
 
     /// <summary>The agent profiles by name.</summary>
     public IDictionary<string, AgentProfile> Profiles { get; } = new Dictionary<string, AgentProfile>(StringComparer.Ordinal);

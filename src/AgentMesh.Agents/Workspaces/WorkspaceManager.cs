@@ -35,7 +35,7 @@ public sealed partial class WorkspaceManager
         if (free < _options.MinimumFreeDiskBytes)
         {
             throw new InsufficientDiskSpaceException(string.Create(CultureInfo.InvariantCulture,
-                $"Only {free / (1024 * 1024)} MiB free under {_options.Root}; a job needs at least {_options.MinimumFreeDiskBytes / (1024 * 1024)} MiB (AgentMesh:Workspaces:MinimumFreeDiskBytes)."));
+                $"Only {free / (1024 * 1024)} MiB free under {_options.Root}; a job needs at least {_options.MinimumFreeDiskBytes / (1024 * 1024)} MiB (Workspaces:MinimumFreeDiskBytes)."));
         }
     }
 

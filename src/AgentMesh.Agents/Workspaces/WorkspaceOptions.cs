@@ -1,9 +1,9 @@
 namespace AgentMesh.Agents.Workspaces;
 
-/// <summary>Where and how jobs' git workspaces are made: <c>AgentMesh:Workspaces</c>.</summary>
+/// <summary>Where and how jobs' git workspaces are made: <c>Workspaces</c>.</summary>
 public sealed class WorkspaceOptions
 {
-    public const string SectionName = "AgentMesh:Workspaces";
+    public const string SectionName = "Workspaces";
 
     /// <summary>The folder holding the bare mirrors (mirrors/) and the jobs' worktrees (worktrees/). Required.</summary>
     public string Root { get; set; } = "";

@@ -30,8 +30,8 @@ public sealed record RepoConfig
     /// </summary>
     public IReadOnlyList<string> AllowedUsers { get; init; } = [];
 
-    /// <summary>The agent profile jobs of this repo run with. Default: "claude".</summary>
-    public string AgentProfile { get; init; } = "claude";
+    /// <summary>The agent profile jobs of this repo run with; null uses the node's <c>Agents:DefaultProfile</c>. Default: null.</summary>
+    public string? AgentProfile { get; init; }
 
     /// <summary>Jobs of this repo running at once. Default: 2.</summary>
     public int MaxConcurrentJobs { get; init; } = 2;
@@ -73,9 +73,9 @@ public sealed record RepoConfig
             problems.Add($"TriggerLabel \"{TriggerLabel}\" is also an excluded label, so it could never trigger.");
         }
 
-        if (string.IsNullOrWhiteSpace(AgentProfile))
+        if (AgentProfile is not null && string.IsNullOrWhiteSpace(AgentProfile))
         {
-            problems.Add("AgentProfile must name an agent profile.");
+            problems.Add("AgentProfile must be null (the node's default profile) or name an agent profile.");
         }
 
         if (MaxConcurrentJobs is < 1 or > 100)

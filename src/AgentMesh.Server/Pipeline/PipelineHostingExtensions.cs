@@ -1,3 +1,4 @@
+using AgentMesh.Agents.Workspaces;
 using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Repos;
@@ -17,6 +18,8 @@ public static class PipelineHostingExtensions
         var services = builder.Services;
 
         var pipeline = builder.Configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>() ?? new PipelineOptions();
+        pipeline.BranchPrefix = builder.Configuration.GetSection(WorkspaceOptions.SectionName).Get<WorkspaceOptions>()?.BranchPrefix
+            ?? new WorkspaceOptions().BranchPrefix;
         var problems = pipeline.Validate();
         if (problems.Count > 0)
         {

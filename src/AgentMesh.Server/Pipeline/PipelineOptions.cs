@@ -8,7 +8,10 @@ public sealed class PipelineOptions
     /// <summary>The login AgentMesh acts as on GitHub; its own comments never trigger work. Default <c>agentmesh[bot]</c>.</summary>
     public string BotLogin { get; set; } = "agentmesh[bot]";
 
-    /// <summary>Branches AgentMesh pushes are this prefix plus the issue number. Default <c>agentmesh/issue-</c>.</summary>
+    /// <summary>
+    /// Branches AgentMesh pushes are this prefix plus the issue number. Not a setting of its own: the
+    /// node sets it from <c>Workspaces:BranchPrefix</c>, where branches are made, so the two never differ.
+    /// </summary>
     public string BranchPrefix { get; set; } = "agentmesh/issue-";
 
     /// <summary>How often the inbox is polled when no in-process wake-up arrives (other nodes' deliveries). Default 500 ms.</summary>

@@ -31,14 +31,20 @@ public sealed class AgentSessions
         File.WriteAllText(Path.Combine(_root, jobId, "session-id"), sessionId);
     }
 
-    /// <summary>The session to resume, when this node ran the job before and still has its files.</summary>
+    /// <summary>
+    /// The session to resume, when this node ran the job before and the agent saved the session in
+    /// its home (a CLI killed mid-turn may have announced a session it never wrote down).
+    /// </summary>
     public string? Find(string jobId)
     {
-        if (_sessions.TryGetValue(jobId, out var sessionId))
-        {
-            return sessionId;
-        }
         var file = Path.Combine(_root, jobId, "session-id");
-        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+        var sessionId = _sessions.TryGetValue(jobId, out var known) ? known
+            : File.Exists(file) ? File.ReadAllText(file).Trim()
+            : null;
+        var home = Path.Combine(_root, jobId, "home");
+        return sessionId is not null && Directory.Exists(home)
+            && Directory.EnumerateFiles(home, $"*{sessionId}*", SearchOption.AllDirectories).Any()
+                ? sessionId
+                : null;
     }
 }

@@ -1,5 +1,6 @@
 using AgentMesh.Agents.Events;
 using AgentMesh.Agents.Outcomes;
+using AgentMesh.Agents.Profiles;
 using AgentMesh.Agents.Running;
 using AgentMesh.Agents.Workspaces;
 using AgentMesh.Core.Jobs;
@@ -9,6 +10,7 @@ using AgentMesh.Server.Actors;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Pipeline;
 using AgentMesh.Storage.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.Worker;
 
@@ -24,6 +26,7 @@ public sealed partial class JobExecution(
     GitHubClientProvider github,
     WorkspaceManager workspaces,
     AgentRunner agents,
+    IOptionsMonitor<AgentRunnerOptions> agentOptions,
     AgentSessions sessions,
     JobEffects effects,
     PipelineOptions pipeline,
@@ -88,6 +91,7 @@ public sealed partial class JobExecution(
             var changes = await workspaces.InspectAsync(workspace, stoppingToken).ConfigureAwait(false);
             var outcome = OutcomeDecider.Decide(result, changes);
             log.Write("system", $"outcome: {outcome.WireName}: {outcome.Reason}");
+            await log.FlushAsync().ConfigureAwait(false);
             await ReportAsync(job, outcome, result, workspace, token, repository.DefaultBranch ?? "main", lease, stoppingToken).ConfigureAwait(false);
         }
         catch (StaleLeaseException)
@@ -103,11 +107,18 @@ public sealed partial class JobExecution(
         {
             LogLeaseLost(logger, job.Id);
         }
+        catch (JobConfigurationException ex)
+        {
+            log.Write("system", $"error: {ex.Message}");
+            await log.FlushAsync().ConfigureAwait(false);
+            await FailAsync(job, lease, new PermanentFailure(ex.Message), stoppingToken).ConfigureAwait(false);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // GitHub, git or disk trouble: worth another attempt, unless this was the last.
             LogRunFailed(logger, ex, job.Id);
             log.Write("system", $"error: {ex.Message}");
+            await log.FlushAsync().ConfigureAwait(false);
             await FailAsync(job, lease, new TransientFailure(ex.Message), stoppingToken).ConfigureAwait(false);
         }
         finally
@@ -129,13 +140,22 @@ public sealed partial class JobExecution(
         CancellationToken cancellationToken)
     {
         var repo = await repos.GetAsync(job.Repo, cancellationToken).ConfigureAwait(false);
-        var resume = sessions.Find(job.Id);
+        var profileName = repo?.Config.AgentProfile ?? agentOptions.CurrentValue.DefaultProfile;
+        if (!agentOptions.CurrentValue.Profiles.ContainsKey(profileName))
+        {
+            throw new JobConfigurationException(
+                $"configuration: {job.Repo} asks for the agent profile '{profileName}', which this node does not have (it has: {string.Join(", ", agentOptions.CurrentValue.Profiles.Keys)}).");
+        }
+        // Only a continued conversation resumes: an answered question or a fix round. A retry after a
+        // failure or a lost node starts afresh from the issue, in a fresh worktree.
+        var continuing = job.State == JobState.Fixing || job.Clarification?.Answer is not null;
+        var resume = continuing ? sessions.Find(job.Id) : null;
         var request = new AgentRunRequest
         {
             // A resumed session already knows the issue; it gets only what is new.
             Prompt = resume is null ? JobPrompt.Build(job.Repo, issue, comments, job, pipeline.BotLogin) : JobPrompt.Continuation(job),
             WorkingDirectory = workspace.Path,
-            ProfileName = repo?.Config.AgentProfile,
+            ProfileName = profileName,
             ResumeSessionId = resume,
             HomeDirectory = sessions.HomeFor(job.Id),
             SandboxReadWritePaths = [workspace.MirrorPath],

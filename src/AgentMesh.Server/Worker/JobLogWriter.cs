@@ -9,7 +9,8 @@ namespace AgentMesh.Server.Worker;
 /// </summary>
 public sealed class JobLogWriter : IAsyncDisposable
 {
-    private readonly Channel<NewLogLine> _lines = Channel.CreateUnbounded<NewLogLine>(new UnboundedChannelOptions { SingleReader = true });
+    // Log lines, and flush requests that complete once every line written before them is stored.
+    private readonly Channel<object> _lines = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IJobLog _log;
     private readonly JobLease _lease;
     private readonly WorkerOptions _options;
@@ -30,6 +31,16 @@ public sealed class JobLogWriter : IAsyncDisposable
 
     public void Write(string stream, string text) => _lines.Writer.TryWrite(new NewLogLine(stream, text));
 
+    /// <summary>
+    /// Stores every line written so far. Call it before a turn that gives up the lease (an outcome),
+    /// or the last lines would be refused as a stale holder's.
+    /// </summary>
+    public Task FlushAsync()
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _lines.Writer.TryWrite(flushed) ? flushed.Task : Task.CompletedTask;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _lines.Writer.TryComplete();
@@ -47,9 +58,15 @@ public sealed class JobLogWriter : IAsyncDisposable
             {
                 while (batch.Count < _options.LogBatchSize)
                 {
-                    if (_lines.Reader.TryRead(out var line))
+                    if (_lines.Reader.TryRead(out var item))
                     {
-                        batch.Add(line);
+                        if (item is TaskCompletionSource flush)
+                        {
+                            await FlushAsync(batch).ConfigureAwait(false);
+                            flush.TrySetResult();
+                            continue;
+                        }
+                        batch.Add((NewLogLine)item);
                     }
                     else if (!await _lines.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
                     {

@@ -1,6 +1,6 @@
+using AgentMesh.Agents;
 using AgentMesh.Agents.Profiles;
 using AgentMesh.Agents.Running;
-using AgentMesh.Agents.Sandbox;
 using AgentMesh.Agents.Workspaces;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Outbox;
@@ -32,32 +32,23 @@ public static class WorkerHostingExtensions
 
         // Everything a node keeps on disk lives under the store's data directory by default.
         var dataDirectory = Path.GetFullPath(configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()?.DataDirectory ?? ".data");
-        services.AddOptions<AgentRunnerOptions>()
-            .Bind(configuration.GetSection("Agents"))
-            .PostConfigure(o => o.RunsDirectory ??= Path.Combine(dataDirectory, "agent-runs"))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AgentRunnerOptions>, AgentRunnerOptionsValidator>();
-        services.AddOptions<WorkspaceOptions>()
-            .Bind(configuration.GetSection("Workspaces"))
-            .PostConfigure(o =>
+        services.AddAgentMeshAgents(configuration);
+        services.PostConfigure<AgentRunnerOptions>(o =>
+        {
+            o.RunsDirectory ??= Path.Combine(dataDirectory, "agent-runs");
+            if (o.Profiles.Count == 0)
             {
-                if (string.IsNullOrWhiteSpace(o.Root))
-                {
-                    o.Root = Path.Combine(dataDirectory, "workspaces");
-                }
-            })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WorkspaceOptions>, WorkspaceOptionsValidator>();
-        services.AddSingleton<INodeSecrets>(new DictionaryNodeSecrets(
-            configuration.GetSection("Secrets").Get<Dictionary<string, string>>() ?? []));
-        services.AddSingleton(new BubblewrapSandbox());
-        services.AddSingleton(sp => new AgentRunner(
-            sp.GetRequiredService<IOptionsMonitor<AgentRunnerOptions>>(),
-            sp.GetRequiredService<INodeSecrets>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<BubblewrapSandbox>()));
-        services.AddSingleton(sp => new WorkspaceManager(sp.GetRequiredService<IOptions<WorkspaceOptions>>(), sp.GetRequiredService<ILogger<WorkspaceManager>>()));
+                // Out of the box a node runs Claude Code from PATH; any configured profile replaces this one.
+                o.Profiles[o.DefaultProfile] = DefaultClaudeProfile(withApiKey: configuration.GetSection("Secrets")["ANTHROPIC_API_KEY"] is not null);
+            }
+        });
+        services.PostConfigure<WorkspaceOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.Root))
+            {
+                o.Root = Path.Combine(dataDirectory, "workspaces");
+            }
+        });
         services.AddSingleton(new AgentSessions(Path.Combine(dataDirectory, "agent-sessions")));
         services.AddSingleton<JobEffects>();
         services.AddSingleton<JobExecution>();
@@ -70,5 +61,24 @@ public static class WorkerHostingExtensions
             services.AddHostedService<WorkerService>();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// The profile used when none is configured: Claude Code from PATH with the tools a coding task
+    /// needs, an hour's timeout, and the <c>ANTHROPIC_API_KEY</c> node secret when the node has one
+    /// (otherwise Claude Code uses its own login in the agent's home).
+    /// </summary>
+    public static AgentProfile DefaultClaudeProfile(bool withApiKey)
+    {
+        var profile = new AgentProfile { Cli = AgentCli.Claude, Timeout = TimeSpan.FromHours(1) };
+        foreach (var tool in new[] { "Read", "Write", "Edit", "Glob", "Grep", "Bash" })
+        {
+            profile.AllowedTools.Add(tool);
+        }
+        if (withApiKey)
+        {
+            profile.Secrets.Add("ANTHROPIC_API_KEY");
+        }
+        return profile;
     }
 }

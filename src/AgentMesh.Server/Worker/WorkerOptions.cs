@@ -17,9 +17,6 @@ public sealed class WorkerOptions
     /// <summary>On shutdown, how long running agents may finish before their jobs are handed back. Default 30 s.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Commit author for changes the agent left uncommitted. Default <c>AgentMesh &lt;agentmesh@users.noreply.github.com&gt;</c>.</summary>
-    public string CommitAuthor { get; set; } = "AgentMesh <agentmesh@users.noreply.github.com>";
-
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();

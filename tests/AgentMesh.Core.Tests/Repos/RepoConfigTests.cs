@@ -11,7 +11,7 @@ public sealed class RepoConfigTests
         var config = new RepoConfig();
 
         (config.Enabled, config.AutoSolve, config.TriggerLabel, config.TriggerMention).ShouldBe((false, false, "agentmesh", "@agentmesh"));
-        (config.AgentProfile, config.MaxConcurrentJobs, config.MaxFixRounds).ShouldBe(("claude", 2, 3));
+        (config.AgentProfile, config.MaxConcurrentJobs, config.MaxFixRounds).ShouldBe((null, 2, 3));
         (config.HourlyTokenBudget, config.DailyTokenBudget).ShouldBe((null, null));
         config.Validate().ShouldBeEmpty();
     }
@@ -40,7 +40,7 @@ public sealed class RepoConfigTests
             "IncludeLabels must not contain blank entries.",
             "AllowedUsers must not contain blank entries.",
             "Labels cannot be both included and excluded: docs.",
-            "AgentProfile must name an agent profile.",
+            "AgentProfile must be null (the node's default profile) or name an agent profile.",
             "MaxConcurrentJobs must be between 1 and 100 (was 0).",
             "HourlyTokenBudget (2000) must not exceed DailyTokenBudget (1000).",
             "MaxFixRounds must be between 0 and 50 (was 51).",
