@@ -40,6 +40,14 @@ public static class NodeHostingExtensions
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<NodeHeartbeatService>();
         services.AddHostedService<LeaseRescueService>();
+        var retention = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
+        var retentionProblems = retention.Validate();
+        if (retentionProblems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, retentionProblems));
+        }
+        services.AddSingleton(retention);
+        services.AddHostedService<RetentionService>();
         builder.AddAgentMeshPipeline();
         builder.AddAgentMeshWorker();
         builder.AddAgentMeshReconciliation();

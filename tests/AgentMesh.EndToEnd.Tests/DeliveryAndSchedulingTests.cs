@@ -90,6 +90,27 @@ public sealed class DeliveryAndSchedulingTests
         types.ShouldContain("lease_expired");
     }
 
+    [Fact]
+    public async Task Bad_github_credentials_fail_the_job_at_once_with_the_reason_instead_of_retrying()
+    {
+        await using var world = await World.StartAsync();
+        world.Settings["AGENTMESH_GitHub__Token"] = "ghp_revoked_token";
+        var node = await world.StartNodeAsync();
+        // An allowed-users list, so admission needs no GitHub call with the bad token.
+        await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true, allowedUsers = new[] { World.Maintainer } });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+
+        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+
+        var job = await world.WaitForJobStateAsync(node, "failed", issue.Number);
+        job.GetProperty("attempt").GetInt32().ShouldBe(1, "a permanent failure is not retried");
+        var detail = await world.GetJsonAsync(node, $"/api/jobs/{job.GetProperty("id").GetString()}");
+        var error = detail.GetProperty("actor").GetProperty("lastError");
+        error.GetProperty("classification").GetString().ShouldBe("permanent");
+        error.GetProperty("reason").GetString().ShouldStartWith("GitHub refused the node's identity (401)");
+        world.Model.MessageRequests.ShouldBeEmpty("no agent runs without GitHub access");
+    }
+
     private static async Task<(DateTimeOffset Claimed, DateTimeOffset PrLinked)> EventTimesAsync(World world, NodeProcess node, string jobId)
     {
         var events = Items(await world.GetJsonAsync(node, $"/api/jobs/{jobId}/events")).ToList();

@@ -5,6 +5,8 @@ using AgentMesh.Agents.Running;
 using AgentMesh.Agents.Workspaces;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
+using System.Net;
+using AgentMesh.GitHub.Rest;
 using AgentMesh.GitHub.Rest.Requests;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.GitHubAccess;
@@ -106,6 +108,14 @@ public sealed partial class JobExecution(
         catch (OperationCanceledException) when (renewal.LeaseLost)
         {
             LogLeaseLost(logger, job.Id);
+        }
+        catch (GitHubApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound)
+        {
+            // Bad credentials or a repository the identity cannot see: configuration, not bad luck.
+            var reason = $"GitHub refused the node's identity ({(int)ex.StatusCode}): {ex.Message}";
+            log.Write("system", $"error: {reason}");
+            await log.FlushAsync().ConfigureAwait(false);
+            await FailAsync(job, lease, new PermanentFailure(reason), stoppingToken).ConfigureAwait(false);
         }
         catch (JobConfigurationException ex)
         {
