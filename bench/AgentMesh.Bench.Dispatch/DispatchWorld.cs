@@ -28,11 +28,11 @@ internal sealed class DispatchWorld : IAsyncDisposable
     private readonly FakeGitHubServer _github;
     private readonly TempDirectory _directory;
     private readonly StartSignalListener _signals;
-    private readonly NodeProcess _node;
+    private readonly AgentMeshProgram _node;
     private readonly HttpClient _http = new();
     private int _sample;
 
-    private DispatchWorld(FakeGitHubServer github, TempDirectory directory, StartSignalListener signals, NodeProcess node)
+    private DispatchWorld(FakeGitHubServer github, TempDirectory directory, StartSignalListener signals, AgentMeshProgram node)
     {
         _github = github;
         _directory = directory;
@@ -49,7 +49,7 @@ internal sealed class DispatchWorld : IAsyncDisposable
         var botToken = github.CreateToken(Bot);
         var repo = github.CreateRepo(Owner, Name);
         github.AddCollaborator(Repo, Bot, "write");
-        SeedRepository(repo.GitDirectory, directory.Combine("seed"));
+        GitTool.SeedRepository(repo.GitDirectory, directory.Combine("seed"));
         var agent = WriteAgentScript(directory.Combine("fake-agent.sh"), signals.Port);
 
         var environment = new Dictionary<string, string>
@@ -68,11 +68,11 @@ internal sealed class DispatchWorld : IAsyncDisposable
             ["AGENTMESH_Agents__Profiles__bench__Timeout"] = "00:01:00",
             ["AGENTMESH_Workspaces__MinimumFreeDiskBytes"] = "1048576",
         };
-        foreach (var (key, value) in NodeProcess.TimestampSettings.Concat(storeSettings))
+        foreach (var (key, value) in NodeLog.TimestampSettings.Concat(storeSettings))
         {
             environment[key] = value;
         }
-        var node = await NodeProcess.StartAsync(directory.Path, environment);
+        var node = await AgentMeshProgram.StartServeAsync(directory.Path, environment, TimeSpan.FromSeconds(90));
         var world = new DispatchWorld(github, directory, signals, node);
         await world.ConfigureRepoAsync();
         return world;
@@ -224,36 +224,4 @@ internal sealed class DispatchWorld : IAsyncDisposable
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
-
-    private static void SeedRepository(string bareRepository, string workDirectory)
-    {
-        Directory.CreateDirectory(workDirectory);
-        Git(workDirectory, "init", "--quiet", "--initial-branch=main");
-        File.WriteAllText(Path.Combine(workDirectory, "README.md"), "# widgets\n");
-        Git(workDirectory, "add", "README.md");
-        Git(workDirectory, "-c", "user.name=Octo", "-c", "user.email=octo@example.com", "commit", "--quiet", "-m", "Initial commit");
-        Git(workDirectory, "push", "--quiet", bareRepository, "main");
-    }
-
-    private static void Git(string workingDirectory, params string[] args)
-    {
-        var startInfo = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(startInfo)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error.Result}");
-        }
-    }
 }

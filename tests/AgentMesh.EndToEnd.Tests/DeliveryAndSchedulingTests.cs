@@ -1,3 +1,4 @@
+using AgentMesh.Testing;
 using System.Net;
 using System.Text.Json;
 using AgentMesh.FakeModel;
@@ -111,7 +112,7 @@ public sealed class DeliveryAndSchedulingTests
         world.Model.MessageRequests.ShouldBeEmpty("no agent runs without GitHub access");
     }
 
-    private static async Task<(DateTimeOffset Claimed, DateTimeOffset PrLinked)> EventTimesAsync(World world, NodeProcess node, string jobId)
+    private static async Task<(DateTimeOffset Claimed, DateTimeOffset PrLinked)> EventTimesAsync(World world, AgentMeshProgram node, string jobId)
     {
         var events = Items(await world.GetJsonAsync(node, $"/api/jobs/{jobId}/events")).ToList();
         DateTimeOffset At(string type) => events.Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("at").GetDateTimeOffset()).Single();

@@ -30,24 +30,24 @@ public sealed class RunCommandTests
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", "Please add hello.txt.", World.Maintainer);
         var url = new Uri(world.GitHub.WebBaseAddress, $"{World.Repo}/issues/{issue.Number}");
 
-        await using var run = RunProcess.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
+        await using var run = AgentMeshProgram.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(3));
 
-        exitCode.ShouldBe(RunExitCodes.Done, run.Describe());
+        exitCode.ShouldBe(RunExitCodes.Done, run.Output);
         var branch = $"agentmesh/issue-{issue.Number}";
         world.ShowFile(branch, "hello.txt").ShouldBe("hello, widgets\n");
         world.Log(branch).ShouldContain("Add hello.txt");
         var pullRequest = world.GitHub.State.Repositories[World.Repo].Issues.Single(i => i.PullRequest is not null);
         pullRequest.PullRequest!.Head.ShouldBe(branch);
         var pullUrl = $"{world.GitHub.WebBaseAddress}{World.Repo}/pull/{pullRequest.Number}";
-        run.Stdout.ShouldContain($"pull request opened: {pullUrl}", Case.Sensitive, run.Describe());
+        run.Stdout.ShouldContain($"pull request opened: {pullUrl}", Case.Sensitive, run.Output);
         // Live log lines as the run wrote them: time, stream, text. (Not the agent's last words: the
         // worker's log writer may still hold them when the PR turn releases the lease, and then drops them.)
-        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d system\s+starting the agent", run.Describe());
-        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d tool\s+Bash \{""command"":""printf", run.Describe());
+        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d system\s+starting the agent", run.Output);
+        run.Stdout.ShouldMatch(@"\d\d:\d\d:\d\d tool\s+Bash \{""command"":""printf", run.Output);
         // The outbox was dispatched before the process ended: no waiting here.
         world.GitHub.Comments(World.Repo, issue.Number).Select(c => c.Body)
-            .ShouldContain(body => body.Contains($"#{pullRequest.Number}", StringComparison.Ordinal), run.Describe());
+            .ShouldContain(body => body.Contains($"#{pullRequest.Number}", StringComparison.Ordinal), run.Output);
 
         await using var store = OpenStore(world);
         var job = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(World.Repo, issue.Number, JobKind.SolveIssue));
@@ -61,11 +61,11 @@ public sealed class RunCommandTests
         var modelRequests = world.Model.Requests.Count;
 
         // Asked again, run finds the same job by its natural key and leaves the open pull request alone.
-        await using var again = RunProcess.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
-        (await again.WaitForExitAsync(TimeSpan.FromMinutes(1))).ShouldBe(RunExitCodes.NotDone, again.Describe());
+        await using var again = AgentMeshProgram.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
+        (await again.WaitForExitAsync(TimeSpan.FromMinutes(1))).ShouldBe(RunExitCodes.NotDone, again.Output);
         again.Stderr.ShouldBe(
             $"agentmesh: job {job.Id} for {World.Repo}#{issue.Number} is already pr_opened; its pull request is {pullUrl}; nothing to run.{Environment.NewLine}",
-            again.Describe());
+            again.Output);
         world.Model.Requests.Count.ShouldBe(modelRequests, "the second run must not start the agent");
     }
 
@@ -77,10 +77,10 @@ public sealed class RunCommandTests
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
         var url = new Uri(world.GitHub.WebBaseAddress, $"{World.Repo}/issues/{issue.Number}");
 
-        await using var run = RunProcess.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString(), "--json");
+        await using var run = AgentMeshProgram.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString(), "--json");
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(3));
 
-        exitCode.ShouldBe(RunExitCodes.Done, run.Describe());
+        exitCode.ShouldBe(RunExitCodes.Done, run.Output);
         using var summary = JsonDocument.Parse(run.Stdout);
         var job = summary.RootElement;
         job.GetProperty("repo").GetString().ShouldBe(World.Repo);
@@ -90,7 +90,7 @@ public sealed class RunCommandTests
         job.GetProperty("usage").GetProperty("tokens").GetProperty("output").GetInt64().ShouldBeGreaterThan(0);
         // The questions reached the issue before the process ended.
         world.GitHub.Comments(World.Repo, issue.Number).Select(c => c.Body)
-            .ShouldContain(body => body.Contains("Which greeting should hello.txt hold?", StringComparison.Ordinal), run.Describe());
+            .ShouldContain(body => body.Contains("Which greeting should hello.txt hold?", StringComparison.Ordinal), run.Output);
     }
 
     [Fact]
@@ -101,11 +101,11 @@ public sealed class RunCommandTests
         world.GitHub.Issue(World.Repo, issue.Number).State = "closed";
         var url = new Uri(world.GitHub.WebBaseAddress, $"{World.Repo}/issues/{issue.Number}");
 
-        await using var run = RunProcess.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
+        await using var run = AgentMeshProgram.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(1));
 
-        exitCode.ShouldBe(RunExitCodes.NotDone, run.Describe());
-        run.Stderr.ShouldBe($"agentmesh: issue {World.Repo}#{issue.Number} is closed; nothing to do{Environment.NewLine}", run.Describe());
+        exitCode.ShouldBe(RunExitCodes.NotDone, run.Output);
+        run.Stderr.ShouldBe($"agentmesh: issue {World.Repo}#{issue.Number} is closed; nothing to do{Environment.NewLine}", run.Output);
         await using var store = OpenStore(world);
         (await store.Jobs.ListAsync(new JobQuery())).ShouldBeEmpty();
         world.Model.Requests.ShouldBeEmpty();
@@ -117,14 +117,14 @@ public sealed class RunCommandTests
     {
         using var directory = new TempDirectory("agentmesh-run");
 
-        await using var run = RunProcess.Start(directory.Path, new Dictionary<string, string>(), "run", "https://github.com/octo/widgets/pull/7");
+        await using var run = AgentMeshProgram.Start(directory.Path, new Dictionary<string, string>(), "run", "https://github.com/octo/widgets/pull/7");
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(1));
 
-        exitCode.ShouldBe(RunExitCodes.Usage, run.Describe());
+        exitCode.ShouldBe(RunExitCodes.Usage, run.Output);
         run.Stderr.ShouldBe(
             "agentmesh: 'https://github.com/octo/widgets/pull/7' is not an issue URL: its path does not end in OWNER/REPO/issues/N; "
             + $"expected {RunIssueUrl.ExpectedForm}.{Environment.NewLine}",
-            run.Describe());
+            run.Output);
         run.Stdout.ShouldBeEmpty();
         Directory.Exists(directory.Combine(".data")).ShouldBeFalse("a rejected URL must not create the store");
     }
@@ -135,14 +135,14 @@ public sealed class RunCommandTests
         await using var world = await World.StartAsync(ModelTurn.Stall());
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
         var url = new Uri(world.GitHub.WebBaseAddress, $"{World.Repo}/issues/{issue.Number}");
-        await using var run = RunProcess.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
-        await Eventually.UntilAsync(() => world.Model.StalledCount == 1, $"the agent's model request to be held open ({run.Describe()})", TimeSpan.FromMinutes(2));
+        await using var run = AgentMeshProgram.Start(world.Directory.Path, world.NodeEnvironment("cli"), "run", url.ToString());
+        await Eventually.UntilAsync(() => world.Model.StalledCount == 1, $"the agent's model request to be held open ({run.Output})", TimeSpan.FromMinutes(2));
 
-        run.Interrupt();
+        await run.SignalAsync("INT");
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(1));
 
-        exitCode.ShouldBe(RunExitCodes.Interrupted, run.Describe());
-        run.Stderr.ShouldContain("was handed back", Case.Sensitive, run.Describe());
+        exitCode.ShouldBe(RunExitCodes.Interrupted, run.Output);
+        run.Stderr.ShouldContain("was handed back", Case.Sensitive, run.Output);
         await using var store = OpenStore(world);
         var job = (await store.Jobs.ListAsync(new JobQuery())).ShouldHaveSingleItem();
         job.State.ShouldBe(JobState.Queued);
@@ -188,93 +188,4 @@ public sealed class RunCommandTests
 
     private static IAgentMeshStore OpenStore(World world) =>
         AgentMeshStoreFactory.Create(new StoreOptions { DataDirectory = world.DataDirectory }, TimeProvider.System, NullLoggerFactory.Instance);
-
-    /// <summary>The real <c>agentmesh</c> program (from this test's output folder) as a process, its output captured.</summary>
-    private sealed class RunProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _stdout = new();
-        private readonly StringBuilder _stderr = new();
-
-        private RunProcess(Process process) => _process = process;
-
-        public string Stdout => Read(_stdout);
-
-        public string Stderr => Read(_stderr);
-
-        public static RunProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
-        {
-            var startInfo = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentmesh.dll"));
-            foreach (var arg in args)
-            {
-                startInfo.ArgumentList.Add(arg);
-            }
-            foreach (var (key, value) in environment)
-            {
-                startInfo.Environment[key] = value;
-            }
-            var process = new Process { StartInfo = startInfo };
-            var wrapper = new RunProcess(process);
-            process.OutputDataReceived += (_, e) => Append(wrapper._stdout, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(wrapper._stderr, e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return wrapper;
-        }
-
-        public async Task<int> WaitForExitAsync(TimeSpan timeout)
-        {
-            await Eventually.WithinAsync(_process.WaitForExitAsync(), $"agentmesh run to exit ({Describe()})", timeout);
-            _process.WaitForExit(); // flushes the redirected output
-            return _process.ExitCode;
-        }
-
-        /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
-        public void Interrupt()
-        {
-            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-            kill.ExitCode.ShouldBe(0, "kill -INT should reach the agentmesh process");
-        }
-
-        public string Describe() => $"stdout:\n{Stdout}\nstderr:\n{Stderr}";
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-        }
-
-        private static void Append(StringBuilder target, string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            lock (target)
-            {
-                target.AppendLine(line);
-            }
-        }
-
-        private static string Read(StringBuilder source)
-        {
-            lock (source)
-            {
-                return source.ToString();
-            }
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AgentMesh.FakeModel;
@@ -74,10 +73,7 @@ public sealed class StoppingTests
         await world.WaitForJobStateAsync(first, "running", issue.Number);
         await Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the agent to be waiting on the model");
 
-        using (var term = Process.Start("kill", ["-TERM", first.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
+        await first.SignalAsync("TERM");
 
         (await first.WaitForExitAsync()).ShouldBe(0, first.Output);
         first.Output.ShouldContain("handed back for another node");
@@ -86,7 +82,7 @@ public sealed class StoppingTests
         job.GetProperty("attempt").GetInt32().ShouldBe(2, "the handed-back claim counts as an attempt");
     }
 
-    private static async Task PostAsync(World world, NodeProcess node, string path)
+    private static async Task PostAsync(World world, AgentMeshProgram node, string path)
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, path));

@@ -27,7 +27,7 @@ internal sealed class World : IAsyncDisposable
     public const string WebhookSecret = "e2e-webhook-secret";
     public const string AdminToken = "e2e-admin-token-0123456789";
 
-    private readonly List<NodeProcess> _nodes = [];
+    private readonly List<AgentMeshProgram> _nodes = [];
     private readonly HttpClient _http = new();
 
     private World(FakeGitHubServer github, FakeModelServer model, TempDirectory directory, string botToken)
@@ -60,19 +60,19 @@ internal sealed class World : IAsyncDisposable
         var botToken = github.CreateToken(Bot);
         var repo = github.CreateRepo(Owner, Name);
         github.AddCollaborator(Repo, Bot, "write");
-        SeedRepository(repo.GitDirectory, directory.Combine("seed"));
+        GitTool.SeedRepository(repo.GitDirectory, directory.Combine("seed"));
         return new World(github, model, directory, botToken);
     }
 
     /// <summary>Starts a node; by default with both roles on the world's SQLite file (see <see cref="Settings"/> for others).</summary>
-    public async Task<NodeProcess> StartNodeAsync(string nodeId = "node-a", IReadOnlyDictionary<string, string>? nodeSettings = null)
+    public async Task<AgentMeshProgram> StartNodeAsync(string nodeId = "node-a", IReadOnlyDictionary<string, string>? nodeSettings = null)
     {
         var environment = NodeEnvironment(nodeId);
         foreach (var (key, value) in nodeSettings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
         }
-        var node = await NodeProcess.StartAsync(Directory.Path, environment);
+        var node = await AgentMeshProgram.StartServeAsync(Directory.Path, environment);
         _nodes.Add(node);
         return node;
     }
@@ -115,7 +115,7 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>Configures the repo through the admin API, as an operator would.</summary>
-    public async Task ConfigureRepoAsync(NodeProcess node, object config)
+    public async Task ConfigureRepoAsync(AgentMeshProgram node, object config)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, $"/api/repos/{Repo}"))
         {
@@ -127,7 +127,7 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>Sends a webhook to the node the way GitHub does; returns the status code.</summary>
-    public async Task<HttpStatusCode> SendWebhookAsync(NodeProcess node, string eventName, JsonNode payload, string? deliveryId = null)
+    public async Task<HttpStatusCode> SendWebhookAsync(AgentMeshProgram node, string eventName, JsonNode payload, string? deliveryId = null)
     {
         using var response = await GitHub.SendWebhookAsync(
             new Uri(node.BaseAddress, "/webhooks/github"),
@@ -138,7 +138,7 @@ internal sealed class World : IAsyncDisposable
         return response.StatusCode;
     }
 
-    public async Task<JsonElement> GetJsonAsync(NodeProcess node, string path)
+    public async Task<JsonElement> GetJsonAsync(AgentMeshProgram node, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
@@ -149,7 +149,7 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>All jobs of the world's repo, as the admin API lists them.</summary>
-    public async Task<IReadOnlyList<JsonElement>> JobsAsync(NodeProcess node)
+    public async Task<IReadOnlyList<JsonElement>> JobsAsync(AgentMeshProgram node)
     {
         var list = await GetJsonAsync(node, $"/api/jobs?repo={Uri.EscapeDataString(Repo)}");
         var items = list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("items");
@@ -157,7 +157,7 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>Waits until the job has reached <paramref name="state"/> and returns it; a timeout tells where the job is.</summary>
-    public async Task<JsonElement> WaitForJobStateAsync(NodeProcess node, string state, int? issueNumber = null, TimeSpan? timeout = null)
+    public async Task<JsonElement> WaitForJobStateAsync(AgentMeshProgram node, string state, int? issueNumber = null, TimeSpan? timeout = null)
     {
         JsonElement found = default;
         try
@@ -188,14 +188,14 @@ internal sealed class World : IAsyncDisposable
                 details.Append(CultureInfo.InvariantCulture, $"\n--- job {job.GetProperty("id").GetString()} #{job.GetProperty("number").GetInt32()} is {job.GetProperty("state").GetString()}, attempt {job.GetProperty("attempt").GetInt32()}\n");
                 details.Append(await DescribeJobAsync(node, job.GetProperty("id").GetString()!));
             }
-            details.Append("\n--- node output:\n").Append(Tail(node.Output));
+            details.Append("\n--- node output:\n").Append(AgentMeshProgram.Tail(node.Output));
             throw new TimeoutException(details.ToString(), timeoutException);
         }
         return found;
     }
 
     /// <summary>The job's last log lines and events as text, for failure messages.</summary>
-    public async Task<string> DescribeJobAsync(NodeProcess node, string jobId)
+    public async Task<string> DescribeJobAsync(AgentMeshProgram node, string jobId)
     {
         var logs = await GetJsonAsync(node, $"/api/jobs/{jobId}/logs?tail=80");
         var events = await GetJsonAsync(node, $"/api/jobs/{jobId}/events");
@@ -206,10 +206,10 @@ internal sealed class World : IAsyncDisposable
 
     /// <summary>The files of a branch in the fake's bare repository, read with git.</summary>
     public string ShowFile(string branch, string path) =>
-        Git(GitHub.State.Repositories[Repo].GitDirectory, "show", $"{branch}:{path}");
+        GitTool.Run(GitHub.State.Repositories[Repo].GitDirectory, "show", $"{branch}:{path}");
 
     public string Log(string branch) =>
-        Git(GitHub.State.Repositories[Repo].GitDirectory, "log", "--format=%s", branch);
+        GitTool.Run(GitHub.State.Repositories[Repo].GitDirectory, "log", "--format=%s", branch);
 
     public async ValueTask DisposeAsync()
     {
@@ -223,40 +223,6 @@ internal sealed class World : IAsyncDisposable
         Directory.Dispose();
     }
 
-    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
-
-    private static void SeedRepository(string bareRepository, string workDirectory)
-    {
-        System.IO.Directory.CreateDirectory(workDirectory);
-        Git(workDirectory, "init", "--quiet", "--initial-branch=main");
-        File.WriteAllText(Path.Combine(workDirectory, "README.md"), "# widgets\n");
-        Git(workDirectory, "add", "README.md");
-        Git(workDirectory, "-c", "user.name=Octo", "-c", "user.email=octo@example.com", "commit", "--quiet", "-m", "Initial commit");
-        Git(workDirectory, "push", "--quiet", bareRepository, "main");
-    }
-
-    private static string Git(string workingDirectory, params string[] args)
-    {
-        var startInfo = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
-        }
-        return output;
-    }
 }
 
 /// <summary>The real Claude Code CLI that ./build.sh test installs.</summary>

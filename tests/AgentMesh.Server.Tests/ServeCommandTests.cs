@@ -13,7 +13,7 @@ public sealed class ServeCommandTests
     public async Task Serve_on_the_embedded_default_creates_the_store_says_where_it_is_and_is_ready()
     {
         using var workDir = new TempDirectory("agentmesh-serve");
-        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0");
+        await using var node = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0");
 
         var baseUri = await node.WaitForListeningAsync();
 
@@ -37,7 +37,7 @@ public sealed class ServeCommandTests
     {
         using var workDir = new TempDirectory("agentmesh-serve");
         var dataDir = Path.Combine(workDir.Path, "elsewhere");
-        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", "--data-dir", dataDir);
+        await using var node = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", "--data-dir", dataDir);
 
         await node.WaitForListeningAsync();
 
@@ -53,7 +53,7 @@ public sealed class ServeCommandTests
     public async Task A_bad_setting_stops_the_node_with_a_message_naming_the_key(string setting, string message)
     {
         using var workDir = new TempDirectory("agentmesh-serve");
-        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", setting);
+        await using var node = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", setting);
 
         var exitCode = await node.WaitForExitAsync();
 
@@ -66,7 +66,7 @@ public sealed class ServeCommandTests
     {
         using var workDir = new TempDirectory("agentmesh-serve");
         var environment = new Dictionary<string, string> { ["AGENTMESH_Node__WorkerSlots"] = "-1" };
-        await using var node = AgentMeshProcess.Start(workDir.Path, environment, "serve", "--urls", "http://127.0.0.1:0");
+        await using var node = AgentMeshProgram.Start(workDir.Path, environment, "serve", "--urls", "http://127.0.0.1:0");
 
         (await node.WaitForExitAsync()).ShouldBe(2);
         node.Stderr.ShouldContain("Node:WorkerSlots must be between 1 and 1000, not -1.");
@@ -78,7 +78,7 @@ public sealed class ServeCommandTests
         using var workDir = new TempDirectory("agentmesh-serve");
         var overlay = Path.Combine(workDir.Path, "just-worker.json");
         await File.WriteAllTextAsync(overlay, """{ "Node": { "Roles": "worker", "NodeId": "w1" }, "Store": { "Provider": "sqlite" } }""");
-        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--silo", overlay, "--urls", "http://127.0.0.1:0");
+        await using var node = AgentMeshProgram.Start(workDir.Path, null, "serve", "--silo", overlay, "--urls", "http://127.0.0.1:0");
 
         await node.WaitForListeningAsync();
 
@@ -89,7 +89,7 @@ public sealed class ServeCommandTests
     public async Task An_unknown_silo_is_refused_with_where_it_was_looked_for()
     {
         using var workDir = new TempDirectory("agentmesh-serve");
-        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--silo", "nosuch");
+        await using var node = AgentMeshProgram.Start(workDir.Path, null, "serve", "--silo", "nosuch");
 
         (await node.WaitForExitAsync()).ShouldBe(2);
         node.Stderr.ShouldContain("No silo config named 'nosuch'");

@@ -10,7 +10,7 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         using var workDir = new TempDirectory("agentmesh-cli");
         // The token travels in the environment only; an empty value means "not set".
         var environment = new Dictionary<string, string> { ["AGENTMESH_ADMIN_TOKEN"] = token ?? string.Empty, ["AGENTMESH_SERVER"] = string.Empty };
-        await using var process = AgentMeshProcess.Start(workDir.Path, environment, args);
+        await using var process = AgentMeshProgram.Start(workDir.Path, environment, args);
         var exitCode = await process.WaitForExitAsync();
         return new CliRun(exitCode, process.Stdout, process.Stderr);
     }

@@ -86,7 +86,7 @@ public sealed class JobsCliTests(SharedAdminApiNode shared)
         using var workDir = new TempDirectory("agentmesh-cli");
         var environment = new Dictionary<string, string> { ["AGENTMESH_ADMIN_TOKEN"] = AdminApiNode.DefaultToken };
 
-        await using var follow = AgentMeshProcess.Start(workDir.Path, environment, "jobs", "logs", job.Id, "--follow", "--server", Server);
+        await using var follow = AgentMeshProgram.Start(workDir.Path, environment, "jobs", "logs", job.Id, "--follow", "--server", Server);
         await Eventually.UntilAsync(() => follow.Stdout.Contains("first line", StringComparison.Ordinal), "the follower to print the first line");
         await _node.Store.Logs.AppendAsync(job.Id, [new NewLogLine("stderr", "second line")]);
         await Eventually.UntilAsync(() => follow.Stdout.Contains("second line", StringComparison.Ordinal), "the follower to print a line appended while it watched");

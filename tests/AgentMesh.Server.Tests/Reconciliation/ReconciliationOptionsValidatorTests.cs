@@ -36,7 +36,7 @@ public sealed class ReconciliationOptionsValidatorTests
     public async Task A_bad_interval_stops_the_node_at_start_with_a_message_naming_the_key()
     {
         using var workDir = new TempDirectory("agentmesh-serve");
-        await using var node = AgentMeshProcess.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", "--Reconciliation:InvitationInterval=00:00:00");
+        await using var node = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0", "--Reconciliation:InvitationInterval=00:00:00");
 
         var exitCode = await node.WaitForExitAsync();
 
