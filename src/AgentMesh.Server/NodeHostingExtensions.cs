@@ -22,6 +22,9 @@ public static class NodeHostingExtensions
 
         // Npgsql logs every command at Information; an operator wants its warnings, not its traffic.
         builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        // A bad setting stops the node with one line naming the key (ServeCommand prints it);
+        // the host's own "failed to start" error with its stack trace would only bury that line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
