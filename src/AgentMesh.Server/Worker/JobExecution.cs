@@ -76,17 +76,15 @@ public sealed partial class JobExecution(
             log.Write("system", $"worktree {workspace.Path} on {workspace.Branch}{(workspace.ReusedRemoteBranch ? " (continuing the pushed branch)" : "")}");
 
             var result = await RunAgentAsync(job, issue, comments, workspace, lease, log, runCancellation.Token).ConfigureAwait(false);
-            if (renewal.LeaseLost || log.LeaseLost)
-            {
-                LogLeaseLost(logger, job.Id);
-                return;
-            }
 
-            job = await jobs.SendAsync(job.Id, new RecordUsage(ToTokenUsage(result.Usage), result.CostUsd ?? 0m), lease, cancellationToken: stoppingToken).ConfigureAwait(false);
+            // Tokens spent are a fact whoever holds the job now: recorded without the lease, so a
+            // stopped or rescued run still counts against the job's totals and the budgets.
+            job = await jobs.SendAsync(job.Id, new RecordUsage(ToTokenUsage(result.Usage), result.CostUsd ?? 0m), cancellationToken: stoppingToken).ConfigureAwait(false);
             await repos.RecordUsageAsync(job.Repo, ToTokenUsage(result.Usage).Total, stoppingToken).ConfigureAwait(false);
-            if (job.State is not (JobState.Running or JobState.Fixing))
+            if (renewal.LeaseLost || log.LeaseLost || !job.IsHeldBy(lease.Fence))
             {
-                // Stopped or closed while the agent ran: nothing to report.
+                // Stopped, closed or rescued while the agent ran: nothing to report.
+                LogLeaseLost(logger, job.Id);
                 return;
             }
 
