@@ -17,14 +17,9 @@ public sealed class GeminiOutputParser : IAgentOutputParser
 
     public IReadOnlyList<AgentEvent> Parse(OutputLine line)
     {
-        if (line.Stream == OutputStream.Stderr)
+        if (JsonLine.ObjectOrRaw(line, out var raw) is not { } json)
         {
-            return [new RawOutput(line.Text, FromStderr: true)];
-        }
-        var json = JsonLine.TryParseObject(line.Text);
-        if (json is null)
-        {
-            return line.Text.Length == 0 ? [] : [new RawOutput(line.Text, FromStderr: false)];
+            return raw;
         }
         switch (JsonLine.String(json["type"]))
         {

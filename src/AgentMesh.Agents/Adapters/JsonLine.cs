@@ -1,11 +1,33 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentMesh.Agents.Events;
+using AgentMesh.Agents.Processes;
 
 namespace AgentMesh.Agents.Adapters;
 
 /// <summary>Small helpers for reading JSON-lines output defensively: CLIs add fields and mix in plain text.</summary>
 internal static class JsonLine
 {
+    /// <summary>
+    /// The line as a JSON object; or null, with <paramref name="raw"/> holding what a line that is not
+    /// one becomes: stderr and plain text pass through as raw output, an empty line as nothing.
+    /// </summary>
+    public static JsonObject? ObjectOrRaw(OutputLine line, out IReadOnlyList<AgentEvent> raw)
+    {
+        raw = [];
+        if (line.Stream == OutputStream.Stderr)
+        {
+            raw = [new RawOutput(line.Text, FromStderr: true)];
+            return null;
+        }
+        var json = TryParseObject(line.Text);
+        if (json is null && line.Text.Length > 0)
+        {
+            raw = [new RawOutput(line.Text, FromStderr: false)];
+        }
+        return json;
+    }
+
     public static JsonObject? TryParseObject(string line)
     {
         var trimmed = line.AsSpan().Trim();
