@@ -25,7 +25,7 @@ public sealed class ConversationTests
         await world.ConfigureRepoAsync(node, AutoSolve);
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", "With a greeting.", World.Maintainer);
 
-        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(node, issue);
 
         await world.WaitForJobStateAsync(node, "waiting_for_reply", issue.Number);
         await WaitForCommentAsync(world, issue.Number, c => c.Contains("Which greeting should hello.txt hold?", StringComparison.Ordinal));
@@ -50,7 +50,7 @@ public sealed class ConversationTests
         var node = await world.StartNodeAsync();
         await world.ConfigureRepoAsync(node, AutoSolve);
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
-        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(node, issue);
         var opened = await world.WaitForJobStateAsync(node, "pr_opened", issue.Number);
         var jobId = opened.GetProperty("id").GetString()!;
         var branch = $"agentmesh/issue-{issue.Number}";

@@ -48,8 +48,8 @@ public sealed class DeliveryAndSchedulingTests
         var first = world.GitHub.CreateIssue(World.Repo, "First", null, World.Maintainer);
         var second = world.GitHub.CreateIssue(World.Repo, "Second", null, World.Maintainer);
 
-        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, first.Number, "opened", World.Maintainer));
-        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, second.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(node, first);
+        await world.SendIssueOpenedAsync(node, second);
 
         var jobA = await world.WaitForJobStateAsync(node, "pr_opened", first.Number);
         var jobB = await world.WaitForJobStateAsync(node, "pr_opened", second.Number);
@@ -75,7 +75,7 @@ public sealed class DeliveryAndSchedulingTests
         var first = await world.StartNodeAsync("node-a");
         await world.ConfigureRepoAsync(first, new { enabled = true, autoSolve = true });
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
-        await world.SendWebhookAsync(first, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(first, issue);
         await world.WaitForJobStateAsync(first, "running", issue.Number);
         await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first node's agent to be waiting on the model");
 
@@ -101,7 +101,7 @@ public sealed class DeliveryAndSchedulingTests
         await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true, allowedUsers = new[] { World.Maintainer } });
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
 
-        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(node, issue);
 
         var job = await world.WaitForJobStateAsync(node, "failed", issue.Number);
         job.GetProperty("attempt").GetInt32().ShouldBe(1, "a permanent failure is not retried");

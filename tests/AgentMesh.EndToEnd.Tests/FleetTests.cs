@@ -25,7 +25,7 @@ public sealed class FleetTests
         await world.ConfigureRepoAsync(web, new { enabled = true, autoSolve = true });
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
 
-        await world.SendWebhookAsync(web, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(web, issue);
 
         var job = await world.WaitForJobStateAsync(web, "pr_opened", issue.Number);
         var events = await world.GetJsonAsync(web, $"/api/jobs/{job.GetProperty("id").GetString()}/events");

@@ -23,7 +23,7 @@ public sealed class IssueToPullRequestTests
         await world.ConfigureRepoAsync(node, AutoSolve);
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", "Please add hello.txt.", World.Maintainer);
 
-        var status = await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        var status = await world.SendIssueOpenedAsync(node, issue);
 
         status.ShouldBe(HttpStatusCode.Accepted);
         var job = await world.WaitForJobStateAsync(node, "pr_opened", issue.Number);

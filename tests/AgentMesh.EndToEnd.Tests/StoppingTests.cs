@@ -18,7 +18,7 @@ public sealed class StoppingTests
         var node = await world.StartNodeAsync();
         await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true });
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
-        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(node, issue);
         await Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the agent to be waiting on the model");
 
         await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "closed", World.Maintainer));
@@ -39,7 +39,7 @@ public sealed class StoppingTests
         var node = await world.StartNodeAsync();
         await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true });
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
-        await world.SendWebhookAsync(node, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(node, issue);
         var running = await world.WaitForJobStateAsync(node, "running", issue.Number);
         var jobId = running.GetProperty("id").GetString()!;
         await Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the agent to be waiting on the model");
@@ -69,7 +69,7 @@ public sealed class StoppingTests
         var first = await world.StartNodeAsync("node-a");
         await world.ConfigureRepoAsync(first, new { enabled = true, autoSolve = true });
         var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
-        await world.SendWebhookAsync(first, "issues", world.GitHub.IssuesPayload(World.Repo, issue.Number, "opened", World.Maintainer));
+        await world.SendIssueOpenedAsync(first, issue);
         await world.WaitForJobStateAsync(first, "running", issue.Number);
         await Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the agent to be waiting on the model");
 

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentMesh.FakeGitHub;
+using AgentMesh.FakeGitHub.Model;
 using AgentMesh.FakeModel;
 using AgentMesh.Testing;
 using Shouldly;
@@ -137,6 +138,10 @@ internal sealed class World : IAsyncDisposable
             deliveryId);
         return response.StatusCode;
     }
+
+    /// <summary>Sends the <c>issues.opened</c> webhook for <paramref name="issue"/>, opened by the maintainer.</summary>
+    public Task<HttpStatusCode> SendIssueOpenedAsync(AgentMeshProgram node, FakeIssue issue, string? deliveryId = null) =>
+        SendWebhookAsync(node, "issues", GitHub.IssuesPayload(Repo, issue.Number, "opened", Maintainer), deliveryId);
 
     public async Task<JsonElement> GetJsonAsync(AgentMeshProgram node, string path)
     {

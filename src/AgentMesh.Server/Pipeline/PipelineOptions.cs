@@ -23,9 +23,6 @@ public sealed class PipelineOptions
     /// <summary>How long a node holds a delivery it is processing before another node may take it. Default 60 s.</summary>
     public TimeSpan InboxLease { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The branch for an issue's work.</summary>
-    public string BranchFor(int issueNumber) => $"{BranchPrefix}{issueNumber}";
-
     /// <summary>The issue number a branch AgentMesh pushed belongs to, or null for anyone else's branch.</summary>
     public int? IssueNumberOf(string branch) =>
         branch.StartsWith(BranchPrefix, StringComparison.Ordinal)
