@@ -102,6 +102,7 @@ public static class RunCommand
     {
         WebApplication app;
         RunSession session;
+        IDisposable? dataLock = null;
         try
         {
             // The node's wiring, built but never started: Kestrel and the hosted services stay off.
@@ -110,16 +111,19 @@ public static class RunCommand
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.AddAgentMeshNode();
+            builder.AddAgentMeshNode(hostSilo: false);
             app = builder.Build();
+            dataLock = LockDataDirectory(app.Services);
             session = CreateSession(app.Services, console);
         }
         catch (Exception ex) when (ex is OptionsValidationException or FileNotFoundException or InvalidOperationException)
         {
+            dataLock?.Dispose();
             RunConsole.Problem($"cannot start: {ex.Message}");
             return RunExitCodes.Usage;
         }
 
+        using (dataLock)
         await using (app.ConfigureAwait(false))
         {
             try
@@ -143,6 +147,13 @@ public static class RunCommand
                 return RunExitCodes.NotDone;
             }
         }
+    }
+
+    /// <summary>A node on the embedded store owns its data directory: a run beside a serve on it is refused.</summary>
+    private static IDisposable? LockDataDirectory(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<IOptions<StoreOptions>>().Value;
+        return store.Provider == "postgres" ? null : DataDirectoryLock.Acquire(Path.GetDirectoryName(store.SqliteDatabasePath)!);
     }
 
     private static RunSession CreateSession(IServiceProvider services, RunConsole console)

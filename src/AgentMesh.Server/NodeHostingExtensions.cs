@@ -13,7 +13,11 @@ namespace AgentMesh.Server;
 /// <summary>Wires a node: options, the store, and the background services its roles need.</summary>
 public static class NodeHostingExtensions
 {
-    public static WebApplicationBuilder AddAgentMeshNode(this WebApplicationBuilder builder, string silo = SiloConfiguration.DefaultSilo)
+    /// <param name="hostSilo">
+    /// False for <c>agentmesh run</c>, which builds the node's services to run one issue in the
+    /// foreground without starting the host; it takes the data directory lock itself.
+    /// </param>
+    public static WebApplicationBuilder AddAgentMeshNode(this WebApplicationBuilder builder, string silo = SiloConfiguration.DefaultSilo, bool hostSilo = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Configuration.AddSiloOverlay(silo);
@@ -39,8 +43,16 @@ public static class NodeHostingExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         builder.AddAdminApi();
 
-        // Order matters: migrations first, then the services that use the store.
+        // Order matters: the data directory lock first, migrations next, then the silo and the
+        // services that use the store.
+        services.AddHostedService<DataDirectoryGuard>();
         services.AddHostedService<StoreInitializer>();
+        if (hostSilo)
+        {
+            builder.AddAgentMeshSilo(
+                builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
+                builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
+        }
         services.AddHostedService<NodeHeartbeatService>();
         services.AddHostedService<LeaseRescueService>();
         var retention = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();

@@ -36,6 +36,33 @@ public sealed class DeliveryAndSchedulingTests
     }
 
     [Fact]
+    public async Task A_delivery_acknowledged_right_before_the_node_is_killed_is_processed_after_the_restart()
+    {
+        await using var world = await World.StartAsync(
+            CommitFile("hello.txt", "hello", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt."));
+        // The delivery grain's safety-net reminder: how soon after the restart the delivery is finished.
+        world.Settings["AGENTMESH_Grains__DeliveryReminderPeriod"] = "00:00:02";
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+        // Processing asks GitHub whether the author may write; holding that answer keeps the
+        // delivery acknowledged but unprocessed when the node dies.
+        var hold = world.GitHub.HoldNext($"repos/{World.Repo}/collaborators");
+
+        (await world.SendIssueOpenedAsync(node, issue)).ShouldBe(HttpStatusCode.Accepted);
+        await Eventually.WithinAsync(hold.Arrived, "the delivery's processing to reach GitHub", TimeSpan.FromSeconds(30));
+        (await world.JobsAsync(node)).ShouldBeEmpty("the delivery is not processed yet when the node dies");
+        await node.KillAsync();
+        hold.Release();
+
+        var restarted = await world.StartNodeAsync();
+
+        await world.WaitForJobStateAsync(restarted, "pr_opened", issue.Number);
+        (await world.JobsAsync(restarted)).Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Two_issues_in_a_repo_limited_to_one_job_run_one_after_the_other()
     {
         await using var world = await World.StartAsync(

@@ -88,6 +88,11 @@ internal sealed class World : IAsyncDisposable
         {
             ["AGENTMESH_Node__NodeId"] = nodeId,
             ["AGENTMESH_Store__DataDirectory"] = DataDirectory,
+            // Several silos on one machine: each takes free ports (a fleet's default is 11111/30000).
+            ["AGENTMESH_Silo__SiloPort"] = "0",
+            ["AGENTMESH_Silo__GatewayPort"] = "0",
+            // Silos of a test fleet talk over loopback only.
+            ["AGENTMESH_Silo__AdvertisedAddress"] = "127.0.0.1",
             ["AGENTMESH_Admin__Token"] = AdminToken,
             ["AGENTMESH_GitHub__Token"] = BotToken,
             ["AGENTMESH_GitHub__Rest__BaseAddress"] = GitHub.ApiBaseAddress.ToString(),

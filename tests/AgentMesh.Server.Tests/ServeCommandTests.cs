@@ -28,6 +28,8 @@ public sealed class ServeCommandTests
         using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
         report.RootElement.GetProperty("ready").GetBoolean().ShouldBeTrue();
         report.RootElement.GetProperty("store").GetString().ShouldBe("sqlite");
+        report.RootElement.GetProperty("silo").GetString().ShouldBe("active");
+        File.Exists(Path.Combine(workDir.Path, ".data", "orleans.db")).ShouldBeTrue("the silo's grain state and reminders live beside the store");
         report.RootElement.GetProperty("schemaVersion").GetInt32()
             .ShouldBe(report.RootElement.GetProperty("expectedSchemaVersion").GetInt32());
     }
@@ -45,7 +47,43 @@ public sealed class ServeCommandTests
         Directory.Exists(Path.Combine(workDir.Path, ".data")).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task A_second_node_on_the_same_data_directory_is_refused_with_a_clear_message()
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        await using var first = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0");
+        await first.WaitForListeningAsync();
+
+        await using var second = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0");
+
+        (await second.WaitForExitAsync()).ShouldBe(2);
+        second.Stderr.ShouldContain($"the data directory {Path.Combine(workDir.Path, ".data")} is in use by another AgentMesh node");
+        first.HasExited.ShouldBeFalse("the first node keeps running");
+
+        await using var run = AgentMeshProgram.Start(workDir.Path, null, "run", "https://github.com/octo/widgets/issues/1");
+        (await run.WaitForExitAsync()).ShouldBe(2);
+        run.Stderr.ShouldContain("is in use by another AgentMesh node");
+    }
+
+    [Fact]
+    public async Task The_data_directory_is_free_again_once_its_node_was_killed()
+    {
+        using var workDir = new TempDirectory("agentmesh-serve");
+        await using (var first = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0"))
+        {
+            await first.WaitForListeningAsync();
+            await first.KillAsync();
+        }
+
+        await using var second = AgentMeshProgram.Start(workDir.Path, null, "serve", "--urls", "http://127.0.0.1:0");
+
+        await second.WaitForListeningAsync();
+    }
+
     [Theory]
+    [InlineData("--Silo:SiloPort=70000", "Silo:SiloPort must be a port number (0 picks a free one), not 70000.")]
+    [InlineData("--Silo:AdvertisedAddress=not-an-ip", "Silo:AdvertisedAddress must be an IP address, not 'not-an-ip'.")]
+    [InlineData("--Grains:DeliveryReminderPeriod=00:00:00.5", "Grains:DeliveryReminderPeriod must be at least 1 second")]
     [InlineData("--Node:WorkerSlots=0", "Node:WorkerSlots must be between 1 and 1000, not 0.")]
     [InlineData("--Node:Roles=web,janitor", "Node:Roles has 'janitor'; known roles are: web, worker.")]
     [InlineData("--Store:Provider=mysql", "Store:Provider must be 'sqlite' or 'postgres', not 'mysql'.")]

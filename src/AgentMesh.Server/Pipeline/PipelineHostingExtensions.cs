@@ -2,6 +2,7 @@ using AgentMesh.Agents.Workspaces;
 using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Repos;
+using AgentMesh.Grains.Deliveries;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Storage.Abstractions;
@@ -53,11 +54,11 @@ public static class PipelineHostingExtensions
 
         // Webhook intake: verified, stored durably, acknowledged; processed afterwards.
         services.AddGitHubWebhooks().Bind(builder.Configuration.GetSection("GitHub:Webhooks"));
-        services.AddSingleton<InboxWakeUp>();
-        services.AddSingleton<IWebhookInbox, SignallingWebhookInbox>();
+        // The delivery grain stores each delivery before the 202 and processes it afterwards.
+        services.AddSingleton<IWebhookInbox, GrainWebhookInbox>();
         services.AddSingleton<WebhookRouter>();
         services.AddSingleton<WorkIntentHandler>();
-        services.AddHostedService<InboxProcessor>();
+        services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         return builder;
     }
 

@@ -14,15 +14,6 @@ public sealed class PipelineOptions
     /// </summary>
     public string BranchPrefix { get; set; } = "agentmesh/issue-";
 
-    /// <summary>How often the inbox is polled when no in-process wake-up arrives (other nodes' deliveries). Default 500 ms.</summary>
-    public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Deliveries taken per inbox pass. Default 20.</summary>
-    public int InboxBatchSize { get; set; } = 20;
-
-    /// <summary>How long a node holds a delivery it is processing before another node may take it. Default 60 s.</summary>
-    public TimeSpan InboxLease { get; set; } = TimeSpan.FromSeconds(60);
-
     /// <summary>The issue number a branch AgentMesh pushed belongs to, or null for anyone else's branch.</summary>
     public int? IssueNumberOf(string branch) =>
         branch.StartsWith(BranchPrefix, StringComparison.Ordinal)
@@ -40,18 +31,6 @@ public sealed class PipelineOptions
         if (string.IsNullOrWhiteSpace(BranchPrefix) || BranchPrefix.Contains(' ', StringComparison.Ordinal))
         {
             problems.Add($"{SectionName}:BranchPrefix must be a branch name prefix without spaces, not '{BranchPrefix}'.");
-        }
-        if (InboxPollInterval <= TimeSpan.Zero)
-        {
-            problems.Add($"{SectionName}:InboxPollInterval must be positive, not {InboxPollInterval}.");
-        }
-        if (InboxBatchSize is < 1 or > 1000)
-        {
-            problems.Add($"{SectionName}:InboxBatchSize must be between 1 and 1000, not {InboxBatchSize}.");
-        }
-        if (InboxLease <= TimeSpan.Zero)
-        {
-            problems.Add($"{SectionName}:InboxLease must be positive, not {InboxLease}.");
         }
         return problems;
     }

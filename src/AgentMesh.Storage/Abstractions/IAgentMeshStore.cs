@@ -29,7 +29,7 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     IJobMailbox Mailbox { get; }
 
-    IWebhookInbox Inbox { get; }
+    IWebhookInboxTable Inbox { get; }
 
     IOutbox Outbox { get; }
 

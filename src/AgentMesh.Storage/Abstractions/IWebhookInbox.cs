@@ -1,15 +1,22 @@
 namespace AgentMesh.Storage.Abstractions;
 
 /// <summary>
-/// The durable webhook inbox. A delivery is written before the sender gets its 202, and is
-/// de-duplicated by GitHub's delivery id with <c>INSERT … ON CONFLICT DO NOTHING</c> (never
-/// check-then-insert). Processing happens later, from <see cref="ClaimPendingAsync"/>.
+/// Where the webhook endpoint hands a verified delivery before it answers: the delivery is durable
+/// when this returns, and de-duplicated by GitHub's delivery id. The node's implementation is the
+/// delivery grain (AgentMesh.Grains), which also processes it after the answer.
 /// </summary>
 public interface IWebhookInbox
 {
     /// <summary>Stores the delivery unless one with the same id is already stored.</summary>
     Task<InboxAddResult> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken = default);
+}
 
+/// <summary>
+/// The SQL inbox table of the store (before the delivery grain): written before the 202 and
+/// de-duplicated with <c>INSERT … ON CONFLICT DO NOTHING</c>; processed later from <see cref="ClaimPendingAsync"/>.
+/// </summary>
+public interface IWebhookInboxTable : IWebhookInbox
+{
     /// <summary>
     /// Takes up to <paramref name="max"/> unprocessed deliveries, oldest first, leasing them to
     /// <paramref name="nodeId"/> for <paramref name="lease"/> so no other node processes them meanwhile.

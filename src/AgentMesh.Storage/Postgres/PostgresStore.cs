@@ -54,7 +54,7 @@ public sealed class PostgresStore : IAgentMeshStore
 
     public IJobMailbox Mailbox { get; }
 
-    public IWebhookInbox Inbox { get; }
+    public IWebhookInboxTable Inbox { get; }
 
     public IOutbox Outbox { get; }
 

@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace AgentMesh.Storage.Postgres;
 
 /// <summary>The webhook inbox on PostgreSQL: <c>INSERT … ON CONFLICT DO NOTHING</c> tells a duplicate apart.</summary>
-internal sealed class PostgresWebhookInbox(PostgresStoreContext context) : IWebhookInbox
+internal sealed class PostgresWebhookInbox(PostgresStoreContext context) : IWebhookInboxTable
 {
     public async Task<InboxAddResult> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken = default)
     {

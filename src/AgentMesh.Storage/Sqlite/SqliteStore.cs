@@ -48,7 +48,7 @@ public sealed class SqliteStore : IAgentMeshStore
 
     public IJobMailbox Mailbox { get; }
 
-    public IWebhookInbox Inbox { get; }
+    public IWebhookInboxTable Inbox { get; }
 
     public IOutbox Outbox { get; }
 

@@ -7,7 +7,7 @@ namespace AgentMesh.Storage.Sqlite;
 /// The webhook inbox on SQLite. De-duplication is the primary key on the delivery id with
 /// <c>ON CONFLICT DO NOTHING</c>; <c>RETURNING</c> tells a new row from a duplicate.
 /// </summary>
-internal sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInbox
+internal sealed class SqliteWebhookInbox(SqliteDatabase database) : IWebhookInboxTable
 {
     public Task<InboxAddResult> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken = default)
     {

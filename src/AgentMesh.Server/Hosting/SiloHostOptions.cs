@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace AgentMesh.Server.Hosting;
+
+/// <summary>
+/// The Orleans silo a node hosts. Bound from the <c>Silo</c> section. On the embedded SQLite store
+/// the silo is a cluster of one (localhost clustering); on PostgreSQL every node joins one cluster
+/// through the membership table.
+/// </summary>
+public sealed class SiloHostOptions
+{
+    public const string SectionName = "Silo";
+
+    /// <summary>The cluster's id; nodes with the same id and store form one cluster. Default <c>agentmesh</c>.</summary>
+    public string ClusterId { get; set; } = "agentmesh";
+
+    /// <summary>
+    /// The service's id, which grain state and reminders are stored under: keep it when the cluster
+    /// is redeployed, or the grains start empty. Default <c>agentmesh</c>.
+    /// </summary>
+    public string ServiceId { get; set; } = "agentmesh";
+
+    /// <summary>
+    /// The port silos talk to each other on. Default 11111; 0 picks a free port at start (the
+    /// default for the embedded store, where no other silo needs to know it).
+    /// </summary>
+    public int? SiloPort { get; set; }
+
+    /// <summary>The port external Orleans clients connect to. Default 30000; 0 picks a free port at start.</summary>
+    public int? GatewayPort { get; set; }
+
+    /// <summary>
+    /// The address other silos reach this one at (a fleet: the VPS's private address). Default: the
+    /// first non-loopback IPv4 address of the machine for PostgreSQL clusters, loopback for one node.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Returns the problems with these options, each naming the key.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            problems.Add($"{SectionName}:ClusterId must not be empty.");
+        }
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            problems.Add($"{SectionName}:ServiceId must not be empty.");
+        }
+        if (SiloPort is < 0 or > 65535)
+        {
+            problems.Add($"{SectionName}:SiloPort must be a port number (0 picks a free one), not {SiloPort}.");
+        }
+        if (GatewayPort is < 0 or > 65535)
+        {
+            problems.Add($"{SectionName}:GatewayPort must be a port number (0 picks a free one), not {GatewayPort}.");
+        }
+        if (AdvertisedAddress is { Length: > 0 } address && !IPAddress.TryParse(address, out _))
+        {
+            problems.Add($"{SectionName}:AdvertisedAddress must be an IP address, not '{address}'.");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AgentMesh.Grains;
+using AgentMesh.Storage;
+using AgentMesh.Storage.OrleansSql;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace AgentMesh.Server.Hosting;
+
+/// <summary>
+/// Co-hosts an Orleans silo with the node's ASP.NET Core app. On the embedded store: localhost
+/// clustering, grain storage and reminders on <c>orleans.db</c> beside the store's file, the data
+/// directory locked. On PostgreSQL: ADO.NET clustering, grain storage and reminders on the shared
+/// database. Orleans' schema is applied before the silo starts (<see cref="OrleansSchemaInitializer"/>).
+/// </summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>The SQLite file of Orleans' tables on one node, in the data directory.</summary>
+    public const string SqliteFileName = "orleans.db";
+
+    public static WebApplicationBuilder AddAgentMeshSilo(this WebApplicationBuilder builder, StoreOptions store, NodeOptions node)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(node);
+        var silo = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        var timing = builder.Configuration.GetSection(GrainTimingOptions.SectionName).Get<GrainTimingOptions>() ?? new GrainTimingOptions();
+        var problems = silo.Validate().Concat(timing.Validate()).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+        builder.Services.AddSingleton(silo);
+        builder.Services.AddOptions<GrainTimingOptions>().Bind(builder.Configuration.GetSection(GrainTimingOptions.SectionName));
+
+        var embedded = store.Provider != "postgres";
+        var (invariant, connectionString) = embedded
+            ? (OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(SqlitePath(store)))
+            : (OrleansSchema.PostgresInvariant, store.ConnectionString!);
+        // Before UseOrleans: hosted services start in registration order, and the silo's is added there.
+        builder.Services.AddHostedService(sp => new OrleansSchemaInitializer(embedded, embedded ? SqlitePath(store) : connectionString, sp.GetRequiredService<ILogger<OrleansSchemaInitializer>>()));
+
+        // Orleans logs membership chatter at Information; an operator wants its warnings.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+
+        builder.UseOrleans(orleans =>
+        {
+            var siloPort = ResolvePort(silo.SiloPort, embedded ? 0 : EndpointOptions.DEFAULT_SILO_PORT);
+            var gatewayPort = ResolvePort(silo.GatewayPort, embedded ? 0 : EndpointOptions.DEFAULT_GATEWAY_PORT);
+            if (embedded)
+            {
+                orleans.UseLocalhostClustering(siloPort, gatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            }
+            else
+            {
+                orleans.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = silo.ClusterId;
+                    o.ServiceId = silo.ServiceId;
+                });
+                orleans.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = invariant;
+                    o.ConnectionString = connectionString;
+                });
+                var advertised = silo.AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : FirstNonLoopbackAddress();
+                orleans.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+            }
+
+            orleans.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = node.NodeId);
+            orleans.UseSiloMetadata(new Dictionary<string, string>
+            {
+                ["roles"] = node.Roles,
+                ["slots"] = node.WorkerSlots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["node"] = node.NodeId,
+            });
+
+            orleans.AddAdoNetGrainStorage(GrainStorage.Name, o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+            // Stream subscriptions live in storage the whole cluster shares.
+            orleans.AddAdoNetGrainStorage("PubSubStore", o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+            orleans.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+            orleans.Configure<ReminderOptions>(o =>
+            {
+                if (timing.DeliveryReminderPeriod < o.MinimumReminderPeriod)
+                {
+                    o.MinimumReminderPeriod = timing.DeliveryReminderPeriod;
+                }
+            });
+            orleans.AddMemoryStreams(GrainStorage.StreamProvider);
+            orleans.UseSystemTextJsonGrainStorageSerializer();
+            orleans.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
+                o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+            // Core's records cross grain calls as JSON: AgentMesh.Core stays free of Orleans attributes.
+            orleans.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
+                isSupported: type => type.Namespace?.StartsWith("AgentMesh.Core", StringComparison.Ordinal) == true,
+                jsonSerializerOptions: AgentMesh.Core.CoreJson.Options));
+        });
+        return builder;
+    }
+
+    /// <summary>The SQLite file of Orleans' tables for these store options.</summary>
+    public static string SqlitePath(StoreOptions store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return Path.Combine(Path.GetDirectoryName(store.SqliteDatabasePath)!, SqliteFileName);
+    }
+
+    private static int ResolvePort(int? configured, int fallback)
+    {
+        var port = configured ?? fallback;
+        if (port != 0)
+        {
+            return port;
+        }
+        // Orleans needs the port before it binds; a port the OS just handed out is free in practice.
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static IPAddress FirstNonLoopbackAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?? IPAddress.Loopback;
+}
