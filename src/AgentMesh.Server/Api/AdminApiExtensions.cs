@@ -6,6 +6,7 @@ using AgentMesh.Server.Api.Repos;
 using AgentMesh.Server.Api.Stats;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace AgentMesh.Server.Api;
 
@@ -14,6 +15,9 @@ public static class AdminApiExtensions
 {
     /// <summary>The prefix every admin endpoint lives under; the token guard covers all of it.</summary>
     public const string Prefix = "/api";
+
+    /// <summary>Where the Orleans dashboard is served; it has no authentication of its own, so the admin token guards it.</summary>
+    public const string OrleansDashboardPrefix = "/orleans";
 
     public static WebApplicationBuilder AddAdminApi(this WebApplicationBuilder builder)
     {
@@ -39,6 +43,7 @@ public static class AdminApiExtensions
         // matches no endpoint, and an endpoint added to the group is guarded wherever it is mapped.
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments(OrleansDashboardPrefix, StringComparison.OrdinalIgnoreCase)
                 || context.GetEndpoint()?.Metadata.GetMetadata<AdminApiEndpoint>() is not null,
             branch => branch.UseMiddleware<AdminTokenMiddleware>());
 
@@ -54,6 +59,7 @@ public static class AdminApiExtensions
         api.MapRepos();
         api.MapStats();
         api.MapNodes();
+        app.MapOrleansDashboard(OrleansDashboardPrefix).WithMetadata(AdminApiEndpoint.Instance);
         return app;
     }
 }

@@ -7,6 +7,7 @@ using AgentMesh.Grains;
 using AgentMesh.Storage;
 using AgentMesh.Storage.OrleansSql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -105,6 +106,8 @@ public static class SiloHostingExtensions
                 }
             });
             orleans.AddMemoryStreams(GrainStorage.StreamProvider);
+            // The official Orleans dashboard, served at /orleans behind the admin token (MapAdminApi).
+            orleans.AddDashboard();
             orleans.UseSystemTextJsonGrainStorageSerializer();
             orleans.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
                 o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));

@@ -1,7 +1,6 @@
 using System.Net;
 using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Server.Api.Jobs;
-using AgentMesh.Server.Api.Nodes;
 using AgentMesh.Storage.Abstractions;
 using AgentMesh.Testing;
 using Shouldly;
@@ -39,28 +38,5 @@ public sealed class FakeClockApiTests
         (await node.Store.Jobs.GetAsync(recentStopped.Id)).ShouldNotBeNull("a job finished after the cutoff stays");
         using var again = await node.Client.DeleteAsync(new Uri("/api/jobs?olderThanDays=5", UriKind.Relative));
         (await again.ReadAsync<PurgeResponse>(HttpStatusCode.OK)).Purged.ShouldBe(0);
-    }
-
-    [Fact]
-    public async Task A_node_is_alive_until_its_heartbeat_is_three_intervals_old()
-    {
-        var clock = new FakeTimeProvider();
-        await using var node = await AdminApiNode.StartAsync(timeProvider: clock);
-        await node.Store.Nodes.HeartbeatAsync(new NodeHeartbeat("quiet-node", ["worker"], 2, 1, false, "0.9"));
-
-        clock.Advance(TimeSpan.FromSeconds(15)); // exactly 3 × the default 5 s interval
-        var atLimit = await ReadAsync(node, "quiet-node");
-        clock.Advance(TimeSpan.FromMilliseconds(1));
-        var pastLimit = await ReadAsync(node, "quiet-node");
-
-        atLimit.Alive.ShouldBeTrue();
-        pastLimit.Alive.ShouldBeFalse();
-        (pastLimit.Roles.ShouldHaveSingleItem(), pastLimit.Slots, pastLimit.RunningJobs, pastLimit.Version).ShouldBe(("worker", 2, 1, "0.9"));
-    }
-
-    private static async Task<NodeView> ReadAsync(AdminApiNode node, string nodeId)
-    {
-        var nodes = await (await node.Client.GetAsync(new Uri("/api/nodes", UriKind.Relative))).ReadAsync<List<NodeView>>(HttpStatusCode.OK);
-        return nodes.Single(n => n.NodeId == nodeId);
     }
 }

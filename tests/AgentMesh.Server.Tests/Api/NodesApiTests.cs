@@ -6,7 +6,7 @@ using Xunit;
 
 namespace AgentMesh.Server.Tests.Api;
 
-/// <summary><c>/api/nodes</c>: the node's own heartbeat, read back from the store.</summary>
+/// <summary><c>/api/nodes</c>: the cluster from Orleans membership; <c>/orleans</c>: the Orleans dashboard, for admins only.</summary>
 [Collection(AdminApiCollection.Name)]
 public sealed class NodesApiTests(SharedAdminApiNode shared)
 {
@@ -26,8 +26,21 @@ public sealed class NodesApiTests(SharedAdminApiNode shared)
             $"node {_node.NodeId} to appear in /api/nodes after its first heartbeat");
 
         self!.Alive.ShouldBeTrue();
+        self.Status.ShouldBe("active");
+        self.Silo.ShouldStartWith("127.0.0.1:");
         self.Stopping.ShouldBeFalse();
-        self.Roles.ShouldContain("web");
-        self.HeartbeatAt.ShouldBeGreaterThanOrEqualTo(self.StartedAt);
+        self.Roles.ShouldBe(["web", "worker"]);
+        self.Slots.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_orleans_dashboard_is_served_to_the_admin_token_only()
+    {
+        using var refused = await _node.Anonymous.GetAsync(new Uri("/orleans/", UriKind.Relative));
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        using var served = await _node.Client.GetAsync(new Uri("/orleans/", UriKind.Relative));
+        served.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await served.Content.ReadAsStringAsync()).ShouldContain("<html", Case.Insensitive);
     }
 }

@@ -1,35 +1,49 @@
-using AgentMesh.Server.Hosting;
+using System.Globalization;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace AgentMesh.Server.Api.Nodes;
 
-/// <summary><c>/api/nodes</c>: who is in the cluster and who is alive.</summary>
+/// <summary><c>/api/nodes</c>: the cluster's silos from Orleans membership, with their roles and slots from silo metadata.</summary>
 public static class NodesEndpoints
 {
-    /// <summary>Heartbeat intervals a node may miss before it counts as gone.</summary>
-    public const int MissedHeartbeatsAllowed = 3;
-
     public static RouteGroupBuilder MapNodes(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
         api.MapGet("/nodes", ListAsync).WithTags("Nodes").WithName("ListNodes")
-            .WithSummary("Every node that wrote a heartbeat, with whether it is alive.");
+            .WithSummary("Every silo Orleans membership knows, with its status, roles and slots.");
         return api;
     }
 
     private static async Task<Ok<List<NodeView>>> ListAsync(
+        IClusterMembershipService membership,
+        ISiloMetadataCache metadata,
         IAgentMeshStore store,
-        IOptions<NodeOptions> options,
-        TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        var nodes = await store.Nodes.ListAsync(cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        var window = options.Value.HeartbeatInterval * MissedHeartbeatsAllowed;
-        return TypedResults.Ok(nodes
-            .Select(n => new NodeView(n.NodeId, n.Roles, n.Slots, n.RunningJobs, n.Stopping, n.Version, n.StartedAt, n.HeartbeatAt, now - n.HeartbeatAt <= window))
-            .ToList());
+        // Running agents are counted by each worker's heartbeat until the agent-worker grains report them.
+        var heartbeats = (await store.Nodes.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(n => n.NodeId, StringComparer.Ordinal);
+        var views = new List<NodeView>();
+        foreach (var member in membership.CurrentSnapshot.Members.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            var tags = metadata.GetSiloMetadata(member.SiloAddress).Metadata;
+            var nodeId = tags.TryGetValue("node", out var id) ? id : member.Name;
+            heartbeats.TryGetValue(nodeId, out var heartbeat);
+            views.Add(new NodeView(
+                nodeId,
+                member.SiloAddress.ToParsableString(),
+                member.Status.ToString().ToLowerInvariant(),
+                tags.TryGetValue("roles", out var roles) ? roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+                tags.TryGetValue("slots", out var slots) ? int.Parse(slots, CultureInfo.InvariantCulture) : 0,
+                heartbeat?.RunningJobs ?? 0,
+                member.Status is SiloStatus.ShuttingDown or SiloStatus.Stopping || heartbeat?.Stopping == true,
+                heartbeat?.Version ?? "",
+                heartbeat?.StartedAt,
+                heartbeat?.HeartbeatAt,
+                member.Status != SiloStatus.Dead));
+        }
+        return TypedResults.Ok(views);
     }
 }
