@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using AgentMesh.Grains.Deliveries;
+using AgentMesh.Server.Hosting;
+using AgentMesh.Server.Pipeline;
+using AgentMesh.Storage;
 using AgentMesh.Storage.Abstractions;
 using AgentMesh.Storage.Postgres;
 using AgentMesh.Storage.Sqlite;
@@ -25,11 +29,12 @@ internal static class Orchestrator
 {
     private const string Secret = "bench-webhook-secret";
     private static readonly int[] Rates = [50, 200];
+    private static string? s_postgresConnectionString;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-        var stores = args.Length > 1 ? args[1].Split(',') : ["sqlite", "postgres"];
+        var stores = args.Length > 1 ? args[1].Split(',') : ["grains-sqlite", "grains-postgres", "sqlite", "postgres"];
         using var work = new TempDirectory("agentmesh-bench-webhooks");
         var payload = WritePayload(work);
 
@@ -40,9 +45,14 @@ internal static class Orchestrator
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var storeName in stores)
         {
-            await using var store = await OpenStoreAsync(storeName, work);
+            // grains-*: the node's inbox today, a delivery grain per delivery on an Orleans silo whose
+            // grain storage and reminders are on that database. sqlite/postgres: the SQL inbox table before it.
+            var grains = storeName.StartsWith("grains-", StringComparison.Ordinal);
+            await using var store = await OpenStoreAsync(grains ? storeName["grains-".Length..] : storeName, work);
             await store.MigrateAsync();
-            await using var node = await StartNodeAsync(store.Inbox);
+            await using var node = grains
+                ? await StartSiloNodeAsync(store, work)
+                : await StartNodeAsync(builder => builder.Services.AddSingleton<IWebhookInbox>(store.Inbox));
             foreach (var rate in Rates)
             {
                 node.ServerTimes.Clear();
@@ -68,6 +78,7 @@ internal static class Orchestrator
                 var connectionString = Environment.GetEnvironmentVariable("AGENTMESH_BENCH_POSTGRES") is { Length: > 0 } given
                     ? given
                     : await PostgresServer.Shared.CreateDatabaseAsync();
+                s_postgresConnectionString = connectionString;
                 return new PostgresStore(new PostgresStoreOptions { ConnectionString = connectionString }, TimeProvider.System, NullLoggerFactory.Instance);
             default:
                 throw new ArgumentException($"Unknown store '{name}': use sqlite or postgres.");
@@ -88,12 +99,32 @@ internal static class Orchestrator
         return path;
     }
 
-    private static async Task<Node> StartNodeAsync(IWebhookInbox inbox)
+    private static Task<Node> StartSiloNodeAsync(IAgentMeshStore store, TempDirectory work)
+    {
+        var options = store.ProviderName == "postgres"
+            ? new StoreOptions { Provider = "postgres", ConnectionString = ConnectionStringOf(store) }
+            : new StoreOptions { Provider = "sqlite", DataDirectory = work.Combine("silo-data") };
+        return StartNodeAsync(builder =>
+        {
+            builder.Configuration["Silo:SiloPort"] = "0";
+            builder.Configuration["Silo:GatewayPort"] = "0";
+            builder.Configuration["Silo:AdvertisedAddress"] = "127.0.0.1";
+            builder.AddAgentMeshSilo(options, new NodeOptions { NodeId = "bench" });
+            builder.Services.AddSingleton<IWebhookInbox, GrainWebhookInbox>();
+            // Measures the acknowledgement: processing (after the 202) only records that it ran.
+            builder.Services.AddSingleton<IDeliveryProcessor, CountingProcessor>();
+        });
+    }
+
+    private static string ConnectionStringOf(IAgentMeshStore store) =>
+        s_postgresConnectionString ?? throw new InvalidOperationException($"No PostgreSQL database was opened for {store.ProviderName}.");
+
+    private static async Task<Node> StartNodeAsync(Action<WebApplicationBuilder> configure)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(inbox);
+        configure(builder);
         builder.Services.AddGitHubWebhooks(o => o.GlobalSecret = Secret);
         var app = builder.Build();
         var times = new System.Collections.Concurrent.ConcurrentQueue<double>();
@@ -140,6 +171,12 @@ internal static class Orchestrator
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private sealed class CountingProcessor : IDeliveryProcessor
+    {
+        public Task<string> ProcessAsync(AgentMesh.Grains.Abstractions.Deliveries.WebhookDelivery delivery, CancellationToken cancellationToken) =>
+            Task.FromResult("measured");
+    }
 
     private sealed class Node(WebApplication app, Uri url, System.Collections.Concurrent.ConcurrentQueue<double> serverTimes) : IAsyncDisposable
     {

@@ -44,6 +44,8 @@ public static class SiloHostingExtensions
         var (invariant, connectionString) = embedded
             ? (OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(SqlitePath(store)))
             : (OrleansSchema.PostgresInvariant, store.ConnectionString!);
+        // SQLite: our data source sets the durability pragma on each connection (see SqliteDataSource).
+        System.Data.Common.DbDataSource? dataSource = embedded ? new SqliteDataSource(connectionString, silo.SqliteFullSync) : null;
         // Before UseOrleans: hosted services start in registration order, and the silo's is added there.
         builder.Services.AddHostedService(sp => new OrleansSchemaInitializer(embedded, embedded ? SqlitePath(store) : connectionString, sp.GetRequiredService<ILogger<OrleansSchemaInitializer>>()));
 
@@ -85,18 +87,18 @@ public static class SiloHostingExtensions
             orleans.AddAdoNetGrainStorage(GrainStorage.Name, o =>
             {
                 o.Invariant = invariant;
-                o.ConnectionString = connectionString;
+                UseDatabase(o, connectionString, dataSource);
             });
             // Stream subscriptions live in storage the whole cluster shares.
             orleans.AddAdoNetGrainStorage("PubSubStore", o =>
             {
                 o.Invariant = invariant;
-                o.ConnectionString = connectionString;
+                UseDatabase(o, connectionString, dataSource);
             });
             orleans.UseAdoNetReminderService(o =>
             {
                 o.Invariant = invariant;
-                o.ConnectionString = connectionString;
+                UseDatabase(o, connectionString, dataSource);
             });
             orleans.Configure<ReminderOptions>(o =>
             {
@@ -117,6 +119,31 @@ public static class SiloHostingExtensions
                 jsonSerializerOptions: AgentMesh.Core.CoreJson.Options));
         });
         return builder;
+    }
+
+    // Orleans takes exactly one of a connection string and a data source.
+    private static void UseDatabase(AdoNetGrainStorageOptions options, string connectionString, System.Data.Common.DbDataSource? dataSource)
+    {
+        if (dataSource is null)
+        {
+            options.ConnectionString = connectionString;
+        }
+        else
+        {
+            options.DataSource = dataSource;
+        }
+    }
+
+    private static void UseDatabase(AdoNetReminderTableOptions options, string connectionString, System.Data.Common.DbDataSource? dataSource)
+    {
+        if (dataSource is null)
+        {
+            options.ConnectionString = connectionString;
+        }
+        else
+        {
+            options.DataSource = dataSource;
+        }
     }
 
     /// <summary>The SQLite file of Orleans' tables for these store options.</summary>

@@ -60,6 +60,7 @@ public static class OrleansSchema
     /// </summary>
     public static async Task<IReadOnlyList<string>> ApplySqliteAsync(string databasePath, CancellationToken cancellationToken = default)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         await using var connection = new SqliteConnection(SqliteConnectionString(databasePath));
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var wal = new SqliteCommand("PRAGMA journal_mode = WAL;", connection))
