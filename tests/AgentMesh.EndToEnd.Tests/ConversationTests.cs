@@ -40,6 +40,46 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task A_review_with_inline_comments_arriving_while_its_fix_round_runs_makes_one_round_that_pushes_and_ends()
+    {
+        await using var world = await World.StartAsync(
+            CommitFile("hello.txt", "hello", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt."),
+            CommitFile("hello.txt", "hello, world", "Say hello to the world"),
+            ModelTurn.PrReady("Changed the greeting as the review asked."));
+        // No settle delay: the inline comments arrive after a worker took the round and its agent runs.
+        world.Settings["AGENTMESH_Jobs__ReviewSettleDelay"] = "00:00:00";
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, AutoSolve);
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+        await world.SendIssueOpenedAsync(node, issue);
+        var jobId = (await world.WaitForJobStateAsync(node, "pr_opened", issue.Number)).GetProperty("id").GetString()!;
+        var branch = $"agentmesh/issue-{issue.Number}";
+        var pullNumber = world.GitHub.State.Repositories[World.Repo].Issues.Single(i => i.PullRequest is not null).Number;
+
+        await world.SendWebhookAsync(node, "pull_request_review", Payloads.Review(pullNumber, branch, World.Maintainer, "changes_requested", "Please greet the world."));
+        await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.SawUserText("Please greet the world."), "the fix round's agent to get the review");
+        (await world.SendWebhookAsync(node, "pull_request_review_comment", Payloads.ReviewComment(pullNumber, branch, World.Maintainer, 9001, "hello.txt", 1, "Say world here."))).ShouldBe(HttpStatusCode.Accepted);
+        (await world.SendWebhookAsync(node, "pull_request_review_comment", Payloads.ReviewComment(pullNumber, branch, World.Maintainer, 9001, "hello.txt", 2, "And keep the newline."))).ShouldBe(HttpStatusCode.Accepted);
+
+        await AgentMesh.Testing.Eventually.UntilAsync(
+            async () =>
+            {
+                var actor = (await world.GetJsonAsync(node, $"/api/jobs/{jobId}")).GetProperty("actor");
+                return actor.GetProperty("state").GetString() == "pr_opened" && actor.GetProperty("fixRounds").GetInt32() == 1;
+            },
+            "the one fix round to push and end with the job back in pr_opened",
+            TimeSpan.FromMinutes(2));
+        world.ShowFile(branch, "hello.txt").ShouldBe("hello, world\n");
+        world.Model.SawUserText("Say world here.").ShouldBeFalse("the review's inline comments are not sent into the running agent as chat");
+        var events = await world.GetJsonAsync(node, $"/api/jobs/{jobId}/events");
+        var types = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        types.Count(t => t == "fix_round_started").ShouldBe(1, "one review makes one fix round");
+        types.Count(t => t == "review_feedback_gathered").ShouldBe(2);
+        await WaitForCommentAsync(world, pullNumber, c => c.Contains("pushed a fix for the review feedback from @octo", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Review_feedback_runs_a_fix_round_on_the_same_branch_and_a_merge_ends_the_job()
     {
         await using var world = await World.StartAsync(

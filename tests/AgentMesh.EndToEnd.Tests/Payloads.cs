@@ -20,6 +20,25 @@ internal static class Payloads
         ["sender"] = User(reviewer),
     };
 
+    /// <summary>One inline comment of a review: GitHub sends one per comment, after the review itself.</summary>
+    public static JsonObject ReviewComment(int pullNumber, string headBranch, string reviewer, long reviewId, string path, int line, string body) => new()
+    {
+        ["action"] = "created",
+        ["comment"] = new JsonObject
+        {
+            ["id"] = 7000 + line,
+            ["pull_request_review_id"] = reviewId,
+            ["body"] = body,
+            ["path"] = path,
+            ["line"] = line,
+            ["side"] = "RIGHT",
+            ["user"] = User(reviewer),
+        },
+        ["pull_request"] = PullRequest(pullNumber, headBranch, merged: false, state: "open"),
+        ["repository"] = Repository(),
+        ["sender"] = User(reviewer),
+    };
+
     public static JsonObject Closed(int pullNumber, string headBranch, bool merged, string sender) => new()
     {
         ["action"] = "closed",

@@ -17,6 +17,13 @@ public sealed record JobActorOptions
     /// <summary>Undelivered chat messages a job accepts before refusing more. Default: 100.</summary>
     public int MaxUndeliveredMessages { get; init; } = 100;
 
+    /// <summary>
+    /// How long a new fix round waits before a worker may take it, so the rest of the review (GitHub
+    /// sends each inline comment as its own delivery, seconds after the review) joins the round's
+    /// notes before the agent starts. Default: 3 s.
+    /// </summary>
+    public TimeSpan ReviewSettleDelay { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Every problem with these options, one exact sentence each; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -43,6 +50,11 @@ public sealed record JobActorOptions
         if (MaxUndeliveredMessages is < 1 or > 10000)
         {
             problems.Add($"MaxUndeliveredMessages must be between 1 and 10000 (was {MaxUndeliveredMessages}).");
+        }
+
+        if (ReviewSettleDelay < TimeSpan.Zero || ReviewSettleDelay > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"ReviewSettleDelay must be between 0 and 10 minutes (was {ReviewSettleDelay}).");
         }
 
         return problems;

@@ -73,8 +73,17 @@ public sealed record JobActorState
     /// <summary>Fix rounds started in this run.</summary>
     public int FixRounds { get; init; }
 
-    /// <summary>The feedback that started the current fix round; later feedback in the round goes to the mailbox.</summary>
+    /// <summary>
+    /// What the current fix round addresses: the feedback that started it, plus the rest of the same
+    /// review (and any other feedback) that arrived before a worker took the round.
+    /// </summary>
     public ReviewFeedbackNote? FixFeedback { get; init; }
+
+    /// <summary>
+    /// Feedback from another review that arrived while the round's agent was at work: it starts the
+    /// next round once this one pushed, instead of being sent into the running agent.
+    /// </summary>
+    public ReviewFeedbackNote? PendingFeedback { get; init; }
 
     /// <summary>Fix rounds allowed per run; review feedback beyond it is declined.</summary>
     public required int MaxFixRounds { get; init; }

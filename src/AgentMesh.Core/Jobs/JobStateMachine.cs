@@ -199,8 +199,7 @@ public sealed class JobStateMachine
         ArgumentException.ThrowIfNullOrWhiteSpace(c.Text, nameof(c));
         if (s.State == JobState.Fixing)
         {
-            // The round is under way: the agent gets the new feedback through the mailbox, like a chat message.
-            return PostMessage(s, c.Author, c.Text, ChatMessageKind.Message, now);
+            return GatherFeedback(s, c, now);
         }
 
         RequireState(s, c, JobState.PrOpened);
@@ -209,17 +208,44 @@ public sealed class JobStateMachine
             return Decided(s with { UpdatedAt = now }, new ReviewFeedbackDeclined(now, c.Author, c.Text, s.FixRounds, s.MaxFixRounds));
         }
 
+        var note = new ReviewFeedbackNote(c.Author, c.Text, now, c.ReviewId is { } id ? [id] : null);
+        return StartFixRound(s, c, note, now);
+    }
+
+    // One review arrives as several deliveries seconds apart (the review, then one per inline comment).
+    // Sending the later ones into the running agent as chat kept it answering and never ending, so
+    // feedback during a round is gathered instead: into the round while no worker holds it (the
+    // settle delay gives the rest of the review time to arrive), dropped into the round's notes when
+    // the agent already works on that review, and kept for the next round when it is a new review.
+    private JobDecision GatherFeedback(JobActorState s, ReviewFeedback c, DateTimeOffset now)
+    {
+        var feedback = s.FixFeedback!;
+        if (s.Lease is null || feedback.Includes(c.ReviewId))
+        {
+            var gathered = s with { FixFeedback = feedback.Add(c.Author, c.Text, c.ReviewId), UpdatedAt = now };
+            return Decided(gathered, new ReviewFeedbackGathered(now, c.Author, c.Text, c.ReviewId, "round"));
+        }
+
+        var pending = s.PendingFeedback is { } waiting
+            ? waiting.Add(c.Author, c.Text, c.ReviewId)
+            : new ReviewFeedbackNote(c.Author, c.Text, now, c.ReviewId is { } id ? [id] : null);
+        return Decided(s with { PendingFeedback = pending, UpdatedAt = now }, new ReviewFeedbackGathered(now, c.Author, c.Text, c.ReviewId, "next_round"));
+    }
+
+    private JobDecision StartFixRound(JobActorState s, JobCommand c, ReviewFeedbackNote note, DateTimeOffset now)
+    {
         var round = s.FixRounds + 1;
         var next = Move(s, JobState.Fixing, c, now, attempt: 1) with
         {
             FixRounds = round,
-            FixFeedback = new ReviewFeedbackNote(c.Author, c.Text, now),
+            FixFeedback = note,
+            PendingFeedback = null,
             Attempt = 1,
-            RunAfter = now,
+            RunAfter = now + _options.ReviewSettleDelay,
             Lease = null,
             PrReadySummary = null,
         };
-        return Decided(next, new FixRoundStarted(now, round, c.Author, c.Text));
+        return Decided(next, new FixRoundStarted(now, round, note.Author, note.Text));
     }
 
     private JobDecision OnFixPushed(JobActorState s, FixPushed c, DateTimeOffset now)
@@ -236,8 +262,16 @@ public sealed class JobStateMachine
             });
         }
 
-        var next = Move(s, JobState.PrOpened, c, now) with { Lease = null };
-        return Decided(next, new FixRoundPushed(now, s.FixRounds));
+        var pushed = new FixRoundPushed(now, s.FixRounds);
+        if (s.PendingFeedback is { } pending && s.State == JobState.Fixing && s.FixRounds < s.MaxFixRounds)
+        {
+            // A review that came in while this round ran gets a round of its own, now that this one pushed:
+            // the job stays fixing, without a worker, until one takes the next round.
+            var nextRound = StartFixRound(s, c, pending, now);
+            return new JobDecision(nextRound.State, [pushed, .. nextRound.Events]);
+        }
+        var next = Move(s, JobState.PrOpened, c, now) with { Lease = null, PendingFeedback = null };
+        return Decided(next, pushed);
     }
 
     private JobDecision OnMerged(JobActorState s, Merged c, DateTimeOffset now)
@@ -353,6 +387,7 @@ public sealed class JobStateMachine
             Clarification = null,
             FixRounds = 0,
             FixFeedback = null,
+            PendingFeedback = null,
             // A solve job's re-run works from scratch; if it pushes to the same branch the PR is found again.
             PullRequest = s.Kind == JobKind.FixPullRequest ? s.PullRequest : null,
             Usage = s.Usage with { ThisAttempt = UsageTotals.Zero },

@@ -86,7 +86,7 @@ public sealed class WebhookRouter(PipelineOptions options)
             return new WorkIntent.Ignore(repo, $"review {e.Review.State} asks for no change");
         }
         var text = string.IsNullOrWhiteSpace(e.Review.Body) ? "Changes were requested in the review." : e.Review.Body!;
-        return new WorkIntent.Feedback(repo, e.PullRequest.Number, e.PullRequest.Head.Ref, author, text);
+        return new WorkIntent.Feedback(repo, e.PullRequest.Number, e.PullRequest.Head.Ref, author, text, ReviewId: e.Review.Id);
     }
 
     private WorkIntent RouteReviewComment(string repo, PullRequestReviewCommentEvent e)
@@ -97,7 +97,7 @@ public sealed class WebhookRouter(PipelineOptions options)
             return new WorkIntent.Ignore(repo, "not a new review comment by a person");
         }
         var where = string.IsNullOrEmpty(e.Comment.Path) ? "" : $"On {e.Comment.Path}{(e.Comment.Line is { } line ? $" line {line}" : "")}: ";
-        return new WorkIntent.Feedback(repo, e.PullRequest.Number, e.PullRequest.Head.Ref, author, where + e.Comment.Body);
+        return new WorkIntent.Feedback(repo, e.PullRequest.Number, e.PullRequest.Head.Ref, author, where + e.Comment.Body, ReviewId: e.Comment.PullRequestReviewId);
     }
 
     private WorkIntent.StartWork StartWork(string repo, GitHubIssue issue, TriggerKind kind, string author, string? addedLabel, string? commentBody)

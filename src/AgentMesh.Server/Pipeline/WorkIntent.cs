@@ -14,7 +14,8 @@ public abstract record WorkIntent(string Repo)
 
     /// <summary>Review feedback on a pull request AgentMesh opened (found by its head branch, or its number when the payload has no branch).</summary>
     /// <param name="RequiresMention">A comment in the PR's conversation counts only when it mentions the bot.</param>
-    public sealed record Feedback(string Repo, int PullRequestNumber, string HeadBranch, string Author, string Text, bool RequiresMention = false) : WorkIntent(Repo);
+    /// <param name="ReviewId">The GitHub review it belongs to (see <see cref="AgentMesh.Core.Jobs.Commands.ReviewFeedback.ReviewId"/>).</param>
+    public sealed record Feedback(string Repo, int PullRequestNumber, string HeadBranch, string Author, string Text, bool RequiresMention = false, long? ReviewId = null) : WorkIntent(Repo);
 
     /// <summary>A pull request was closed, merged or not.</summary>
     public sealed record PullRequestClosed(string Repo, int PullRequestNumber, string HeadBranch, bool Merged) : WorkIntent(Repo);

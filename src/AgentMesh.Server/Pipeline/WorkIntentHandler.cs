@@ -128,7 +128,7 @@ public sealed partial class WorkIntentHandler(
         {
             return $"ignored: feedback from {feedback.Author}, who is not an allowed user";
         }
-        var state = await jobs.SendAsync(jobId, new ReviewFeedback(feedback.Author, feedback.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var state = await jobs.SendAsync(jobId, new ReviewFeedback(feedback.Author, feedback.Text, feedback.ReviewId), cancellationToken: cancellationToken).ConfigureAwait(false);
         return $"job {jobId}: review feedback, now {state.State.ToWire()}";
     }
 

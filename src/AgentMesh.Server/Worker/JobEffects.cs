@@ -38,8 +38,9 @@ public sealed class JobEffects
             return [];
         }
         var feedback = before.FixFeedback is { } note ? $" from @{note.Author}" : "";
-        var body = $"I pushed a fix for the review feedback{feedback} (round {job.FixRounds} of {job.MaxFixRounds}).\n\n{PullRequestText.Usage(job)}";
-        return [Comment(job.Repo, pr.Number, body, statusOf: null, key: $"job/{job.Id}/run/{job.Run}/fix/{job.FixRounds}")];
+        // The round that pushed: the decision may already have started the next one (another review waited).
+        var body = $"I pushed a fix for the review feedback{feedback} (round {before.FixRounds} of {job.MaxFixRounds}).\n\n{PullRequestText.Usage(job)}";
+        return [Comment(job.Repo, pr.Number, body, statusOf: null, key: $"job/{job.Id}/run/{job.Run}/fix/{before.FixRounds}")];
     }
 
     /// <summary>The agent's questions go to the issue as a comment; the next allowed reply answers them.</summary>

@@ -123,7 +123,8 @@ public sealed class JobLifecycleTests
         var decision = Machine.Decide(prOpened, new ReviewFeedback("alice", "Rename the method."), T1, MidRandom);
 
         var s = decision.State;
-        (s.State, s.FixRounds, s.Attempt, s.RunAfter).ShouldBe((JobState.Fixing, 1, 1, T1));
+        (s.State, s.FixRounds, s.Attempt).ShouldBe((JobState.Fixing, 1, 1));
+        s.RunAfter.ShouldBe(T1 + Machine.Options.ReviewSettleDelay, "the rest of the review gets time to arrive before a worker takes the round");
         s.Lease.ShouldBeNull();
         s.FixFeedback.ShouldBe(new ReviewFeedbackNote("alice", "Rename the method.", T1));
         s.History[^1].ShouldBe(new JobTransition(JobState.PrOpened, JobState.Fixing, "ReviewFeedback", T1, 1));
@@ -185,15 +186,49 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
-    public void ReviewFeedback_during_a_fix_round_goes_to_the_mailbox()
+    public void The_rest_of_a_review_arriving_before_a_worker_takes_the_round_joins_its_notes()
     {
-        var decision = Machine.Decide(FixingClaimed(), new ReviewFeedback("bob", "Also the docs."), T1, MidRandom);
+        var round = Apply(PrOpened(), new ReviewFeedback("alice", "Rename the method.", ReviewId: 9001));
+
+        var decision = Machine.Decide(round, new ReviewFeedback("alice", "On a.cs line 3: this too.", ReviewId: 9001), T1, MidRandom);
 
         decision.State.State.ShouldBe(JobState.Fixing);
         decision.State.FixRounds.ShouldBe(1);
-        var message = new ChatMessage(1, "bob", "Also the docs.", ChatMessageKind.Message, T1, false);
-        decision.State.Mailbox.ShouldBe([message]);
-        decision.Events.ShouldBe([new ChatMessagePosted(T1, message)]);
+        decision.State.FixFeedback!.Text.ShouldBe("Rename the method.\n\nOn a.cs line 3: this too.");
+        decision.State.Mailbox.ShouldBeEmpty("feedback is never sent into an agent as chat");
+        decision.Events.ShouldBe([new ReviewFeedbackGathered(T1, "alice", "On a.cs line 3: this too.", 9001, "round")]);
+    }
+
+    [Fact]
+    public void The_rest_of_the_same_review_arriving_while_the_agent_works_is_noted_and_starts_no_round()
+    {
+        var working = Apply(Apply(PrOpened(), new ReviewFeedback("alice", "Rename the method.", ReviewId: 9001)), new Start("node-b/1", 2));
+
+        var gathered = Apply(working, new ReviewFeedback("alice", "On a.cs line 3: this too.", ReviewId: 9001));
+        var pushed = Machine.Decide(gathered, new FixPushed(), T1, MidRandom);
+
+        gathered.Mailbox.ShouldBeEmpty();
+        gathered.PendingFeedback.ShouldBeNull();
+        pushed.State.State.ShouldBe(JobState.PrOpened);
+        pushed.State.FixRounds.ShouldBe(1, "one review, one fix round");
+        pushed.Events.ShouldBe([new FixRoundPushed(T1, 1)]);
+    }
+
+    [Fact]
+    public void Another_review_arriving_while_the_agent_works_gets_the_next_round_once_this_one_pushed()
+    {
+        var working = Apply(Apply(PrOpened(), new ReviewFeedback("alice", "Rename the method.", ReviewId: 9001)), new Start("node-b/1", 2));
+
+        var gathered = Machine.Decide(working, new ReviewFeedback("bob", "Add a test.", ReviewId: 9002), T1, MidRandom);
+        var pushed = Machine.Decide(gathered.State, new FixPushed(), T1, MidRandom);
+
+        gathered.State.Mailbox.ShouldBeEmpty();
+        gathered.Events.ShouldBe([new ReviewFeedbackGathered(T1, "bob", "Add a test.", 9002, "next_round")]);
+        pushed.State.State.ShouldBe(JobState.Fixing);
+        pushed.State.History[^1].ShouldBe(new JobTransition(JobState.Fixing, JobState.Fixing, "FixPushed", T1, 1));
+        (pushed.State.FixRounds, pushed.State.Lease, pushed.State.PendingFeedback).ShouldBe((2, (LeaseHolder?)null, (ReviewFeedbackNote?)null));
+        pushed.State.FixFeedback!.Text.ShouldBe("Add a test.");
+        pushed.Events.ShouldBe([new FixRoundPushed(T1, 1), new FixRoundStarted(T1, 2, "bob", "Add a test.")]);
     }
 
     [Fact]

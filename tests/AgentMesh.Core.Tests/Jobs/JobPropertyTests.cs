@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
+using AgentMesh.Core.Jobs.Events;
 using AgentMesh.Core.Retry;
 using AgentMesh.Core.Tests.Support;
 using FsCheck;
@@ -160,6 +161,11 @@ public sealed class JobPropertyTests
         {
             after.ShouldBeSameAs(before, what);
             decision.Events.ShouldBeEmpty(what);
+        }
+        else if (command is FixPushed && after.State == JobState.Fixing)
+        {
+            // A round pushed while another review waited: the push and the next round in one decision.
+            decision.Events.Select(e => e.GetType()).ShouldBe([typeof(FixRoundPushed), typeof(FixRoundStarted)], what);
         }
         else
         {

@@ -16,6 +16,7 @@ namespace AgentMesh.Core.Jobs.Events;
 [JsonDerivedType(typeof(ReplyAccepted), "reply_accepted")]
 [JsonDerivedType(typeof(FixRoundStarted), "fix_round_started")]
 [JsonDerivedType(typeof(ReviewFeedbackDeclined), "review_feedback_declined")]
+[JsonDerivedType(typeof(ReviewFeedbackGathered), "review_feedback_gathered")]
 [JsonDerivedType(typeof(FixRoundPushed), "fix_round_pushed")]
 [JsonDerivedType(typeof(JobMerged), "job_merged")]
 [JsonDerivedType(typeof(JobClosed), "job_closed")]
