@@ -48,6 +48,42 @@ public sealed class IssueToPullRequestTests
         log.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()).ShouldContain("outcome: pr_ready: The agent declared pr_ready.");
     }
 
+    [Fact]
+    public async Task A_retry_after_the_pull_requests_answer_was_lost_resumes_at_the_pull_request_without_running_the_agent_again()
+    {
+        await using var world = await World.StartAsync(
+            CommitFile("hello.txt", "hello, widgets", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt as the issue asks."));
+        world.Settings["AGENTMESH_GitHub__Rest__RetryBaseDelay"] = "00:00:00.010";
+        world.Settings["AGENTMESH_Jobs__Retry__BaseDelay"] = "00:00:01";
+        world.Settings["AGENTMESH_Jobs__Retry__MaxDelay"] = "00:00:02";
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, AutoSolve);
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", "Please add hello.txt.", World.Maintainer);
+        var branch = $"agentmesh/issue-{issue.Number}";
+        // GitHub opens the pull request, but its answer is lost to 502s, past the client's own retries.
+        world.GitHub.BeforeNext("POST", $"repos/{World.Repo}/pulls", github =>
+        {
+            github.CreatePullRequest(World.Repo, branch, "main", "Add a hello file", World.Bot);
+            github.FailNext($"repos/{World.Repo}/pulls", count: 5);
+        });
+
+        await world.SendIssueOpenedAsync(node, issue);
+
+        var job = await world.WaitForJobStateAsync(node, "pr_opened", issue.Number);
+        job.GetProperty("attempt").GetInt32().ShouldBe(2, "the first attempt failed after the push");
+        var pulls = world.GitHub.State.Repositories[World.Repo].Issues.Where(i => i.PullRequest is not null).ToList();
+        pulls.ShouldHaveSingleItem().PullRequest!.Head.ShouldBe(branch);
+        await WaitForCommentAsync(world, issue.Number, c => c.Contains($"#{pulls[0].Number}", StringComparison.Ordinal));
+        var comments = world.GitHub.Comments(World.Repo, issue.Number).Select(c => c.Body).ToList();
+        comments.ShouldHaveSingleItem("one comment links the pull request, and none says the job could not finish");
+        world.Log(branch).ShouldStartWith("Add hello.txt\n", Case.Sensitive, "the branch holds the first attempt's one commit");
+        var log = await world.GetJsonAsync(node, $"/api/jobs/{job.GetProperty("id").GetString()}/logs?tail=200");
+        var lines = log.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
+        lines.Count(l => l == "starting the agent").ShouldBe(1, "the agent runs once; the retry resumes at the pull request");
+        lines.ShouldContain(l => l.Contains("resuming at the pull request", StringComparison.Ordinal));
+    }
+
     internal static async Task<string> WaitForCommentAsync(World world, int number, Func<string, bool> match)
     {
         string? found = null;

@@ -134,7 +134,7 @@ public sealed class JobStateMachine
     {
         RequireState(s, c, JobState.Running);
         ArgumentException.ThrowIfNullOrWhiteSpace(c.Summary, nameof(c));
-        return Decided(s with { PrReadySummary = c.Summary, UpdatedAt = now }, new PrReadyReported(now, c.Summary));
+        return Decided(s with { PrReadySummary = c.Summary, Pushed = new PushedWork(s.Run, c.Summary, now), UpdatedAt = now }, new PrReadyReported(now, c.Summary));
     }
 
     private JobDecision OnPrOpened(JobActorState s, PrOpened c, DateTimeOffset now)
@@ -388,6 +388,7 @@ public sealed class JobStateMachine
             FixRounds = 0,
             FixFeedback = null,
             PendingFeedback = null,
+            Pushed = null,
             // A solve job's re-run works from scratch; if it pushes to the same branch the PR is found again.
             PullRequest = s.Kind == JobKind.FixPullRequest ? s.PullRequest : null,
             Usage = s.Usage with { ThisAttempt = UsageTotals.Zero },

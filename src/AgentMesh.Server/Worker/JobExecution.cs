@@ -74,6 +74,15 @@ public sealed partial class JobExecution(
                 token,
                 runCancellation.Token).ConfigureAwait(false);
             log.Write("system", $"worktree {workspace.Path} on {workspace.Branch}{(workspace.ReusedRemoteBranch ? " (continuing the pushed branch)" : "")}");
+            if (ResumesAtThePullRequest(job, workspace) is { } pushed)
+            {
+                // An earlier attempt of this run pushed its work and failed after (e.g. the PR's
+                // response was lost): resume at the step that failed, never run the agent again.
+                log.Write("system", $"the work of run {pushed.Run} was pushed at {pushed.At:u}; resuming at the pull request");
+                await log.FlushAsync().ConfigureAwait(false);
+                await OpenPullRequestAsync(job, pushed.Summary, workspace, repository.DefaultBranch ?? "main", lease, stoppingToken).ConfigureAwait(false);
+                return;
+            }
 
             var result = await RunAgentAsync(job, issue, comments, workspace, lease, log, runCancellation.Token).ConfigureAwait(false);
 
@@ -311,6 +320,11 @@ public sealed partial class JobExecution(
         await pullRequests.RecordAsync(job.Repo, pr.Number, job.Id, cancellationToken).ConfigureAwait(false);
         await jobs.SendAsync(job.Id, new PrOpened(pr.Number, pr.HtmlUrl ?? "", workspace.Branch), lease, effects.PullRequestOpened, cancellationToken).ConfigureAwait(false);
     }
+
+    private static PushedWork? ResumesAtThePullRequest(JobActorState job, Workspace workspace) =>
+        job is { State: JobState.Running, Kind: JobKind.SolveIssue, Pushed: { } pushed } && pushed.Run == job.Run && workspace.ReusedRemoteBranch
+            ? pushed
+            : null;
 
     private static async Task<IReadOnlyList<string>> ChangedFilesAsync(Workspace workspace, CancellationToken cancellationToken)
     {

@@ -116,6 +116,21 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void The_pushed_checkpoint_outlives_a_retry_of_its_run_and_not_a_rerun()
+    {
+        var pushed = Apply(Running(), new ReportPrReady("Added it."));
+
+        var retried = Apply(Apply(pushed, new TransientFailure("GitHub answered 502.")), new Start("node-a/0", 2));
+        var rerun = Apply(Apply(retried, new Stop("alice")), new Rerun("alice"));
+
+        pushed.Pushed.ShouldBe(new PushedWork(1, "Added it.", T0));
+        retried.PrReadySummary.ShouldBeNull();
+        retried.Pushed.ShouldBe(pushed.Pushed, "the retry resumes at the pull request");
+        (retried.State, retried.Attempt).ShouldBe((JobState.Running, 2));
+        rerun.Pushed.ShouldBeNull("a re-run starts from the issue");
+    }
+
+    [Fact]
     public void ReviewFeedback_in_pr_opened_starts_a_fix_round_with_fresh_attempts()
     {
         var prOpened = PrOpened() with { Attempt = 2 };
