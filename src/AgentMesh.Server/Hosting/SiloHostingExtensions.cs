@@ -1,16 +1,12 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using AgentMesh.Grains;
 using AgentMesh.Storage;
 using AgentMesh.Storage.OrleansSql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace AgentMesh.Server.Hosting;
 
@@ -38,7 +34,6 @@ public static class SiloHostingExtensions
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
         builder.Services.AddSingleton(silo);
-        builder.Services.AddOptions<GrainTimingOptions>().Bind(builder.Configuration.GetSection(GrainTimingOptions.SectionName));
 
         var embedded = store.Provider != "postgres";
         var (invariant, connectionString) = embedded
@@ -84,66 +79,11 @@ public static class SiloHostingExtensions
                 ["node"] = node.NodeId,
             });
 
-            orleans.AddAdoNetGrainStorage(GrainStorage.Name, o =>
-            {
-                o.Invariant = invariant;
-                UseDatabase(o, connectionString, dataSource);
-            });
-            // Stream subscriptions live in storage the whole cluster shares.
-            orleans.AddAdoNetGrainStorage("PubSubStore", o =>
-            {
-                o.Invariant = invariant;
-                UseDatabase(o, connectionString, dataSource);
-            });
-            orleans.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = invariant;
-                UseDatabase(o, connectionString, dataSource);
-            });
-            orleans.Configure<ReminderOptions>(o =>
-            {
-                if (timing.DeliveryReminderPeriod < o.MinimumReminderPeriod)
-                {
-                    o.MinimumReminderPeriod = timing.DeliveryReminderPeriod;
-                }
-            });
-            orleans.AddMemoryStreams(GrainStorage.StreamProvider);
+            orleans.UseAgentMeshGrains(new GrainDatabase(invariant, connectionString, dataSource), timing);
             // The official Orleans dashboard, served at /orleans behind the admin token (MapAdminApi).
             orleans.AddDashboard();
-            orleans.UseSystemTextJsonGrainStorageSerializer();
-            orleans.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
-                o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
-            // Core's records cross grain calls as JSON: AgentMesh.Core stays free of Orleans attributes.
-            orleans.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
-                isSupported: type => type.Namespace?.StartsWith("AgentMesh.Core", StringComparison.Ordinal) == true,
-                jsonSerializerOptions: AgentMesh.Core.CoreJson.Options));
         });
         return builder;
-    }
-
-    // Orleans takes exactly one of a connection string and a data source.
-    private static void UseDatabase(AdoNetGrainStorageOptions options, string connectionString, System.Data.Common.DbDataSource? dataSource)
-    {
-        if (dataSource is null)
-        {
-            options.ConnectionString = connectionString;
-        }
-        else
-        {
-            options.DataSource = dataSource;
-        }
-    }
-
-    private static void UseDatabase(AdoNetReminderTableOptions options, string connectionString, System.Data.Common.DbDataSource? dataSource)
-    {
-        if (dataSource is null)
-        {
-            options.ConnectionString = connectionString;
-        }
-        else
-        {
-            options.DataSource = dataSource;
-        }
     }
 
     /// <summary>The SQLite file of Orleans' tables for these store options.</summary>

@@ -1,0 +1,65 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AgentMesh.Grains;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Storage;
+
+namespace AgentMesh.Server.Hosting;
+
+/// <summary>The database Orleans' ADO.NET providers use: an invariant and either a connection string or a data source.</summary>
+public sealed record GrainDatabase(string Invariant, string ConnectionString, DbDataSource? DataSource = null);
+
+/// <summary>
+/// What every silo of AgentMesh needs for its grains, whatever its clustering: grain storage and
+/// the stream pub-sub store on the cluster's database, durable reminders there too, memory streams,
+/// System.Text.Json for state, and Core's records as JSON in grain calls. Shared by the node's host
+/// and the multi-silo tests, so both run the same configuration.
+/// </summary>
+public static class GrainSiloConfiguration
+{
+    public static ISiloBuilder UseAgentMeshGrains(this ISiloBuilder silo, GrainDatabase database, GrainTimingOptions timing)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(timing);
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, o => Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds));
+        // Stream subscriptions live in storage the whole cluster shares.
+        silo.AddAdoNetGrainStorage("PubSubStore", o => Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds));
+        silo.UseAdoNetReminderService(o => Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds));
+        silo.Configure<ReminderOptions>(o =>
+        {
+            if (timing.DeliveryReminderPeriod < o.MinimumReminderPeriod)
+            {
+                o.MinimumReminderPeriod = timing.DeliveryReminderPeriod;
+            }
+        });
+        silo.Services.AddOptions<GrainTimingOptions>().Configure(o => o.DeliveryReminderPeriod = timing.DeliveryReminderPeriod);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.AddMemoryStreams(GrainStorage.StreamProvider);
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
+            o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        // Core's records cross grain calls as JSON: AgentMesh.Core stays free of Orleans attributes.
+        silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
+            isSupported: type => type.Namespace?.StartsWith("AgentMesh.Core", StringComparison.Ordinal) == true,
+            jsonSerializerOptions: AgentMesh.Core.CoreJson.Options));
+        return silo;
+    }
+
+    // Orleans takes exactly one of a connection string and a data source.
+    private static void Use(GrainDatabase database, Action<string> invariant, Action<string> connectionString, Action<DbDataSource> dataSource)
+    {
+        invariant(database.Invariant);
+        if (database.DataSource is { } source)
+        {
+            dataSource(source);
+        }
+        else
+        {
+            connectionString(database.ConnectionString);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using AgentMesh.Grains;
+using AgentMesh.Server.Hosting;
+using AgentMesh.Storage.OrleansSql;
+using AgentMesh.Testing.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace AgentMesh.Grains.Tests;
+
+/// <summary>
+/// A TestingHost cluster of several in-process silos whose grain state and reminders are on a real,
+/// fresh PostgreSQL database, configured as the node configures its silos (<see cref="GrainSiloConfiguration"/>),
+/// with failure detection tuned so a killed silo is declared dead in about a second.
+/// </summary>
+public static class PostgresCluster
+{
+    public static async Task<InProcessTestCluster> StartAsync(short silos, Action<IServiceCollection> services, TimeSpan reminderPeriod)
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync();
+        await OrleansSchema.ApplyPostgresAsync(connectionString);
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseAgentMeshGrains(
+                new GrainDatabase(OrleansSchema.PostgresInvariant, connectionString),
+                new GrainTimingOptions { DeliveryReminderPeriod = reminderPeriod });
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+            services(silo.Services);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}
