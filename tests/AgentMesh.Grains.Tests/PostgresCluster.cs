@@ -34,6 +34,7 @@ public static class PostgresCluster
             });
             services(silo.Services);
         });
+        builder.ConfigureClient(client => client.Services.AddAgentMeshSerialization());
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

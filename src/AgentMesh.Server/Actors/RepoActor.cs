@@ -1,29 +1,45 @@
 using System.Text.Json;
 using AgentMesh.Core;
 using AgentMesh.Core.Repos;
+using AgentMesh.Grains.Abstractions.Repos;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Actors;
 
 /// <summary>
-/// The repo actor's facade (key <c>owner/name</c>): its configuration, its budget ledger, and the
-/// admission decision that says whether an event becomes work. A repo with no saved state is not
-/// configured, and admission says so: AgentMesh works only on repos someone enabled.
+/// The repo actor's facade over its grain (key <c>owner/name</c>): its configuration, its budget
+/// ledger, and the admission decision that says whether an event becomes work. A repo with no state
+/// is not configured, and admission says so: AgentMesh works only on repos someone enabled.
 /// </summary>
-public sealed class RepoActor(IAgentMeshStore store, AdmissionPolicy admission, GlobalBudget globalBudget, TimeProvider timeProvider)
+/// <remarks>
+/// Repos configured by an earlier version live in the store's <c>actors</c> table; the first read of
+/// such a repo copies it into its grain (<see cref="IRepoGrain.ImportAsync"/>), after which the grain
+/// is the only source of truth. The store keeps the repo's event history (configured, rejected).
+/// </remarks>
+public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, AdmissionPolicy admission, GlobalBudget globalBudget, TimeProvider timeProvider)
 {
     public const string ActorType = "repo";
 
     public async Task<RepoActorState?> GetAsync(string repo, CancellationToken cancellationToken = default)
     {
-        var snapshot = await store.Actors.GetAsync(ActorType, repo, cancellationToken).ConfigureAwait(false);
-        return snapshot is null ? null : Deserialize(snapshot.StateJson);
+        var grain = grains.GetGrain<IRepoGrain>(repo);
+        return await grain.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
+            ?? await ImportLegacyAsync(grain, repo, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<(string Repo, RepoActorState State)>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var snapshots = await store.Actors.ListAsync(ActorType, cancellationToken).ConfigureAwait(false);
-        return [.. snapshots.Select(s => (s.Key, Deserialize(s.StateJson)))];
+        var names = await grains.GetGrain<IRepoDirectoryGrain>(0).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var legacy = await store.Actors.ListAsync(ActorType, cancellationToken).ConfigureAwait(false);
+        var result = new List<(string, RepoActorState)>();
+        foreach (var name in names.Union(legacy.Select(s => s.Key), StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (await GetAsync(name, cancellationToken).ConfigureAwait(false) is { } state)
+            {
+                result.Add((name, state));
+            }
+        }
+        return result;
     }
 
     /// <summary>
@@ -38,22 +54,24 @@ public sealed class RepoActor(IAgentMeshStore store, AdmissionPolicy admission, 
         {
             throw new InvalidConfigurationException($"Repo {repo}", problems);
         }
-        var result = await store.Actors.TurnAsync(
+        // Read first: a repo of an earlier version is imported before its new configuration lands.
+        await GetAsync(repo, cancellationToken).ConfigureAwait(false);
+        var state = await grains.GetGrain<IRepoGrain>(repo).ConfigureAsync(config).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await store.Actors.TurnAsync(
             ActorType,
             repo,
-            snapshot =>
-            {
-                var ledger = snapshot is null ? BudgetLedger.Empty : Deserialize(snapshot.StateJson).Ledger;
-                var state = new RepoActorState(config, ledger);
-                return new ActorDecision<RepoActorState>(Serialize(state), [new NewEvent("repo_configured", JsonSerializer.Serialize(config, CoreJson.Options))], [], state);
-            },
+            _ => new ActorDecision<bool>(null, [new NewEvent("repo_configured", JsonSerializer.Serialize(config, CoreJson.Options))], [], true),
             cancellationToken).ConfigureAwait(false);
         await store.Jobs.SetRepoConcurrencyAsync(repo, config.MaxConcurrentJobs, cancellationToken).ConfigureAwait(false);
-        return result.Result;
+        return state;
     }
 
-    public Task<bool> DeleteAsync(string repo, CancellationToken cancellationToken = default) =>
-        store.Actors.DeleteAsync(ActorType, repo, cancellationToken);
+    public async Task<bool> DeleteAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        var legacy = await store.Actors.DeleteAsync(ActorType, repo, cancellationToken).ConfigureAwait(false);
+        var deleted = await grains.GetGrain<IRepoGrain>(repo).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted || legacy;
+    }
 
     /// <summary>
     /// Decides whether the event becomes work. The per-repo concurrency limit is enforced by the
@@ -87,26 +105,19 @@ public sealed class RepoActor(IAgentMeshStore store, AdmissionPolicy admission, 
             return;
         }
         await globalBudget.RecordAsync(tokens, cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        await store.Actors.TurnAsync<bool>(
-            ActorType,
-            repo,
-            snapshot =>
-            {
-                if (snapshot is null)
-                {
-                    return new ActorDecision<bool>(null, [], [], false);
-                }
-                var state = Deserialize(snapshot.StateJson);
-                var updated = state with { Ledger = state.Ledger.Record(tokens, now) };
-                return new ActorDecision<bool>(Serialize(updated), [], [], true);
-            },
-            cancellationToken).ConfigureAwait(false);
+        await grains.GetGrain<IRepoGrain>(repo).RecordUsageAsync(tokens, timeProvider.GetUtcNow()).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static RepoActorState Deserialize(string json) =>
-        JsonSerializer.Deserialize<RepoActorState>(json, CoreJson.Options)
-        ?? throw new InvalidOperationException("A repo actor row holds no state.");
-
-    private static string Serialize(RepoActorState state) => JsonSerializer.Serialize(state, CoreJson.Options);
+    private async Task<RepoActorState?> ImportLegacyAsync(IRepoGrain grain, string repo, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.Actors.GetAsync(ActorType, repo, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return null;
+        }
+        var legacy = JsonSerializer.Deserialize<RepoActorState>(snapshot.StateJson, CoreJson.Options)
+            ?? throw new InvalidOperationException($"The stored state of repo {repo} is empty.");
+        // The grain is the source of truth from now on: the old row is never read again once the grain has state.
+        return await grain.ImportAsync(legacy).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

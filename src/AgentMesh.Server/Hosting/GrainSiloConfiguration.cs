@@ -42,12 +42,18 @@ public static class GrainSiloConfiguration
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
-        // Core's records cross grain calls as JSON: AgentMesh.Core stays free of Orleans attributes.
-        silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
-            isSupported: type => type.Namespace?.StartsWith("AgentMesh.Core", StringComparison.Ordinal) == true,
-            jsonSerializerOptions: AgentMesh.Core.CoreJson.Options));
+        silo.Services.AddAgentMeshSerialization();
         return silo;
     }
+
+    /// <summary>
+    /// Core's records cross grain calls as JSON (Core's own form): AgentMesh.Core stays free of Orleans
+    /// attributes. Silos and every external client need it.
+    /// </summary>
+    public static IServiceCollection AddAgentMeshSerialization(this IServiceCollection services) =>
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(
+            isSupported: type => type.Namespace?.StartsWith("AgentMesh.Core", StringComparison.Ordinal) == true,
+            jsonSerializerOptions: AgentMesh.Core.CoreJson.Options));
 
     // Orleans takes exactly one of a connection string and a data source.
     private static void Use(GrainDatabase database, Action<string> invariant, Action<string> connectionString, Action<DbDataSource> dataSource)

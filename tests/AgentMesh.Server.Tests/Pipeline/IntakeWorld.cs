@@ -5,7 +5,11 @@ using AgentMesh.Server.Actors;
 using AgentMesh.Server.Pipeline;
 using AgentMesh.Storage.Abstractions;
 using AgentMesh.Storage.Sqlite;
+using AgentMesh.Grains;
+using AgentMesh.Server.Hosting;
+using AgentMesh.Storage.OrleansSql;
 using AgentMesh.Testing;
+using Orleans.TestingHost;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentMesh.Server.Tests.Pipeline;
@@ -15,12 +19,15 @@ internal sealed class IntakeWorld : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("agentmesh-intake");
 
-    private IntakeWorld(GlobalBudgetOptions budgets)
+    private readonly InProcessTestCluster _silo;
+
+    private IntakeWorld(GlobalBudgetOptions budgets, InProcessTestCluster silo)
     {
+        _silo = silo;
         Store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _directory.Combine("agentmesh.db") }, Clock, NullLoggerFactory.Instance);
         var machine = new JobStateMachine(new JobActorOptions());
         Jobs = new JobActor(Store, machine, Clock, SharedRandomSource.Instance);
-        Repos = new RepoActor(Store, new AdmissionPolicy(new AdmissionOptions()), new GlobalBudget(Store, budgets, Clock), Clock);
+        Repos = new RepoActor(silo.Client, Store, new AdmissionPolicy(new AdmissionOptions()), new GlobalBudget(Store, budgets, Clock), Clock);
         Budget = new GlobalBudget(Store, budgets, Clock);
         Handler = new WorkIntentHandler(Store, Repos, Jobs, new PullRequestIndex(Store), Permissions, Options, NullLogger<WorkIntentHandler>.Instance);
     }
@@ -43,10 +50,23 @@ internal sealed class IntakeWorld : IAsyncDisposable
 
     public static async Task<IntakeWorld> StartAsync(GlobalBudgetOptions? budgets = null)
     {
-        var world = new IntakeWorld(budgets ?? new GlobalBudgetOptions());
+        // The repo grains run on one real silo whose grain state is a SQLite file, as on one node.
+        var directory = new TempDirectory("agentmesh-intake-silo");
+        var orleansDb = directory.Combine("orleans.db");
+        await OrleansSchema.ApplySqliteAsync(orleansDb);
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.UseAgentMeshGrains(
+            new GrainDatabase(OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(orleansDb), new SqliteDataSource(OrleansSchema.SqliteConnectionString(orleansDb), fullSync: false)),
+            new GrainTimingOptions()));
+        builder.ConfigureClient(client => client.Services.AddAgentMeshSerialization());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var world = new IntakeWorld(budgets ?? new GlobalBudgetOptions(), cluster) { _siloDirectory = directory };
         await world.Store.MigrateAsync();
         return world;
     }
+
+    private TempDirectory? _siloDirectory;
 
     public async Task<IReadOnlyList<JobRecord>> JobsAsync() => await Store.Jobs.ListAsync(new JobQuery(Repo: "octo/widgets"));
 
@@ -58,8 +78,10 @@ internal sealed class IntakeWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _silo.DisposeAsync();
         await Store.DisposeAsync();
         _directory.Dispose();
+        _siloDirectory?.Dispose();
     }
 }
 

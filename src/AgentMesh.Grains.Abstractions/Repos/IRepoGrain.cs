@@ -1,0 +1,26 @@
+using AgentMesh.Core.Repos;
+
+namespace AgentMesh.Grains.Abstractions.Repos;
+
+/// <summary>
+/// One repository AgentMesh may work on (key <c>owner/name</c>): its configuration and its token
+/// budget ledger. A repo without state is not configured, and admission says so. Admission itself
+/// is Core's pure decision over this state (the node-wide budget joins it there).
+/// </summary>
+public interface IRepoGrain : IGrainWithStringKey
+{
+    /// <summary>The configuration and ledger, or null when the repo was never configured.</summary>
+    Task<RepoActorState?> GetAsync();
+
+    /// <summary>Saves a (validated) configuration, keeping the ledger, and lists the repo in the directory.</summary>
+    Task<RepoActorState> ConfigureAsync(RepoConfig config);
+
+    /// <summary>Takes state over from the store of an earlier version, unless this grain has state already.</summary>
+    Task<RepoActorState> ImportAsync(RepoActorState state);
+
+    /// <summary>Forgets the repo; false when it had no state.</summary>
+    Task<bool> DeleteAsync();
+
+    /// <summary>Adds tokens a job of the repo spent to its hourly and daily windows (a no-op for an unconfigured repo).</summary>
+    Task RecordUsageAsync(long tokens, DateTimeOffset at);
+}
