@@ -149,7 +149,9 @@ public sealed partial class FakeGitHubServer
     {
         var repo = RepoFor(request);
         var issue = IssueLocked(repo, request.RouteInt("number"));
-        var labels = request.Json()["labels"] as JsonArray ?? throw Validation("Label", "labels", "missing_field");
+        // GitHub takes {"labels": [...]} or, as Octokit sends it, the bare array.
+        var body = request.JsonNode();
+        var labels = body as JsonArray ?? (body as JsonObject)?["labels"] as JsonArray ?? throw Validation("Label", "labels", "missing_field");
         foreach (var name in labels.Select(l => l!.GetValue<string>()))
         {
             if (!issue.Labels.Any(l => l.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))

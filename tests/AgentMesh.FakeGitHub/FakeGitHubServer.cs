@@ -297,13 +297,16 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
     public void FailNext(string pathPrefix, int count = 1, int statusCode = 502) =>
         AddFault(new FakeFault { PathPrefix = pathPrefix, Remaining = count, StatusCode = statusCode, Message = statusCode == 502 ? "Server Error" : "Service Unavailable" });
 
-    /// <summary>The next requests under the prefix get GitHub's secondary rate limit answer (403), with <c>retry-after</c> when given.</summary>
-    public void SecondaryRateLimitNext(string pathPrefix, int? retryAfterSeconds, int count = 1) =>
+    /// <summary>
+    /// The next requests under the prefix get GitHub's secondary rate limit answer (403, or 429 as GitHub
+    /// also sends), with <c>retry-after</c> when given.
+    /// </summary>
+    public void SecondaryRateLimitNext(string pathPrefix, int? retryAfterSeconds, int count = 1, int statusCode = 403) =>
         AddFault(new FakeFault
         {
             PathPrefix = pathPrefix,
             Remaining = count,
-            StatusCode = 403,
+            StatusCode = statusCode,
             RetryAfterSeconds = retryAfterSeconds,
             Message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
         });

@@ -1,64 +1,128 @@
 using System.Collections.Concurrent;
+using AgentMesh.GitHub.Rest.Http;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Octokit;
+using Octokit.Internal;
 
 namespace AgentMesh.GitHub.Rest;
 
 /// <summary>
-/// Creates clients for tokens, Apps and installations. Clients of the same identity share one
-/// concurrency cap, one rate-limit state and the ETag cache, however many are created.
+/// Makes one Octokit client per credential — a personal access token, an App (JWT) or an App
+/// installation — and reuses it: every client of one identity shares one handler pipeline (concurrency
+/// cap, retries, rate-limit state) and its part of the ETag cache. All of them end in one connection pool.
 /// </summary>
-public sealed class GitHubClientFactory
+public sealed class GitHubClientFactory : IDisposable
 {
-    private readonly HttpClient _http;
     private readonly GitHubClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly ConcurrentDictionary<string, GitHubIdentityState> _identities = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, InstallationTokenCredential> _installations = new(StringComparer.Ordinal);
+    private readonly HttpMessageHandler _primary;
+    private readonly bool _ownsPrimary;
+    private readonly Uri _apiRoot;
     private readonly GitHubResponseCache _cache;
+    private readonly ConcurrentDictionary<string, Lazy<GitHubClient>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, GitHubRateLimitTracker> _rateLimits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<InstallationTokenCredential>> _installations = new(StringComparer.Ordinal);
 
-    /// <param name="http">
-    /// The HttpClient to send with. Its own Timeout should be infinite or longer than a whole retry
-    /// sequence: each attempt is bounded by <see cref="GitHubClientOptions.AttemptTimeout"/>.
+    /// <param name="primaryHandler">
+    /// The handler that sends (default: a new <see cref="SocketsHttpHandler"/> owned by the factory). Its
+    /// own timeout should be infinite or longer than a whole retry sequence: each attempt is bounded by
+    /// <see cref="GitHubClientOptions.AttemptTimeout"/>.
     /// </param>
-    public GitHubClientFactory(HttpClient http, GitHubClientOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    public GitHubClientFactory(GitHubClientOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, HttpMessageHandler? primaryHandler = null)
     {
-        _http = http ?? throw new ArgumentNullException(nameof(http));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.Validate();
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _ownsPrimary = primaryHandler is null;
+        _primary = primaryHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        _apiRoot = options.BaseAddress.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
         _cache = new GitHubResponseCache(options.MaxCachedResponses);
     }
 
-    /// <summary>A client acting with any credential.</summary>
-    public GitHubClient Create(IGitHubCredential credential) => new(Connect(credential), _options);
+    /// <summary>The client acting with <paramref name="credential"/>; the same instance for the same identity.</summary>
+    public GitHubClient Create(IGitHubCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return _clients.GetOrAdd(credential.Fingerprint, _ => new Lazy<GitHubClient>(() => Build(credential))).Value;
+    }
 
     /// <summary>A client acting with a personal access token.</summary>
     public GitHubClient ForToken(string token) => Create(new PersonalAccessTokenCredential(token));
 
     /// <summary>A client acting as the App itself (JWT), for installation tokens.</summary>
-    public GitHubAppClient ForApp(GitHubAppCredential app) => new(Connect(app));
+    public GitHubAppClient ForApp(GitHubAppCredential app) => new(Create(app).Octokit);
 
-    /// <summary>A client acting as one installation of an App; its token is cached and renewed before expiry.</summary>
-    public GitHubClient ForInstallation(GitHubAppCredential app, long installationId)
+    /// <summary>
+    /// A client acting as one installation of an App — chosen per delivery from the webhook's
+    /// <c>installation.id</c>. Its token is cached and renewed before it expires.
+    /// </summary>
+    public GitHubClient ForInstallation(GitHubAppCredential app, long installationId) => Create(InstallationCredential(app, installationId));
+
+    /// <summary>The installation's current token, for git over HTTPS (the same cached token the REST client uses).</summary>
+    public async Task<string> GetInstallationTokenAsync(GitHubAppCredential app, long installationId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        var credential = _installations.GetOrAdd(
-            app.Fingerprint + "/" + installationId,
-            _ => new InstallationTokenCredential(ForApp(app), installationId, _timeProvider, _options.InstallationTokenRefreshMargin, _loggerFactory.CreateLogger<InstallationTokenCredential>()));
-        return Create(credential);
+        var authorization = await InstallationCredential(app, installationId).GetAuthorizationAsync(cancellationToken).ConfigureAwait(false);
+        return authorization[(authorization.IndexOf(' ', StringComparison.Ordinal) + 1)..];
     }
 
     /// <summary>The rate-limit state of an identity (by <see cref="IGitHubCredential.Fingerprint"/>), or null if never used.</summary>
     public IGitHubRateLimitState? RateLimitOf(string fingerprint) =>
-        _identities.TryGetValue(fingerprint, out var identity) ? identity.RateLimit : null;
+        _rateLimits.TryGetValue(fingerprint, out var tracker) ? tracker : null;
 
-    private GitHubConnection Connect(IGitHubCredential credential)
+    public void Dispose()
     {
-        ArgumentNullException.ThrowIfNull(credential);
-        var identity = _identities.GetOrAdd(credential.Fingerprint, _ => new GitHubIdentityState(_options.MaxConcurrentRequestsPerToken, _timeProvider));
-        return new GitHubConnection(_http, credential, _options, identity, _cache, _timeProvider, _loggerFactory.CreateLogger<GitHubConnection>());
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        {
+            client.Value.Dispose();
+        }
+        foreach (var installation in _installations.Values.Where(c => c.IsValueCreated))
+        {
+            installation.Value.Dispose();
+        }
+        if (_ownsPrimary)
+        {
+            _primary.Dispose();
+        }
+    }
+
+    private InstallationTokenCredential InstallationCredential(GitHubAppCredential app, long installationId)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return _installations.GetOrAdd(
+            app.Fingerprint + "/" + installationId,
+            _ => new Lazy<InstallationTokenCredential>(() => new InstallationTokenCredential(
+                ForApp(app), installationId, _timeProvider, _options.InstallationTokenRefreshMargin, _loggerFactory.CreateLogger<InstallationTokenCredential>()))).Value;
+    }
+
+    private GitHubClient Build(IGitHubCredential credential)
+    {
+        var logger = _loggerFactory.CreateLogger<GitHubClient>();
+        var tracker = _rateLimits.GetOrAdd(credential.Fingerprint, _ => new GitHubRateLimitTracker(_timeProvider));
+        // Outermost first: the caller's cancellation, Polly (cap, retries, attempt timeout), the primary
+        // rate limit per attempt, token renewal on 401, the origin guard, then the shared pool.
+        HttpMessageHandler chain = new NonDisposingHandler(_primary);
+        chain = new ApiOriginGuardHandler(_apiRoot) { InnerHandler = chain };
+        if (credential is IRenewableGitHubCredential renewable)
+        {
+            chain = new CredentialRenewalHandler(renewable) { InnerHandler = chain };
+        }
+        chain = new PrimaryRateLimitHandler(tracker, credential.Fingerprint, _timeProvider, logger) { InnerHandler = chain };
+        chain = new ResilienceHandler(GitHubResiliencePipeline.Build(_options, _timeProvider, logger)) { InnerHandler = chain };
+        chain = new AmbientCancellationHandler { InnerHandler = chain };
+
+        var top = chain;
+        var http = new HttpClientAdapter(() => top);
+        var connection = new Connection(
+            new ProductHeaderValue(_options.UserAgent), _apiRoot, new OctokitCredentialStore(credential), http, new SimpleJsonSerializer())
+        {
+            ResponseCache = _cache.For(credential.Fingerprint),
+        };
+        // Each attempt has its own timeout in the pipeline; Octokit's HttpClient must not cut a retry sequence short.
+        connection.SetRequestTimeout(Timeout.InfiniteTimeSpan);
+        return new GitHubClient(new Octokit.GitHubClient(connection), credential.Fingerprint, tracker, http, _options);
     }
 }

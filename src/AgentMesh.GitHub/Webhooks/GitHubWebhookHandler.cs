@@ -52,16 +52,16 @@ public sealed class GitHubWebhookHandler(
         }
         var payload = body.Payload!;
 
-        var digest = WebhookSignature.ParseHeader(request.Headers[WebhookHeaders.Signature256].ToString());
-        if (digest is null)
+        var signature = request.Headers[WebhookHeaders.Signature256].ToString();
+        if (signature.Length == 0)
         {
-            return Reject(StatusCodes.Status401Unauthorized, $"missing or malformed {WebhookHeaders.Signature256} header", deliveryId);
+            return Reject(StatusCodes.Status401Unauthorized, $"missing {WebhookHeaders.Signature256} header", deliveryId);
         }
         // Malformed JSON names no repository or installation, so only the global secret can vouch for it;
         // verifying first means an unsigned caller cannot tell a parse error from a bad signature.
         var routing = WebhookRouting.TryRead(payload);
         var candidates = await secrets.GetCandidateSecretsAsync(routing?.Repository, routing?.InstallationId, context.RequestAborted).ConfigureAwait(false);
-        if (!candidates.Any(secret => WebhookSignature.Matches(secret, payload, digest)))
+        if (!candidates.Any(secret => IsSignedWith(signature, secret, payload)))
         {
             return Reject(StatusCodes.Status401Unauthorized, "signature does not match any configured secret", deliveryId);
         }
@@ -89,6 +89,14 @@ public sealed class GitHubWebhookHandler(
         WebhookLog.Accepted(logger, deliveryId, eventName, routing.Action, routing.Repository);
         return Results.Text("accepted", statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>
+    /// Octokit.Webhooks' validator (constant-time HMAC-SHA256 over the exact bytes). It calls an unsigned
+    /// delivery valid when the secret is empty; an empty secret here never vouches for anything.
+    /// </summary>
+    private static bool IsSignedWith(string signature, string secret, byte[] payload) =>
+        secret.Length > 0
+        && Octokit.Webhooks.WebhookSignatureValidator.Verify(signature, secret, payload) == Octokit.Webhooks.WebhookSignatureValidationResult.Valid;
 
     private IResult Reject(int statusCode, string reason, string? deliveryId)
     {

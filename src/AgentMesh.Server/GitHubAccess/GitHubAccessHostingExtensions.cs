@@ -28,9 +28,8 @@ public static class GitHubAccessHostingExtensions
         var services = builder.Services;
         services.AddSingleton(access);
         services.AddSingleton(rest);
-        // One HttpClient for the node's lifetime: the client's own pipeline does retries and timeouts per attempt.
+        // One factory for the node's lifetime: one Octokit client per credential over one connection pool.
         services.AddSingleton(sp => new GitHubClientFactory(
-            new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
             rest,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));

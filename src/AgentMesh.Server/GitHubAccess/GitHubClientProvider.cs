@@ -13,7 +13,6 @@ public sealed class GitHubClientProvider : IDisposable
     private readonly GitHubAppCredential? _app;
     private readonly GitHubClientOptions _restOptions;
     private readonly TimeProvider _timeProvider;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, InstallationTokenCredential> _installationTokens = new();
 
     public GitHubClientProvider(GitHubClientFactory factory, GitHubAccessOptions options, GitHubClientOptions restOptions, TimeProvider timeProvider)
     {
@@ -60,12 +59,8 @@ public sealed class GitHubClientProvider : IDisposable
         }
         var installation = installationId ?? _options.InstallationId
             ?? throw new InvalidOperationException("GitHub App mode needs an installation id: set GitHub:InstallationId or act on a webhook that names one.");
-        var credential = _installationTokens.GetOrAdd(installation, id => new InstallationTokenCredential(
-            _factory.ForApp(_app), id, _timeProvider, _restOptions.InstallationTokenRefreshMargin, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
-        var authorization = await credential.GetAuthorizationAsync(cancellationToken).ConfigureAwait(false);
-        // The credential answers with an Authorization header value ("token …" or "Bearer …"); git wants the token.
-        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
-        return space < 0 ? authorization : authorization[(space + 1)..];
+        // The factory's cached installation token, the same one the REST client uses.
+        return await _factory.GetInstallationTokenAsync(_app, installation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The https clone URL of a repository on the configured git host (no credentials in it).</summary>
@@ -73,10 +68,6 @@ public sealed class GitHubClientProvider : IDisposable
 
     public void Dispose()
     {
-        foreach (var credential in _installationTokens.Values)
-        {
-            credential.Dispose();
-        }
         _app?.Dispose();
     }
 }

@@ -54,7 +54,7 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var permanent = (ex is GitHubApiException api && (int)api.StatusCode is >= 400 and < 500 and not 403 and not 429) || item.Attempts + 1 >= MaxAttempts;
+                var permanent = (ex is Octokit.ApiException api && (int)api.StatusCode is >= 400 and < 500 and not 403 and not 429) || item.Attempts + 1 >= MaxAttempts;
                 DateTimeOffset? retryAt = permanent ? null : timeProvider.GetUtcNow() + TimeSpan.FromSeconds(Math.Pow(2, item.Attempts));
                 await store.Outbox.FailAsync(item.Id, ex.Message, retryAt, cancellationToken).ConfigureAwait(false);
                 LogEffectFailed(logger, ex, item.Kind, item.IdempotencyKey, permanent);

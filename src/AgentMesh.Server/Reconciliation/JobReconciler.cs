@@ -134,7 +134,7 @@ public sealed partial class JobReconciler(
         {
             // Once a PR exists its merge or close decides the outcome; the job ignores IssueClosed then.
             var pull = await client.GetPullRequestAsync(owner, name, link.Number, cancellationToken).ConfigureAwait(false);
-            if (!IsClosed(pull.State))
+            if (!IsClosed(pull.State.StringValue))
             {
                 return null;
             }
@@ -145,7 +145,7 @@ public sealed partial class JobReconciler(
             return null;
         }
         var issue = await client.GetIssueAsync(owner, name, job.Number, cancellationToken).ConfigureAwait(false);
-        return IsClosed(issue.State) ? new IssueClosed() : null;
+        return IsClosed(issue.State.StringValue) ? new IssueClosed() : null;
     }
 
     private static bool IsClosed(string state) => string.Equals(state, "closed", StringComparison.Ordinal);
