@@ -103,7 +103,7 @@ public sealed class RunSession(
         Octokit.Issue issue;
         try
         {
-            issue = await github.For().GetIssueAsync(url.Owner, url.Name, url.Number, cancellationToken).ConfigureAwait(false);
+            issue = await (await github.ForRepositoryAsync(url.Repo, cancellationToken).ConfigureAwait(false)).GetIssueAsync(url.Owner, url.Name, url.Number, cancellationToken).ConfigureAwait(false);
         }
         catch (Octokit.ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {

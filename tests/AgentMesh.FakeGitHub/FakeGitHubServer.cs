@@ -30,6 +30,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
     private readonly HttpClient _webhookClient = new();
     private readonly List<FakeApiRoute> _routes;
     private int _installationTokensIssued;
+    private int _repositoryInstallationLookups;
 
     private FakeGitHubServer(WebApplication app, TempDirectory root, TimeProvider time)
     {
@@ -56,6 +57,9 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     /// <summary>Installation tokens issued so far (to check caching).</summary>
     public int InstallationTokensIssued => Volatile.Read(ref _installationTokensIssued);
+
+    /// <summary>How many times an App asked which installation covers a repository (<c>GET /repos/o/r/installation</c>).</summary>
+    public int RepositoryInstallationLookups => Volatile.Read(ref _repositoryInstallationLookups);
 
     internal FakeGitHubJson Json { get; private set; } = null!;
 

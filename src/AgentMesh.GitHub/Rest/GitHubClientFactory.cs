@@ -31,7 +31,13 @@ public sealed class GitHubClientFactory : IDisposable
     /// own timeout should be infinite or longer than a whole retry sequence: each attempt is bounded by
     /// <see cref="GitHubClientOptions.AttemptTimeout"/>.
     /// </param>
-    public GitHubClientFactory(GitHubClientOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, HttpMessageHandler? primaryHandler = null)
+    /// <param name="installations">Which installation serves which repository; shared with the webhook endpoint, which feeds it. Default: a new one.</param>
+    public GitHubClientFactory(
+        GitHubClientOptions options,
+        TimeProvider timeProvider,
+        ILoggerFactory? loggerFactory = null,
+        HttpMessageHandler? primaryHandler = null,
+        GitHubInstallationDirectory? installations = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.Validate();
@@ -41,7 +47,11 @@ public sealed class GitHubClientFactory : IDisposable
         _primary = primaryHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _apiRoot = options.BaseAddress.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
         _cache = new GitHubResponseCache(options.MaxCachedResponses);
+        Installations = installations ?? new GitHubInstallationDirectory(timeProvider);
     }
+
+    /// <summary>Which installation serves which repository, as this node has learned it.</summary>
+    public GitHubInstallationDirectory Installations { get; }
 
     /// <summary>The client acting with <paramref name="credential"/>; the same instance for the same identity.</summary>
     public GitHubClient Create(IGitHubCredential credential)
@@ -61,6 +71,35 @@ public sealed class GitHubClientFactory : IDisposable
     /// <c>installation.id</c>. Its token is cached and renewed before it expires.
     /// </summary>
     public GitHubClient ForInstallation(GitHubAppCredential app, long installationId) => Create(InstallationCredential(app, installationId));
+
+    /// <summary>
+    /// The client of the installation that serves <paramref name="repository"/> (<c>owner/name</c>): the one
+    /// its deliveries came through, or, when this node has not seen one lately, the one GitHub names
+    /// (<c>GET /repos/{owner}/{repo}/installation</c>, as the App).
+    /// </summary>
+    /// <exception cref="NotFoundException">The App is not installed on the repository.</exception>
+    public async Task<GitHubClient> ForRepositoryAsync(GitHubAppCredential app, string repository, CancellationToken cancellationToken = default) =>
+        ForInstallation(app, await InstallationForAsync(app, repository, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The id of the installation that serves <paramref name="repository"/>; see <see cref="ForRepositoryAsync"/>.</summary>
+    public async Task<long> InstallationForAsync(GitHubAppCredential app, string repository, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (Installations.Find(repository) is { } known)
+        {
+            return known;
+        }
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == repository.Length - 1)
+        {
+            throw new ArgumentException($"A repository is 'owner/name', not '{repository}'.", nameof(repository));
+        }
+        var octokit = ForApp(app).Octokit;
+        var installation = await AmbientCancellation.RunAsync(
+            () => octokit.GitHubApps.GetRepositoryInstallationForCurrent(repository[..slash], repository[(slash + 1)..]), cancellationToken).ConfigureAwait(false);
+        Installations.Learn(repository, installation.Id);
+        return installation.Id;
+    }
 
     /// <summary>The installation's current token, for git over HTTPS (the same cached token the REST client uses).</summary>
     public async Task<string> GetInstallationTokenAsync(GitHubAppCredential app, long installationId, CancellationToken cancellationToken = default)

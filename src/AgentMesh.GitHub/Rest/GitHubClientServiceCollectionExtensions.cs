@@ -24,10 +24,12 @@ public static class GitHubClientServiceCollectionExtensions
             options.Validate();
             return options;
         });
+        services.TryAddSingleton<GitHubInstallationDirectory>();
         services.TryAddSingleton(provider => new GitHubClientFactory(
             provider.GetRequiredService<GitHubClientOptions>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>()));
+            provider.GetService<ILoggerFactory>(),
+            installations: provider.GetRequiredService<GitHubInstallationDirectory>()));
         return services;
     }
 }

@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Text.Json;
+using AgentMesh.GitHub.Events;
+using AgentMesh.GitHub.Rest;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,6 +20,7 @@ public sealed class GitHubWebhookHandler(
     IWebhookSecretProvider secrets,
     IOptionsMonitor<GitHubWebhookOptions> options,
     TimeProvider timeProvider,
+    GitHubInstallationDirectory installations,
     ILogger<GitHubWebhookHandler> logger)
 {
     // Delivery ids are GUIDs and event names short words; the caps stop a forged header from bloating the inbox.
@@ -87,7 +91,30 @@ public sealed class GitHubWebhookHandler(
             return Results.Text("duplicate delivery; already stored", statusCode: StatusCodes.Status200OK);
         }
         WebhookLog.Accepted(logger, deliveryId, eventName, routing.Action, routing.Repository);
+        LearnInstallation(eventName, payload, routing);
         return Results.Text("accepted", statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Keeps <see cref="GitHubInstallationDirectory"/> current: an installation event changes which
+    /// repositories an installation serves; any other delivery names the installation of its repository.
+    /// A cache update, not processing: the delivery is already stored, and a node that misses one asks GitHub.
+    /// </summary>
+    private void LearnInstallation(string eventName, byte[] payload, WebhookRouting routing)
+    {
+        if (eventName is not (WebhookEventNames.Installation or WebhookEventNames.InstallationRepositories))
+        {
+            installations.Learn(routing.Repository, routing.InstallationId);
+            return;
+        }
+        try
+        {
+            installations.Apply(WebhookEventParser.Parse(eventName, payload));
+        }
+        catch (JsonException)
+        {
+            // Stored all the same; the inbox records the parse error when it processes the delivery.
+        }
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ public sealed partial class GitHubAuthorPermissions(GitHubClientProvider clients
         var (owner, name) = Split(repo);
         try
         {
-            var permission = await clients.For().GetRepositoryPermissionAsync(owner, name, login, cancellationToken).ConfigureAwait(false);
+            var client = await clients.ForRepositoryAsync(repo, cancellationToken).ConfigureAwait(false);
+            var permission = await client.GetRepositoryPermissionAsync(owner, name, login, cancellationToken).ConfigureAwait(false);
             return permission.Permission is "admin" or "write";
         }
         catch (Octokit.ApiException ex)

@@ -46,6 +46,20 @@ public sealed class GitHubClientProvider : IDisposable
     }
 
     /// <summary>
+    /// The client for work on <paramref name="repo"/> (<c>owner/name</c>): the token, or in App mode the
+    /// installation that serves the repository — the one its webhooks came through — so one App
+    /// installed on several organizations serves them all.
+    /// </summary>
+    public async Task<GitHubClient> ForRepositoryAsync(string repo, CancellationToken cancellationToken = default) =>
+        _app is null ? For() : await _factory.ForRepositoryAsync(_app, repo, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The token git pushes to <paramref name="repo"/> with: the personal access token, or the installation's token.</summary>
+    public async Task<string> GetGitTokenForRepositoryAsync(string repo, CancellationToken cancellationToken = default) =>
+        _app is null
+            ? await GetGitTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await _factory.GetInstallationTokenAsync(_app, await _factory.InstallationForAsync(_app, repo, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
     /// The token git pushes with: the personal access token, or the installation's token (which
     /// the App credential renews before it expires). Never put in a URL or an argument.
     /// </summary>

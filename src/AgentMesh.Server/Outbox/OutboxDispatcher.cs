@@ -72,7 +72,7 @@ public sealed partial class OutboxDispatcher(
                     ?? throw new InvalidOperationException($"Outbox item {item.Id} has no payload.");
                 var slash = effect.Repo.IndexOf('/', StringComparison.Ordinal);
                 var (owner, name) = (effect.Repo[..slash], effect.Repo[(slash + 1)..]);
-                var client = github.For();
+                var client = await github.ForRepositoryAsync(effect.Repo, cancellationToken).ConfigureAwait(false);
                 if (effect.StatusOf is { } jobId)
                 {
                     await client.UpsertStatusCommentAsync(owner, name, effect.Number, jobId, effect.Body, cancellationToken).ConfigureAwait(false);

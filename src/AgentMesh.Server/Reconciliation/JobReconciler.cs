@@ -39,11 +39,10 @@ public sealed partial class JobReconciler(
     public async Task<ReconciliationPass> ReconcileOnceAsync(CancellationToken cancellationToken = default)
     {
         var open = await ListOpenJobsAsync(cancellationToken).ConfigureAwait(false);
-        var client = github.For();
         int updated = 0, failed = 0;
         foreach (var job in open)
         {
-            switch (await ReconcileAsync(client, job, cancellationToken).ConfigureAwait(false))
+            switch (await ReconcileAsync(job, cancellationToken).ConfigureAwait(false))
             {
                 case Outcome.Updated:
                     updated++;
@@ -84,10 +83,11 @@ public sealed partial class JobReconciler(
         }
     }
 
-    private async Task<Outcome> ReconcileAsync(GitHubClient client, JobRecord job, CancellationToken cancellationToken)
+    private async Task<Outcome> ReconcileAsync(JobRecord job, CancellationToken cancellationToken)
     {
         try
         {
+            var client = await github.ForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
             var missed = await FindMissedCommandAsync(client, JobActor.Deserialize(job.DataJson), cancellationToken).ConfigureAwait(false);
             if (missed is null)
             {

@@ -60,12 +60,12 @@ public sealed partial class JobExecution(
         {
             log.Write("system", $"attempt {job.Attempt} of {job.MaxAttempts} on {lease.Owner}");
             var (owner, name) = RepoParts(job.Repo);
-            var client = github.For();
+            var client = await github.ForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
             var repository = await client.GetRepositoryAsync(owner, name, runCancellation.Token).ConfigureAwait(false);
             var issueNumber = job.Kind == JobKind.SolveIssue ? job.Number : pipeline.IssueNumberOf(job.PullRequest?.HeadBranch ?? "") ?? job.Number;
             var issue = await client.GetIssueAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
             var comments = await client.ListIssueCommentsAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
-            var token = await github.GetGitTokenAsync(cancellationToken: runCancellation.Token).ConfigureAwait(false);
+            var token = await github.GetGitTokenForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
 
             workspaces.EnsureFreeDiskSpace();
             workspace = await workspaces.PrepareAsync(
@@ -299,7 +299,7 @@ public sealed partial class JobExecution(
     {
         job = await jobs.SendAsync(job.Id, new ReportPrReady(summary), lease, cancellationToken: cancellationToken).ConfigureAwait(false);
         var (owner, name) = RepoParts(job.Repo);
-        var client = github.For();
+        var client = await github.ForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
         var issue = await client.GetIssueAsync(owner, name, job.Number, cancellationToken).ConfigureAwait(false);
         var changes = await workspaces.InspectAsync(workspace, cancellationToken).ConfigureAwait(false);
         var changedFiles = await ChangedFilesAsync(workspace, cancellationToken).ConfigureAwait(false);

@@ -94,6 +94,55 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_repository_is_served_by_the_installation_its_deliveries_named_without_asking_GitHub()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        var acme = _h.GitHub.CreateInstallation(AppId, "acme", "acme/api");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+        _h.Factory.Installations.Learn("acme/api", acme.Id);
+
+        var client = await _h.Factory.ForRepositoryAsync(app, "acme/api");
+
+        client.Fingerprint.ShouldBe($"installation:{acme.Id}");
+        (await client.GetRepositoryAsync("acme", "api")).FullName.ShouldBe("acme/api");
+        _h.GitHub.RepositoryInstallationLookups.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_repository_no_delivery_named_is_looked_up_as_the_App_once_until_the_entry_expires()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        var acme = _h.GitHub.CreateInstallation(AppId, "acme", "acme/api");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+
+        var first = await _h.Factory.ForRepositoryAsync(app, "acme/api");
+        var second = await _h.Factory.ForRepositoryAsync(app, "acme/api");
+        var lookupsBefore = _h.GitHub.RepositoryInstallationLookups;
+        _h.Time.Clock.Advance(GitHubInstallationDirectory.Lifetime);
+        await _h.Factory.ForRepositoryAsync(app, "acme/api");
+
+        first.Fingerprint.ShouldBe($"installation:{acme.Id}");
+        second.ShouldBeSameAs(first);
+        lookupsBefore.ShouldBe(1);
+        _h.GitHub.RepositoryInstallationLookups.ShouldBe(2);
+        _h.GitHub.Requests.Where(r => r.Path == "repos/acme/api/installation").ShouldAllBe(r => r.Identity == "app:" + AppId);
+    }
+
+    [Fact]
+    public async Task A_repository_the_App_is_not_installed_on_is_GitHubs_404()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+
+        await Should.ThrowAsync<NotFoundException>(() => _h.Factory.ForRepositoryAsync(app, "acme/api"));
+
+        _h.Factory.Installations.Find("acme/api").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_second_client_for_the_same_installation_shares_the_cached_token()
     {
         var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");

@@ -25,6 +25,8 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     public Uri Url { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public HttpClient Client { get; } = new();
 
     public CapturingLoggerProvider Logs { get; }
