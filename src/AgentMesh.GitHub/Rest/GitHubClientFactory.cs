@@ -44,7 +44,14 @@ public sealed class GitHubClientFactory : IDisposable
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ownsPrimary = primaryHandler is null;
-        _primary = primaryHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        // As Octokit's own default handler: Octokit follows redirects itself (keeping the Authorization
+        // header on the same host, dropping it elsewhere), so the handler must not.
+        _primary = primaryHandler ?? new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
         _apiRoot = options.BaseAddress.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
         _cache = new GitHubResponseCache(options.MaxCachedResponses);
         Installations = installations ?? new GitHubInstallationDirectory(timeProvider);
@@ -141,16 +148,18 @@ public sealed class GitHubClientFactory : IDisposable
     {
         var logger = _loggerFactory.CreateLogger<GitHubClient>();
         var tracker = _rateLimits.GetOrAdd(credential.Fingerprint, _ => new GitHubRateLimitTracker(_timeProvider));
-        // Outermost first: the caller's cancellation, Polly (cap, retries, attempt timeout), the primary
-        // rate limit per attempt, token renewal on 401, the origin guard, then the shared pool.
+        // Outermost first: the caller's cancellation, the hold while the primary limit is spent, Polly
+        // (cap, retries, attempt timeout), the rate-limit headers of every attempt, token renewal on
+        // 401, the origin guard, then the shared pool.
         HttpMessageHandler chain = new NonDisposingHandler(_primary);
         chain = new ApiOriginGuardHandler(_apiRoot) { InnerHandler = chain };
         if (credential is IRenewableGitHubCredential renewable)
         {
             chain = new CredentialRenewalHandler(renewable) { InnerHandler = chain };
         }
-        chain = new PrimaryRateLimitHandler(tracker, credential.Fingerprint, _timeProvider, logger) { InnerHandler = chain };
+        chain = new RateLimitObserverHandler(tracker) { InnerHandler = chain };
         chain = new ResilienceHandler(GitHubResiliencePipeline.Build(_options, _timeProvider, logger)) { InnerHandler = chain };
+        chain = new PrimaryRateLimitHandler(tracker, credential.Fingerprint, _timeProvider, logger) { InnerHandler = chain };
         chain = new AmbientCancellationHandler { InnerHandler = chain };
 
         var top = chain;

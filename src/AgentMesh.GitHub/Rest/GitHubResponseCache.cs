@@ -14,8 +14,6 @@ internal sealed class GitHubResponseCache(int maxEntries)
 {
     private readonly ConcurrentDictionary<string, CachedResponse.V1> _entries = new(StringComparer.Ordinal);
 
-    public int Count => _entries.Count;
-
     /// <summary>The view of one identity, for its Octokit connection.</summary>
     public IResponseCache For(string fingerprint) => new IdentityView(this, fingerprint);
 

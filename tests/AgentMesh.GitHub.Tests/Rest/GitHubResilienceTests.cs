@@ -117,7 +117,8 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
     public async Task After_the_limit_is_seen_spent_the_next_request_is_held_until_the_reset_before_it_is_sent()
     {
         await using var h = await GitHubHarness.StartAsync(o => o.MaxRetryAttempts = 0);
-        var reset = DateTimeOffset.FromUnixTimeSeconds(h.Time.GetUtcNow().ToUnixTimeSeconds() + 300);
+        // Longer than the attempt timeout (17 min here): the hold is not an attempt and must not be cut short.
+        var reset = DateTimeOffset.FromUnixTimeSeconds(h.Time.GetUtcNow().ToUnixTimeSeconds() + 1800);
         h.GitHub.PrimaryRateLimitNext("repos/octo/widgets", reset);
         (await Should.ThrowAsync<RateLimitExceededException>(() => h.Client.GetRepositoryAsync("octo", "widgets"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
@@ -127,7 +128,7 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
         h.Time.Clock.Advance(wait);
         await Eventually.WithinAsync(call, "the held GET");
 
-        wait.ShouldBe(TimeSpan.FromSeconds(300));
+        wait.ShouldBe(TimeSpan.FromSeconds(1800));
         sentWhileHeld.ShouldBe(1);
         h.GitHub.Requests.Count.ShouldBe(2);
     }
