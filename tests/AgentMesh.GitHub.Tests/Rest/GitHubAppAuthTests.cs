@@ -167,9 +167,11 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_JWT_signed_by_another_key_is_refused()
+    public async Task A_JWT_signed_by_another_key_is_refused_even_after_the_right_key_was_used()
     {
         var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+        await _h.Factory.ForApp(app).Octokit.GitHubApps.GetRepositoryInstallationForCurrent("octo", "widgets");
         using var otherKey = RSA.Create(2048);
         using var impostor = new GitHubAppCredential(AppId, otherKey.ExportRSAPrivateKeyPem(), _h.Time);
 
