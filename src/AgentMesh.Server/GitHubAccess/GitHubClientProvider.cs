@@ -11,16 +11,13 @@ public sealed class GitHubClientProvider : IDisposable
     private readonly GitHubClientFactory _factory;
     private readonly GitHubAccessOptions _options;
     private readonly GitHubAppCredential? _app;
-    private readonly GitHubClientOptions _restOptions;
-    private readonly TimeProvider _timeProvider;
 
+    /// <param name="restOptions">Not read any more (the factory holds the REST options); kept so callers need no change.</param>
     public GitHubClientProvider(GitHubClientFactory factory, GitHubAccessOptions options, GitHubClientOptions restOptions, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _factory = factory;
         _options = options;
-        _restOptions = restOptions;
-        _timeProvider = timeProvider;
         if (options.UsesApp)
         {
             _app = new GitHubAppCredential(options.AppId!, File.ReadAllText(options.AppPrivateKeyPath!), timeProvider);
