@@ -140,7 +140,7 @@ public static class RunCommand
                 RunConsole.Problem($"cannot reach GitHub: {ex.Message}");
                 return RunExitCodes.NotDone;
             }
-            catch (Exception ex) when (ex is GitHub.Rest.GitHubApiException or InvalidOperationException or Core.Jobs.JobDomainException)
+            catch (Exception ex) when (ex is Octokit.ApiException or InvalidOperationException or Core.Jobs.JobDomainException)
             {
                 // A domain refusal means someone else moved the job first (e.g. a node re-ran it a moment earlier).
                 RunConsole.Problem(ex.Message);

@@ -100,12 +100,12 @@ public sealed class RunSession(
     /// <summary>Null when the issue can be worked on; otherwise why not.</summary>
     private async Task<string?> CheckIssueAsync(RunIssueUrl url, CancellationToken cancellationToken)
     {
-        GitHub.Models.GitHubIssue issue;
+        Octokit.Issue issue;
         try
         {
-            issue = await github.For().GetIssueAsync(url.Owner, url.Name, url.Number, cancellationToken).ConfigureAwait(false);
+            issue = await (await github.ForRepositoryAsync(url.Repo, cancellationToken).ConfigureAwait(false)).GetIssueAsync(url.Owner, url.Name, url.Number, cancellationToken).ConfigureAwait(false);
         }
-        catch (GitHubApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (Octokit.ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return $"issue {url} was not found (or the configured GitHub credentials cannot see it).";
         }
@@ -113,7 +113,7 @@ public sealed class RunSession(
         {
             return $"{url} is a pull request; `agentmesh run` takes an issue.";
         }
-        if (string.Equals(issue.State, "closed", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(issue.State.StringValue, "closed", StringComparison.OrdinalIgnoreCase))
         {
             return $"issue {url} is closed; nothing to do";
         }

@@ -23,11 +23,14 @@ internal sealed class FakeApiRequest(HttpContext http, Match route, string body,
     public string? Query(string name) => Http.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
 
     /// <summary>The JSON body; a missing or malformed one is GitHub's 400 "Problems parsing JSON".</summary>
-    public JsonObject Json()
+    public JsonObject Json() => JsonNode() as JsonObject ?? throw new FakeApiException(400, "Problems parsing JSON");
+
+    /// <summary>The JSON body as any value (some endpoints also take a bare array); malformed is GitHub's 400.</summary>
+    public JsonNode JsonNode()
     {
         try
         {
-            return JsonNode.Parse(Body) as JsonObject ?? throw new FakeApiException(400, "Problems parsing JSON");
+            return System.Text.Json.Nodes.JsonNode.Parse(Body) ?? throw new FakeApiException(400, "Problems parsing JSON");
         }
         catch (System.Text.Json.JsonException)
         {

@@ -36,6 +36,7 @@ public sealed partial class FakeGitHubServer
         Route("GET", "^user$", GetUser),
         Route("GET", "^orgs/(?<org>[^/]+)/members/(?<user>[^/]+)$", CheckMembership),
         new FakeApiRoute("POST", new Regex(@"^app/installations/(?<id>\d+)/access_tokens$", RegexOptions.CultureInvariant), CreateInstallationToken, ForApp: true),
+        new FakeApiRoute("GET", new Regex(Repo + "/installation$", RegexOptions.CultureInvariant), GetRepositoryInstallation, ForApp: true),
     ];
 
     private static FakeApiRoute Route(string method, string pattern, Func<FakeApiRequest, FakeApiResponse> handler) =>
@@ -149,7 +150,9 @@ public sealed partial class FakeGitHubServer
     {
         var repo = RepoFor(request);
         var issue = IssueLocked(repo, request.RouteInt("number"));
-        var labels = request.Json()["labels"] as JsonArray ?? throw Validation("Label", "labels", "missing_field");
+        // GitHub takes {"labels": [...]} or, as Octokit sends it, the bare array.
+        var body = request.JsonNode();
+        var labels = body as JsonArray ?? (body as JsonObject)?["labels"] as JsonArray ?? throw Validation("Label", "labels", "missing_field");
         foreach (var name in labels.Select(l => l!.GetValue<string>()))
         {
             if (!issue.Labels.Any(l => l.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
@@ -382,6 +385,30 @@ public sealed partial class FakeGitHubServer
         State.OrganizationMembers.TryGetValue(request.Route("org"), out var members) && members.Contains(request.Route("user"))
             ? FakeApiResponse.NoContent()
             : throw new FakeApiException(404, "User does not exist or is not a member of the organization", "orgs/members#check-organization-membership-for-a-user");
+
+    /// <summary><c>GET /repos/{owner}/{repo}/installation</c> as the App: the installation covering the repository, or 404.</summary>
+    private FakeApiResponse GetRepositoryInstallation(FakeApiRequest request)
+    {
+        Interlocked.Increment(ref _repositoryInstallationLookups);
+        var fullName = request.Route("owner") + "/" + request.Route("repo");
+        var installation = State.Installations.Values.FirstOrDefault(i =>
+            i.AppId == request.Identity.AppId && i.Repositories.Contains(fullName, StringComparer.OrdinalIgnoreCase))
+            ?? throw new FakeApiException(404, "Not Found", "apps/apps#get-a-repository-installation-for-the-authenticated-app");
+        return FakeApiResponse.Ok(new JsonObject
+        {
+            ["id"] = installation.Id,
+            ["account"] = Json.User(installation.Account),
+            ["app_id"] = long.Parse(installation.AppId, System.Globalization.CultureInfo.InvariantCulture),
+            ["target_id"] = installation.Account.Id,
+            ["target_type"] = "Organization",
+            ["repository_selection"] = "selected",
+            ["access_tokens_url"] = new Uri(ApiBaseAddress, $"app/installations/{installation.Id}/access_tokens").AbsoluteUri,
+            ["repositories_url"] = new Uri(ApiBaseAddress, "installation/repositories").AbsoluteUri,
+            ["html_url"] = new Uri(WebBaseAddress, $"organizations/{installation.Account.Login}/settings/installations/{installation.Id}").AbsoluteUri,
+            ["permissions"] = new JsonObject { ["contents"] = "write", ["issues"] = "write", ["pull_requests"] = "write", ["metadata"] = "read" },
+            ["events"] = new JsonArray("issues", "issue_comment", "pull_request"),
+        });
+    }
 
     private FakeApiResponse CreateInstallationToken(FakeApiRequest request)
     {

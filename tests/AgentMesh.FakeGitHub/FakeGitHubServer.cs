@@ -30,6 +30,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
     private readonly HttpClient _webhookClient = new();
     private readonly List<FakeApiRoute> _routes;
     private int _installationTokensIssued;
+    private int _repositoryInstallationLookups;
 
     private FakeGitHubServer(WebApplication app, TempDirectory root, TimeProvider time)
     {
@@ -56,6 +57,9 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     /// <summary>Installation tokens issued so far (to check caching).</summary>
     public int InstallationTokensIssued => Volatile.Read(ref _installationTokensIssued);
+
+    /// <summary>How many times an App asked which installation covers a repository (<c>GET /repos/o/r/installation</c>).</summary>
+    public int RepositoryInstallationLookups => Volatile.Read(ref _repositoryInstallationLookups);
 
     internal FakeGitHubJson Json { get; private set; } = null!;
 
@@ -297,13 +301,16 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
     public void FailNext(string pathPrefix, int count = 1, int statusCode = 502) =>
         AddFault(new FakeFault { PathPrefix = pathPrefix, Remaining = count, StatusCode = statusCode, Message = statusCode == 502 ? "Server Error" : "Service Unavailable" });
 
-    /// <summary>The next requests under the prefix get GitHub's secondary rate limit answer (403), with <c>retry-after</c> when given.</summary>
-    public void SecondaryRateLimitNext(string pathPrefix, int? retryAfterSeconds, int count = 1) =>
+    /// <summary>
+    /// The next requests under the prefix get GitHub's secondary rate limit answer (403, or 429 as GitHub
+    /// also sends), with <c>retry-after</c> when given.
+    /// </summary>
+    public void SecondaryRateLimitNext(string pathPrefix, int? retryAfterSeconds, int count = 1, int statusCode = 403) =>
         AddFault(new FakeFault
         {
             PathPrefix = pathPrefix,
             Remaining = count,
-            StatusCode = 403,
+            StatusCode = statusCode,
             RetryAfterSeconds = retryAfterSeconds,
             Message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
         });

@@ -4,6 +4,7 @@ namespace AgentMesh.GitHub.Events;
 public static class WebhookEventNames
 {
     public const string Ping = "ping";
+    public const string Push = "push";
     public const string Issues = "issues";
     public const string IssueComment = "issue_comment";
     public const string PullRequest = "pull_request";
@@ -15,5 +16,5 @@ public static class WebhookEventNames
 
     /// <summary>Every event a repository or App should subscribe to, for docs and webhook creation.</summary>
     public static IReadOnlyList<string> Subscribed { get; } =
-        [Issues, IssueComment, PullRequest, PullRequestReview, PullRequestReviewComment, Installation, InstallationRepositories, Member];
+        [Issues, IssueComment, PullRequest, PullRequestReview, PullRequestReviewComment, Installation, InstallationRepositories, Member, Push];
 }

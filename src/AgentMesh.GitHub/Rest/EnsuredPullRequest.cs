@@ -1,6 +1,6 @@
-using AgentMesh.GitHub.Models;
+using Octokit;
 
 namespace AgentMesh.GitHub.Rest;
 
 /// <summary>The pull request for a head branch, and whether this call created it.</summary>
-public sealed record EnsuredPullRequest(GitHubPullRequest PullRequest, bool Created);
+public sealed record EnsuredPullRequest(PullRequest PullRequest, bool Created);

@@ -24,11 +24,16 @@ public sealed class GitHubAppCredential : IGitHubCredential, IDisposable
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _key = RSA.Create();
         _key.ImportFromPem(privateKeyPem);
+        Fingerprint = "app:" + AppId + ":" + Convert.ToHexStringLower(SHA256.HashData(_key.ExportSubjectPublicKeyInfo()))[..8];
     }
 
     public string AppId { get; }
 
-    public string Fingerprint => "app:" + AppId;
+    /// <summary>
+    /// <c>app:ID:KEY</c>, KEY a short hash of the public key: the factory keeps one client per fingerprint,
+    /// and two keys of one App (GitHub allows a second during rotation) must not share a client's credential.
+    /// </summary>
+    public string Fingerprint { get; }
 
     public ValueTask<string> GetAuthorizationAsync(CancellationToken cancellationToken)
     {

@@ -1,82 +1,64 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using AgentMesh.GitHub.Models;
-using AgentMesh.GitHub.Rest.Requests;
-using AgentMesh.GitHub.Rest.Responses;
+using Octokit;
+using Octokit.Internal;
 
 namespace AgentMesh.GitHub.Rest;
 
 /// <summary>
-/// The typed GitHub REST endpoints AgentMesh uses, as one identity (a token or an installation).
-/// Every method throws <see cref="GitHubApiException"/> for an error answer, except where a miss is a
-/// normal answer (a missing label, a non-member), which returns false or null.
+/// One identity's view of GitHub: Octokit's client (<see cref="Octokit"/>) for any endpoint, plus what
+/// AgentMesh adds on top — effects a retried job may repeat without duplicating them
+/// (<see cref="EnsurePullRequestAsync"/>, <see cref="UpsertStatusCommentAsync"/>), inline review comments
+/// by line and side (<see cref="CreateReviewAsync"/>), and a <see cref="CancellationToken"/> on the calls
+/// the node makes (Octokit's clients take none; see <see cref="AmbientCancellation"/>). Errors are
+/// Octokit's: <see cref="ApiException"/> and its subclasses (<see cref="NotFoundException"/>, ...).
 /// </summary>
-public sealed class GitHubClient(GitHubConnection connection, GitHubClientOptions options)
+public sealed class GitHubClient : IDisposable
 {
-    private static GitHubJsonContext Json => GitHubJsonContext.Default;
+    private readonly IHttpClient _http;
+    private readonly GitHubClientOptions _options;
 
-    /// <summary>The connection, for the rate-limit state and raw calls.</summary>
-    public GitHubConnection Connection { get; } = connection ?? throw new ArgumentNullException(nameof(connection));
-
-    /// <summary>The identity's rate-limit state.</summary>
-    public IGitHubRateLimitState RateLimit => Connection.RateLimit;
-
-    public Task<GitHubRepository> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken = default) =>
-        GetAsync($"repos/{E(owner)}/{E(repo)}", Json.GitHubRepository, cancellationToken);
-
-    public Task<GitHubIssue> GetIssueAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
-        GetAsync($"repos/{E(owner)}/{E(repo)}/issues/{number}", Json.GitHubIssue, cancellationToken);
-
-    /// <summary>All comments of an issue or PR conversation, every page, oldest first.</summary>
-    public Task<IReadOnlyList<GitHubComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
-        GetAllPagesAsync($"repos/{E(owner)}/{E(repo)}/issues/{number}/comments", Json.IReadOnlyListGitHubComment, cancellationToken);
-
-    public Task<GitHubComment> CreateCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"repos/{E(owner)}/{E(repo)}/issues/{number}/comments", new CommentBody(body), Json.CommentBody, Json.GitHubComment, cancellationToken);
-
-    public Task<GitHubComment> UpdateCommentAsync(string owner, string repo, long commentId, string body, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Patch, $"repos/{E(owner)}/{E(repo)}/issues/comments/{commentId}", new CommentBody(body), Json.CommentBody, Json.GitHubComment, cancellationToken);
-
-    public Task<GitHubIssue> CreateIssueAsync(string owner, string repo, NewIssue issue, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"repos/{E(owner)}/{E(repo)}/issues", issue, Json.NewIssue, Json.GitHubIssue, cancellationToken);
-
-    /// <param name="reason"><c>completed</c> (default) or <c>not_planned</c>.</param>
-    public Task<GitHubIssue> CloseIssueAsync(string owner, string repo, int number, string reason = "completed", CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Patch, $"repos/{E(owner)}/{E(repo)}/issues/{number}", new IssueStateChange("closed", reason), Json.IssueStateChange, Json.GitHubIssue, cancellationToken);
-
-    public Task<GitHubIssue> ReopenIssueAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Patch, $"repos/{E(owner)}/{E(repo)}/issues/{number}", new IssueStateChange("open", "reopened"), Json.IssueStateChange, Json.GitHubIssue, cancellationToken);
-
-    /// <summary>Adds labels (creating unknown ones, as GitHub does) and returns the issue's labels after.</summary>
-    public Task<IReadOnlyList<GitHubLabel>> AddLabelsAsync(string owner, string repo, int number, IReadOnlyList<string> labels, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"repos/{E(owner)}/{E(repo)}/issues/{number}/labels", new LabelsBody(labels), Json.LabelsBody, Json.IReadOnlyListGitHubLabel, cancellationToken, safeToRepeat: true);
-
-    /// <summary>Removes a label; false when the issue did not have it (GitHub's 404), so a retry is harmless.</summary>
-    public async Task<bool> RemoveLabelAsync(string owner, string repo, int number, string label, CancellationToken cancellationToken = default)
+    internal GitHubClient(IGitHubClient octokit, string fingerprint, IGitHubRateLimitState rateLimit, IHttpClient http, GitHubClientOptions options)
     {
-        var path = $"repos/{E(owner)}/{E(repo)}/issues/{number}/labels/{E(label)}";
-        var response = await Connection.SendAsync(HttpMethod.Delete, path, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-        response.EnsureSuccess(HttpMethod.Delete, path);
-        return true;
+        Octokit = octokit;
+        Fingerprint = fingerprint;
+        RateLimit = rateLimit;
+        _http = http;
+        _options = options;
     }
 
-    public Task<GitHubPullRequest> CreatePullRequestAsync(string owner, string repo, NewPullRequest pullRequest, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"repos/{E(owner)}/{E(repo)}/pulls", pullRequest, Json.NewPullRequest, Json.GitHubPullRequest, cancellationToken);
+    /// <summary>Octokit's client for this identity, behind AgentMesh's handler pipeline.</summary>
+    public IGitHubClient Octokit { get; }
 
-    public Task<GitHubPullRequest> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
-        GetAsync($"repos/{E(owner)}/{E(repo)}/pulls/{number}", Json.GitHubPullRequest, cancellationToken);
+    /// <summary>The identity requests are made as (never a secret).</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The identity's primary rate-limit state, updated from every answer.</summary>
+    public IGitHubRateLimitState RateLimit { get; }
+
+    public Task<Repository> GetRepositoryAsync(string owner, string repo, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Repository.Get(owner, repo), cancellationToken);
+
+    public Task<Issue> GetIssueAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Issue.Get(owner, repo, number), cancellationToken);
+
+    /// <summary>All comments of an issue or PR conversation, every page, oldest first.</summary>
+    public Task<IReadOnlyList<IssueComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Issue.Comment.GetAllForIssue(owner, repo, number, Pages), cancellationToken);
+
+    public Task<IssueComment> CreateCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Issue.Comment.Create(owner, repo, number, body), cancellationToken);
+
+    public Task<IssueComment> UpdateCommentAsync(string owner, string repo, long commentId, string body, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Issue.Comment.Update(owner, repo, commentId, body), cancellationToken);
+
+    public Task<PullRequest> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.PullRequest.Get(owner, repo, number), cancellationToken);
 
     /// <summary>The open pull request whose head is <paramref name="headOwner"/>:<paramref name="branch"/>, or null.</summary>
-    public async Task<GitHubPullRequest?> FindOpenPullRequestAsync(string owner, string repo, string headOwner, string branch, CancellationToken cancellationToken = default)
+    public async Task<PullRequest?> FindOpenPullRequestAsync(string owner, string repo, string headOwner, string branch, CancellationToken cancellationToken = default)
     {
-        var head = Uri.EscapeDataString(headOwner + ":" + branch);
-        var list = await GetAsync($"repos/{E(owner)}/{E(repo)}/pulls?head={head}&state=open&per_page={options.PageSize}", Json.IReadOnlyListGitHubPullRequest, cancellationToken).ConfigureAwait(false);
-        return list.FirstOrDefault();
+        var request = new PullRequestRequest { Head = headOwner + ":" + branch, State = ItemStateFilter.Open };
+        var list = await Run(() => Octokit.PullRequest.GetAllForRepository(owner, repo, request, new ApiOptions { PageSize = 1, PageCount = 1 }), cancellationToken).ConfigureAwait(false);
+        return list.Count > 0 ? list[0] : null;
     }
 
     /// <summary>
@@ -93,10 +75,9 @@ public sealed class GitHubClient(GitHubConnection connection, GitHubClientOption
         }
         try
         {
-            return new EnsuredPullRequest(await CreatePullRequestAsync(owner, repo, pullRequest, cancellationToken).ConfigureAwait(false), Created: true);
+            return new EnsuredPullRequest(await Run(() => Octokit.PullRequest.Create(owner, repo, pullRequest), cancellationToken).ConfigureAwait(false), Created: true);
         }
-        catch (GitHubApiException exception) when (exception.StatusCode == HttpStatusCode.UnprocessableEntity
-            && exception.Error.Errors.Any(e => e.Message?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true))
+        catch (ApiValidationException exception) when (AlreadyExists(exception))
         {
             var raced = await FindOpenPullRequestAsync(owner, repo, headOwner, pullRequest.Head, cancellationToken).ConfigureAwait(false);
             if (raced is null)
@@ -107,83 +88,38 @@ public sealed class GitHubClient(GitHubConnection connection, GitHubClientOption
         }
     }
 
-    public Task<GitHubReview> CreateReviewAsync(string owner, string repo, int number, NewReview review, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"repos/{E(owner)}/{E(repo)}/pulls/{number}/reviews", review, Json.NewReview, Json.GitHubReview, cancellationToken);
-
-    public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
-        GetAllPagesAsync($"repos/{E(owner)}/{E(repo)}/pulls/{number}/comments", Json.IReadOnlyListGitHubReviewComment, cancellationToken);
-
-    /// <summary>Repositories the token's user can access (<c>GET /user/repos</c>), every page.</summary>
-    public Task<IReadOnlyList<GitHubRepository>> ListUserRepositoriesAsync(CancellationToken cancellationToken = default) =>
-        GetAllPagesAsync("user/repos", Json.IReadOnlyListGitHubRepository, cancellationToken);
-
-    /// <summary>Repositories an installation can access (<c>GET /installation/repositories</c>), every page.</summary>
-    public async Task<IReadOnlyList<GitHubRepository>> ListInstallationRepositoriesAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates a review whose inline comments are placed by <c>line</c> and <c>side</c> — Octokit's
+    /// <see cref="PullRequestReviewCreate"/> only has the retired diff <c>position</c> — sent through
+    /// Octokit's connection, so it gets the same authentication, retries and errors as every other call.
+    /// </summary>
+    public Task<PullRequestReview> CreateReviewAsync(string owner, string repo, int number, NewLineReview review, CancellationToken cancellationToken = default)
     {
-        var all = new List<GitHubRepository>();
-        string? next = $"installation/repositories?per_page={options.PageSize}";
-        while (next is not null)
-        {
-            var response = (await Connection.SendAsync(HttpMethod.Get, next, cancellationToken: cancellationToken).ConfigureAwait(false)).EnsureSuccess(HttpMethod.Get, next);
-            all.AddRange(response.Read(Json.InstallationRepositoriesPage).Repositories);
-            next = response.NextPage?.AbsoluteUri;
-        }
-        return all;
+        ArgumentNullException.ThrowIfNull(review);
+        var uri = ApiUrls.PullRequestReviews(owner, repo, number);
+        return Run(async () => (await Octokit.Connection.Post<PullRequestReview>(uri, review, AcceptHeaders.StableVersionJson, "application/json", parameters: null, cancellationToken).ConfigureAwait(false)).Body, cancellationToken);
     }
 
     public Task<IReadOnlyList<RepositoryInvitation>> ListRepositoryInvitationsAsync(CancellationToken cancellationToken = default) =>
-        GetAllPagesAsync("user/repository_invitations", Json.IReadOnlyListRepositoryInvitation, cancellationToken);
+        Run(() => Octokit.Repository.Invitation.GetAllForCurrent(Pages), cancellationToken);
 
-    /// <summary>Accepts an invitation (GitHub answers 204).</summary>
-    public async Task AcceptRepositoryInvitationAsync(long invitationId, CancellationToken cancellationToken = default)
-    {
-        var path = $"user/repository_invitations/{invitationId}";
-        (await Connection.SendAsync(HttpMethod.Patch, path, cancellationToken: cancellationToken).ConfigureAwait(false)).EnsureSuccess(HttpMethod.Patch, path);
-    }
-
-    /// <summary>Creates a JSON webhook for <paramref name="events"/> posting to <paramref name="url"/>, signed with <paramref name="secret"/>.</summary>
-    public Task<GitHubHook> CreateRepositoryWebhookAsync(string owner, string repo, Uri url, string secret, IReadOnlyList<string> events, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        var hook = new NewWebhook("web", Active: true, events, new NewWebhookConfig(url.AbsoluteUri, "json", secret));
-        return SendAsync(HttpMethod.Post, $"repos/{E(owner)}/{E(repo)}/hooks", hook, Json.NewWebhook, Json.GitHubHook, cancellationToken);
-    }
-
-    /// <summary><c>GET /rate_limit</c> (free: it does not spend the limit).</summary>
-    public Task<RateLimitResponse> GetRateLimitAsync(CancellationToken cancellationToken = default) =>
-        GetAsync("rate_limit", Json.RateLimitResponse, cancellationToken);
-
-    /// <summary><c>GET /user</c> (works for tokens of a user, not for installation tokens).</summary>
-    public Task<GitHubUser> GetAuthenticatedUserAsync(CancellationToken cancellationToken = default) =>
-        GetAsync("user", Json.GitHubUser, cancellationToken);
-
-    /// <summary>Whether <paramref name="user"/> is a member of <paramref name="org"/> (204 yes, 404 no).</summary>
-    public async Task<bool> IsOrganizationMemberAsync(string org, string user, CancellationToken cancellationToken = default)
-    {
-        var path = $"orgs/{E(org)}/members/{E(user)}";
-        var response = await Connection.SendAsync(HttpMethod.Get, path, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-        response.EnsureSuccess(HttpMethod.Get, path);
-        return response.StatusCode == HttpStatusCode.NoContent;
-    }
+    public Task AcceptRepositoryInvitationAsync(long invitationId, CancellationToken cancellationToken = default) =>
+        AmbientCancellation.RunAsync(() => Octokit.Repository.Invitation.Accept(invitationId), cancellationToken);
 
     /// <summary><paramref name="user"/>'s permission on the repository (<c>admin</c>, <c>write</c>, <c>read</c>, <c>none</c>).</summary>
-    public Task<CollaboratorPermission> GetRepositoryPermissionAsync(string owner, string repo, string user, CancellationToken cancellationToken = default) =>
-        GetAsync($"repos/{E(owner)}/{E(repo)}/collaborators/{E(user)}/permission", Json.CollaboratorPermission, cancellationToken);
+    public Task<CollaboratorPermissionResponse> GetRepositoryPermissionAsync(string owner, string repo, string user, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Repository.Collaborator.ReviewPermission(owner, repo, user), cancellationToken);
 
     /// <summary>
     /// Creates or edits the status comment owned by <paramref name="jobId"/>: the body gets the job's hidden
     /// marker, and if a comment with that marker exists it is edited (or left alone when unchanged).
     /// </summary>
-    public async Task<GitHubComment> UpsertStatusCommentAsync(string owner, string repo, int number, string jobId, string body, CancellationToken cancellationToken = default)
+    public async Task<IssueComment> UpsertStatusCommentAsync(string owner, string repo, int number, string jobId, string body, CancellationToken cancellationToken = default)
     {
         var marker = StatusCommentMarker.For(jobId);
         var markedBody = StatusCommentMarker.Apply(jobId, body);
         var comments = await ListIssueCommentsAsync(owner, repo, number, cancellationToken).ConfigureAwait(false);
-        var existing = comments.LastOrDefault(c => c.Body.StartsWith(marker, StringComparison.Ordinal));
+        var existing = comments.LastOrDefault(c => c.Body?.StartsWith(marker, StringComparison.Ordinal) == true);
         if (existing is null)
         {
             return await CreateCommentAsync(owner, repo, number, markedBody, cancellationToken).ConfigureAwait(false);
@@ -193,38 +129,13 @@ public sealed class GitHubClient(GitHubConnection connection, GitHubClientOption
             : await UpdateCommentAsync(owner, repo, existing.Id, markedBody, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-    {
-        var response = await Connection.SendAsync(HttpMethod.Get, path, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.EnsureSuccess(HttpMethod.Get, path).Read(type);
-    }
+    public void Dispose() => _http.Dispose();
 
-    private async Task<TResponse> SendAsync<TRequest, TResponse>(
-        HttpMethod method, string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType,
-        CancellationToken cancellationToken, bool? safeToRepeat = null)
-    {
-        var json = JsonSerializer.SerializeToUtf8Bytes(body, requestType);
-        var response = await Connection.SendAsync(method, path, json, safeToRepeat, cancellationToken).ConfigureAwait(false);
-        return response.EnsureSuccess(method, path).Read(responseType);
-    }
+    private ApiOptions Pages => new() { PageSize = _options.PageSize };
 
-    private async Task<IReadOnlyList<T>> GetAllPagesAsync<T>(string path, JsonTypeInfo<IReadOnlyList<T>> pageType, CancellationToken cancellationToken)
-    {
-        var all = new List<T>();
-        string? next = path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"per_page={options.PageSize}";
-        while (next is not null)
-        {
-            var response = (await Connection.SendAsync(HttpMethod.Get, next, cancellationToken: cancellationToken).ConfigureAwait(false)).EnsureSuccess(HttpMethod.Get, next);
-            all.AddRange(response.Read(pageType));
-            next = response.NextPage?.AbsoluteUri;
-        }
-        return all;
-    }
+    private static Task<T> Run<T>(Func<Task<T>> call, CancellationToken cancellationToken) => AmbientCancellation.RunAsync(call, cancellationToken);
 
-    /// <summary>Escapes one path segment (a branch or label may hold characters URLs reserve).</summary>
-    private static string E(string segment)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(segment);
-        return Uri.EscapeDataString(segment);
-    }
+    private static bool AlreadyExists(ApiValidationException exception) =>
+        exception.ApiError?.Errors?.Any(e => e.Message?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true) == true
+        || exception.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 }

@@ -15,9 +15,6 @@ internal static partial class GitHubClientLog
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "GitHub rate limit for {Identity} is exhausted; holding requests {Delay} until {ResetAt}")]
     public static partial void WaitingForReset(ILogger logger, string identity, TimeSpan delay, DateTimeOffset resetAt);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "GitHub {Path} not modified; served from the ETag cache")]
-    public static partial void NotModified(ILogger logger, string path);
-
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Created an installation token for installation {InstallationId}, expiring {ExpiresAt}")]
     public static partial void InstallationTokenCreated(ILogger logger, long installationId, DateTimeOffset expiresAt);
 }

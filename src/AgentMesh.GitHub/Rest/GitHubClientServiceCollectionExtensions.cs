@@ -11,7 +11,7 @@ public static class GitHubClientServiceCollectionExtensions
 {
     /// <summary>
     /// Adds one <see cref="GitHubClientFactory"/> for the process, so every client of one identity shares its
-    /// concurrency cap, rate-limit state and ETag cache. Options are validated when the factory is built.
+    /// Octokit client, concurrency cap, rate-limit state and ETag cache. Options are validated when the factory is built.
     /// </summary>
     public static IServiceCollection AddGitHubClient(this IServiceCollection services, Action<GitHubClientOptions>? configure = null)
     {
@@ -24,12 +24,12 @@ public static class GitHubClientServiceCollectionExtensions
             options.Validate();
             return options;
         });
+        services.TryAddSingleton<GitHubInstallationDirectory>();
         services.TryAddSingleton(provider => new GitHubClientFactory(
-            // Each attempt has its own timeout in the pipeline; the HttpClient must not cut a retry sequence short.
-            new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
             provider.GetRequiredService<GitHubClientOptions>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>()));
+            provider.GetService<ILoggerFactory>(),
+            installations: provider.GetRequiredService<GitHubInstallationDirectory>()));
         return services;
     }
 }

@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Text.Json;
+using AgentMesh.GitHub.Events;
+using AgentMesh.GitHub.Rest;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,6 +20,7 @@ public sealed class GitHubWebhookHandler(
     IWebhookSecretProvider secrets,
     IOptionsMonitor<GitHubWebhookOptions> options,
     TimeProvider timeProvider,
+    GitHubInstallationDirectory installations,
     ILogger<GitHubWebhookHandler> logger)
 {
     // Delivery ids are GUIDs and event names short words; the caps stop a forged header from bloating the inbox.
@@ -52,16 +56,16 @@ public sealed class GitHubWebhookHandler(
         }
         var payload = body.Payload!;
 
-        var digest = WebhookSignature.ParseHeader(request.Headers[WebhookHeaders.Signature256].ToString());
-        if (digest is null)
+        var signature = request.Headers[WebhookHeaders.Signature256].ToString();
+        if (signature.Length == 0)
         {
-            return Reject(StatusCodes.Status401Unauthorized, $"missing or malformed {WebhookHeaders.Signature256} header", deliveryId);
+            return Reject(StatusCodes.Status401Unauthorized, $"missing {WebhookHeaders.Signature256} header", deliveryId);
         }
         // Malformed JSON names no repository or installation, so only the global secret can vouch for it;
         // verifying first means an unsigned caller cannot tell a parse error from a bad signature.
         var routing = WebhookRouting.TryRead(payload);
         var candidates = await secrets.GetCandidateSecretsAsync(routing?.Repository, routing?.InstallationId, context.RequestAborted).ConfigureAwait(false);
-        if (!candidates.Any(secret => WebhookSignature.Matches(secret, payload, digest)))
+        if (!candidates.Any(secret => IsSignedWith(signature, secret, payload)))
         {
             return Reject(StatusCodes.Status401Unauthorized, "signature does not match any configured secret", deliveryId);
         }
@@ -87,8 +91,39 @@ public sealed class GitHubWebhookHandler(
             return Results.Text("duplicate delivery; already stored", statusCode: StatusCodes.Status200OK);
         }
         WebhookLog.Accepted(logger, deliveryId, eventName, routing.Action, routing.Repository);
+        LearnInstallation(eventName, payload, routing);
         return Results.Text("accepted", statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>
+    /// Keeps <see cref="GitHubInstallationDirectory"/> current: an installation event changes which
+    /// repositories an installation serves; any other delivery names the installation of its repository.
+    /// A cache update, not processing: the delivery is already stored, and a node that misses one asks GitHub.
+    /// </summary>
+    private void LearnInstallation(string eventName, byte[] payload, WebhookRouting routing)
+    {
+        if (eventName is not (WebhookEventNames.Installation or WebhookEventNames.InstallationRepositories))
+        {
+            installations.Learn(routing.Repository, routing.InstallationId);
+            return;
+        }
+        try
+        {
+            installations.Apply(WebhookEventParser.Parse(eventName, payload));
+        }
+        catch (JsonException)
+        {
+            // Stored all the same; the inbox records the parse error when it processes the delivery.
+        }
+    }
+
+    /// <summary>
+    /// Octokit.Webhooks' validator (constant-time HMAC-SHA256 over the exact bytes). It calls an unsigned
+    /// delivery valid when the secret is empty; an empty secret here never vouches for anything.
+    /// </summary>
+    private static bool IsSignedWith(string signature, string secret, byte[] payload) =>
+        secret.Length > 0
+        && Octokit.Webhooks.WebhookSignatureValidator.Verify(signature, secret, payload) == Octokit.Webhooks.WebhookSignatureValidationResult.Valid;
 
     private IResult Reject(int statusCode, string reason, string? deliveryId)
     {

@@ -18,6 +18,7 @@ public static class GitHubWebhookServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookSecretProvider, OptionsWebhookSecretProvider>();
+        services.TryAddSingleton<AgentMesh.GitHub.Rest.GitHubInstallationDirectory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubWebhookOptions>, GitHubWebhookOptionsValidator>());
         services.TryAddScoped<GitHubWebhookHandler>();
         var builder = services.AddOptions<GitHubWebhookOptions>().ValidateOnStart();

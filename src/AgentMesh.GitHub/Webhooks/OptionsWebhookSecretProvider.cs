@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.GitHub.Webhooks;
@@ -6,22 +5,22 @@ namespace AgentMesh.GitHub.Webhooks;
 /// <summary>Secrets from <see cref="GitHubWebhookOptions"/>: repository, then installation, then global.</summary>
 public sealed class OptionsWebhookSecretProvider(IOptionsMonitor<GitHubWebhookOptions> options) : IWebhookSecretProvider
 {
-    public ValueTask<IReadOnlyList<byte[]>> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<string>> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken)
     {
         var current = options.CurrentValue;
-        var secrets = new List<byte[]>(3);
+        var secrets = new List<string>(3);
         if (repositoryFullName is not null && current.RepositorySecrets.TryGetValue(repositoryFullName, out var repoSecret))
         {
-            secrets.Add(Encoding.UTF8.GetBytes(repoSecret));
+            secrets.Add(repoSecret);
         }
         if (installationId is { } id && current.InstallationSecrets.TryGetValue(id, out var installationSecret))
         {
-            secrets.Add(Encoding.UTF8.GetBytes(installationSecret));
+            secrets.Add(installationSecret);
         }
         if (current.GlobalSecret is { } global)
         {
-            secrets.Add(Encoding.UTF8.GetBytes(global));
+            secrets.Add(global);
         }
-        return ValueTask.FromResult<IReadOnlyList<byte[]>>(secrets);
+        return ValueTask.FromResult<IReadOnlyList<string>>(secrets);
     }
 }

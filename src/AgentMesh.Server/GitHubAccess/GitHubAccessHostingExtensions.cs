@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using AgentMesh.GitHub.Rest;
 using AgentMesh.Server.Pipeline;
 
@@ -28,12 +29,14 @@ public static class GitHubAccessHostingExtensions
         var services = builder.Services;
         services.AddSingleton(access);
         services.AddSingleton(rest);
-        // One HttpClient for the node's lifetime: the client's own pipeline does retries and timeouts per attempt.
+        // One factory for the node's lifetime: one Octokit client per credential over one connection pool.
+        // The webhook endpoint teaches this directory which installation serves which repository.
+        services.TryAddSingleton<GitHubInstallationDirectory>();
         services.AddSingleton(sp => new GitHubClientFactory(
-            new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
             rest,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            installations: sp.GetRequiredService<GitHubInstallationDirectory>()));
         services.AddSingleton<GitHubClientProvider>();
         services.AddSingleton<IAuthorPermissions, GitHubAuthorPermissions>();
         return builder;

@@ -11,10 +11,11 @@ public sealed partial class GitHubAuthorPermissions(GitHubClientProvider clients
         var (owner, name) = Split(repo);
         try
         {
-            var permission = await clients.For().GetRepositoryPermissionAsync(owner, name, login, cancellationToken).ConfigureAwait(false);
+            var client = await clients.ForRepositoryAsync(repo, cancellationToken).ConfigureAwait(false);
+            var permission = await client.GetRepositoryPermissionAsync(owner, name, login, cancellationToken).ConfigureAwait(false);
             return permission.Permission is "admin" or "write";
         }
-        catch (GitHubApiException ex)
+        catch (Octokit.ApiException ex)
         {
             // Unknown users and missing access read as "may not": the event is ignored, never acted on.
             LogLookupFailed(logger, ex, login, repo);

@@ -11,17 +11,13 @@ public sealed class GitHubClientProvider : IDisposable
     private readonly GitHubClientFactory _factory;
     private readonly GitHubAccessOptions _options;
     private readonly GitHubAppCredential? _app;
-    private readonly GitHubClientOptions _restOptions;
-    private readonly TimeProvider _timeProvider;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, InstallationTokenCredential> _installationTokens = new();
 
+    /// <param name="restOptions">Not read any more (the factory holds the REST options); kept so callers need no change.</param>
     public GitHubClientProvider(GitHubClientFactory factory, GitHubAccessOptions options, GitHubClientOptions restOptions, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _factory = factory;
         _options = options;
-        _restOptions = restOptions;
-        _timeProvider = timeProvider;
         if (options.UsesApp)
         {
             _app = new GitHubAppCredential(options.AppId!, File.ReadAllText(options.AppPrivateKeyPath!), timeProvider);
@@ -47,6 +43,20 @@ public sealed class GitHubClientProvider : IDisposable
     }
 
     /// <summary>
+    /// The client for work on <paramref name="repo"/> (<c>owner/name</c>): the token, or in App mode the
+    /// installation that serves the repository — the one its webhooks came through — so one App
+    /// installed on several organizations serves them all.
+    /// </summary>
+    public async Task<GitHubClient> ForRepositoryAsync(string repo, CancellationToken cancellationToken = default) =>
+        _app is null ? For() : await _factory.ForRepositoryAsync(_app, repo, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The token git pushes to <paramref name="repo"/> with: the personal access token, or the installation's token.</summary>
+    public async Task<string> GetGitTokenForRepositoryAsync(string repo, CancellationToken cancellationToken = default) =>
+        _app is null
+            ? await GetGitTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await _factory.GetInstallationTokenAsync(_app, await _factory.InstallationForAsync(_app, repo, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
     /// The token git pushes with: the personal access token, or the installation's token (which
     /// the App credential renews before it expires). Never put in a URL or an argument.
     /// </summary>
@@ -60,12 +70,8 @@ public sealed class GitHubClientProvider : IDisposable
         }
         var installation = installationId ?? _options.InstallationId
             ?? throw new InvalidOperationException("GitHub App mode needs an installation id: set GitHub:InstallationId or act on a webhook that names one.");
-        var credential = _installationTokens.GetOrAdd(installation, id => new InstallationTokenCredential(
-            _factory.ForApp(_app), id, _timeProvider, _restOptions.InstallationTokenRefreshMargin, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
-        var authorization = await credential.GetAuthorizationAsync(cancellationToken).ConfigureAwait(false);
-        // The credential answers with an Authorization header value ("token …" or "Bearer …"); git wants the token.
-        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
-        return space < 0 ? authorization : authorization[(space + 1)..];
+        // The factory's cached installation token, the same one the REST client uses.
+        return await _factory.GetInstallationTokenAsync(_app, installation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The https clone URL of a repository on the configured git host (no credentials in it).</summary>
@@ -73,10 +79,6 @@ public sealed class GitHubClientProvider : IDisposable
 
     public void Dispose()
     {
-        foreach (var credential in _installationTokens.Values)
-        {
-            credential.Dispose();
-        }
         _app?.Dispose();
     }
 }

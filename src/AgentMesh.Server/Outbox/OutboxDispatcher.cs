@@ -54,7 +54,7 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var permanent = (ex is GitHubApiException api && (int)api.StatusCode is >= 400 and < 500 and not 403 and not 429) || item.Attempts + 1 >= MaxAttempts;
+                var permanent = (ex is Octokit.ApiException api && (int)api.StatusCode is >= 400 and < 500 and not 403 and not 429) || item.Attempts + 1 >= MaxAttempts;
                 DateTimeOffset? retryAt = permanent ? null : timeProvider.GetUtcNow() + TimeSpan.FromSeconds(Math.Pow(2, item.Attempts));
                 await store.Outbox.FailAsync(item.Id, ex.Message, retryAt, cancellationToken).ConfigureAwait(false);
                 LogEffectFailed(logger, ex, item.Kind, item.IdempotencyKey, permanent);
@@ -72,7 +72,7 @@ public sealed partial class OutboxDispatcher(
                     ?? throw new InvalidOperationException($"Outbox item {item.Id} has no payload.");
                 var slash = effect.Repo.IndexOf('/', StringComparison.Ordinal);
                 var (owner, name) = (effect.Repo[..slash], effect.Repo[(slash + 1)..]);
-                var client = github.For();
+                var client = await github.ForRepositoryAsync(effect.Repo, cancellationToken).ConfigureAwait(false);
                 if (effect.StatusOf is { } jobId)
                 {
                     await client.UpsertStatusCommentAsync(owner, name, effect.Number, jobId, effect.Body, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,9 @@
 using AgentMesh.Core.Repos;
 using AgentMesh.GitHub.Events;
-using AgentMesh.GitHub.Models;
+using Octokit.Webhooks;
+using Octokit.Webhooks.Events;
+using Octokit.Webhooks.Events.Issues;
+using Octokit.Webhooks.Models;
 
 namespace AgentMesh.Server.Pipeline;
 
@@ -40,8 +43,8 @@ public sealed class WebhookRouter(PipelineOptions options)
         return e.Action switch
         {
             "opened" => StartWork(repo, e.Issue, TriggerKind.IssueOpened, author, addedLabel: null, commentBody: null),
-            "labeled" => StartWork(repo, e.Issue, TriggerKind.IssueLabeled, author, e.Label?.Name, commentBody: null),
-            "closed" => new WorkIntent.IssueClosed(repo, e.Issue.Number),
+            "labeled" => StartWork(repo, e.Issue, TriggerKind.IssueLabeled, author, (e as IssuesLabeledEvent)?.Label?.Name, commentBody: null),
+            "closed" => new WorkIntent.IssueClosed(repo, (int)e.Issue.Number),
             _ => new WorkIntent.Ignore(repo, $"issues.{e.Action} starts no work"),
         };
     }
@@ -61,15 +64,15 @@ public sealed class WebhookRouter(PipelineOptions options)
         {
             // A comment in a pull request's conversation is review feedback when it mentions the bot;
             // the head branch is not in this payload, so the PR number finds the job.
-            return new WorkIntent.Feedback(repo, e.Issue.Number, HeadBranch: "", author, e.Comment.Body, RequiresMention: true);
+            return new WorkIntent.Feedback(repo, (int)e.Issue.Number, HeadBranch: "", author, e.Comment.Body, RequiresMention: true);
         }
         var start = StartWork(repo, e.Issue, TriggerKind.CommentMention, author, addedLabel: null, e.Comment.Body);
-        return new WorkIntent.IssueComment(repo, e.Issue.Number, author, e.Comment.Body, start);
+        return new WorkIntent.IssueComment(repo, (int)e.Issue.Number, author, e.Comment.Body, start);
     }
 
     private WorkIntent RoutePullRequest(string repo, PullRequestEvent e) =>
         e.Action == "closed"
-            ? new WorkIntent.PullRequestClosed(repo, e.PullRequest.Number, e.PullRequest.Head.Ref, e.IsMerge)
+            ? new WorkIntent.PullRequestClosed(repo, (int)e.PullRequest.Number, e.PullRequest.Head.Ref, e.IsMerge)
             : new WorkIntent.Ignore(repo, $"pull_request.{e.Action} starts no work");
 
     private WorkIntent RouteReview(string repo, PullRequestReviewEvent e)
@@ -80,13 +83,13 @@ public sealed class WebhookRouter(PipelineOptions options)
             return new WorkIntent.Ignore(repo, "not a submitted review by a person");
         }
         // An approval is not feedback to act on; changes requested always is; a plain comment review is when it says something.
-        var state = e.Review.State.ToUpperInvariant();
+        var state = (e.Review.State?.StringValue ?? "").ToUpperInvariant();
         if (state == "APPROVED" || (state != "CHANGES_REQUESTED" && string.IsNullOrWhiteSpace(e.Review.Body)))
         {
-            return new WorkIntent.Ignore(repo, $"review {e.Review.State} asks for no change");
+            return new WorkIntent.Ignore(repo, $"review {e.Review.State?.StringValue} asks for no change");
         }
         var text = string.IsNullOrWhiteSpace(e.Review.Body) ? "Changes were requested in the review." : e.Review.Body!;
-        return new WorkIntent.Feedback(repo, e.PullRequest.Number, e.PullRequest.Head.Ref, author, text, ReviewId: e.Review.Id);
+        return new WorkIntent.Feedback(repo, (int)e.PullRequest.Number, e.PullRequest.Head.Ref, author, text, ReviewId: e.Review.Id);
     }
 
     private WorkIntent RouteReviewComment(string repo, PullRequestReviewCommentEvent e)
@@ -97,21 +100,21 @@ public sealed class WebhookRouter(PipelineOptions options)
             return new WorkIntent.Ignore(repo, "not a new review comment by a person");
         }
         var where = string.IsNullOrEmpty(e.Comment.Path) ? "" : $"On {e.Comment.Path}{(e.Comment.Line is { } line ? $" line {line}" : "")}: ";
-        return new WorkIntent.Feedback(repo, e.PullRequest.Number, e.PullRequest.Head.Ref, author, where + e.Comment.Body, ReviewId: e.Comment.PullRequestReviewId);
+        return new WorkIntent.Feedback(repo, (int)e.PullRequest.Number, e.PullRequest.Head.Ref, author, where + e.Comment.Body, ReviewId: e.Comment.PullRequestReviewId);
     }
 
-    private WorkIntent.StartWork StartWork(string repo, GitHubIssue issue, TriggerKind kind, string author, string? addedLabel, string? commentBody)
+    private WorkIntent.StartWork StartWork(string repo, Issue issue, TriggerKind kind, string author, string? addedLabel, string? commentBody)
     {
         var facts = new TriggerFacts(
             kind,
             author,
             AuthorHasWritePermission: false,
-            [.. issue.Labels.Select(l => l.Name)],
+            [.. (issue.Labels ?? []).Select(l => l.Name)],
             addedLabel,
             commentBody,
             IsBotOwnComment: IsBot(author),
             RunningJobs: 0);
-        return new WorkIntent.StartWork(repo, issue.Number, issue.Title, facts, commentBody);
+        return new WorkIntent.StartWork(repo, (int)issue.Number, issue.Title, facts, commentBody);
     }
 
     private bool IsBot(string login) => string.Equals(login, options.BotLogin, StringComparison.OrdinalIgnoreCase);

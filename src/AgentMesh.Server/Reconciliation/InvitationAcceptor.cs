@@ -32,14 +32,14 @@ public sealed partial class InvitationAcceptor(GitHubClientProvider github, GitH
             {
                 await client.AcceptRepositoryInvitationAsync(invitation.Id, cancellationToken).ConfigureAwait(false);
                 accepted.Add(repo);
-                LogAccepted(logger, repo, invitation.Permissions ?? "unknown", invitation.Inviter?.Login ?? "unknown");
+                LogAccepted(logger, repo, invitation.Permissions.StringValue ?? "unknown", invitation.Inviter?.Login ?? "unknown");
             }
-            catch (GitHubApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            catch (Octokit.ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {
                 // Another node with the same token accepted it first, or the inviter withdrew it.
                 LogGone(logger, invitation.Id, repo);
             }
-            catch (GitHubApiException ex)
+            catch (Octokit.ApiException ex)
             {
                 LogAcceptFailed(logger, invitation.Id, repo, ex);
             }

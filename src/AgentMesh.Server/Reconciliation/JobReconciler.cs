@@ -39,11 +39,10 @@ public sealed partial class JobReconciler(
     public async Task<ReconciliationPass> ReconcileOnceAsync(CancellationToken cancellationToken = default)
     {
         var open = await ListOpenJobsAsync(cancellationToken).ConfigureAwait(false);
-        var client = github.For();
         int updated = 0, failed = 0;
         foreach (var job in open)
         {
-            switch (await ReconcileAsync(client, job, cancellationToken).ConfigureAwait(false))
+            switch (await ReconcileAsync(job, cancellationToken).ConfigureAwait(false))
             {
                 case Outcome.Updated:
                     updated++;
@@ -84,10 +83,11 @@ public sealed partial class JobReconciler(
         }
     }
 
-    private async Task<Outcome> ReconcileAsync(GitHubClient client, JobRecord job, CancellationToken cancellationToken)
+    private async Task<Outcome> ReconcileAsync(JobRecord job, CancellationToken cancellationToken)
     {
         try
         {
+            var client = await github.ForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
             var missed = await FindMissedCommandAsync(client, JobActor.Deserialize(job.DataJson), cancellationToken).ConfigureAwait(false);
             if (missed is null)
             {
@@ -134,7 +134,7 @@ public sealed partial class JobReconciler(
         {
             // Once a PR exists its merge or close decides the outcome; the job ignores IssueClosed then.
             var pull = await client.GetPullRequestAsync(owner, name, link.Number, cancellationToken).ConfigureAwait(false);
-            if (!IsClosed(pull.State))
+            if (!IsClosed(pull.State.StringValue))
             {
                 return null;
             }
@@ -145,7 +145,7 @@ public sealed partial class JobReconciler(
             return null;
         }
         var issue = await client.GetIssueAsync(owner, name, job.Number, cancellationToken).ConfigureAwait(false);
-        return IsClosed(issue.State) ? new IssueClosed() : null;
+        return IsClosed(issue.State.StringValue) ? new IssueClosed() : null;
     }
 
     private static bool IsClosed(string state) => string.Equals(state, "closed", StringComparison.Ordinal);

@@ -7,7 +7,6 @@ using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
 using System.Net;
 using AgentMesh.GitHub.Rest;
-using AgentMesh.GitHub.Rest.Requests;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Pipeline;
@@ -61,12 +60,12 @@ public sealed partial class JobExecution(
         {
             log.Write("system", $"attempt {job.Attempt} of {job.MaxAttempts} on {lease.Owner}");
             var (owner, name) = RepoParts(job.Repo);
-            var client = github.For();
+            var client = await github.ForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
             var repository = await client.GetRepositoryAsync(owner, name, runCancellation.Token).ConfigureAwait(false);
             var issueNumber = job.Kind == JobKind.SolveIssue ? job.Number : pipeline.IssueNumberOf(job.PullRequest?.HeadBranch ?? "") ?? job.Number;
             var issue = await client.GetIssueAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
             var comments = await client.ListIssueCommentsAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
-            var token = await github.GetGitTokenAsync(cancellationToken: runCancellation.Token).ConfigureAwait(false);
+            var token = await github.GetGitTokenForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
 
             workspaces.EnsureFreeDiskSpace();
             workspace = await workspaces.PrepareAsync(
@@ -116,7 +115,7 @@ public sealed partial class JobExecution(
         {
             LogLeaseLost(logger, job.Id);
         }
-        catch (GitHubApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound)
+        catch (Octokit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound)
         {
             // Bad credentials or a repository the identity cannot see: configuration, not bad luck.
             var reason = $"GitHub refused the node's identity ({(int)ex.StatusCode}): {ex.Message}";
@@ -149,8 +148,8 @@ public sealed partial class JobExecution(
 
     private async Task<AgentRunResult> RunAgentAsync(
         JobActorState job,
-        GitHub.Models.GitHubIssue issue,
-        IReadOnlyList<GitHub.Models.GitHubComment> comments,
+        Octokit.Issue issue,
+        IReadOnlyList<Octokit.IssueComment> comments,
         Workspace workspace,
         JobLease lease,
         JobLogWriter log,
@@ -309,13 +308,13 @@ public sealed partial class JobExecution(
     {
         job = await jobs.SendAsync(job.Id, new ReportPrReady(summary), lease, cancellationToken: cancellationToken).ConfigureAwait(false);
         var (owner, name) = RepoParts(job.Repo);
-        var client = github.For();
+        var client = await github.ForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
         var issue = await client.GetIssueAsync(owner, name, job.Number, cancellationToken).ConfigureAwait(false);
         var changes = await workspaces.InspectAsync(workspace, cancellationToken).ConfigureAwait(false);
         var changedFiles = await ChangedFilesAsync(workspace, cancellationToken).ConfigureAwait(false);
         var body = PullRequestText.Body(job, summary, changes, changedFiles);
         // Looks for an open PR on the branch first: a retried job never opens a second one.
-        var ensured = await client.EnsurePullRequestAsync(owner, name, owner, new NewPullRequest(issue.Title, workspace.Branch, baseBranch, body), cancellationToken).ConfigureAwait(false);
+        var ensured = await client.EnsurePullRequestAsync(owner, name, owner, new Octokit.NewPullRequest(issue.Title, workspace.Branch, baseBranch) { Body = body }, cancellationToken).ConfigureAwait(false);
         var pr = ensured.PullRequest;
         await pullRequests.RecordAsync(job.Repo, pr.Number, job.Id, cancellationToken).ConfigureAwait(false);
         await jobs.SendAsync(job.Id, new PrOpened(pr.Number, pr.HtmlUrl ?? "", workspace.Branch), lease, effects.PullRequestOpened, cancellationToken).ConfigureAwait(false);

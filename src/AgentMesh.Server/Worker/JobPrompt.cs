@@ -1,6 +1,5 @@
 using System.Text;
 using AgentMesh.Core.Jobs;
-using AgentMesh.GitHub.Models;
 
 namespace AgentMesh.Server.Worker;
 
@@ -11,7 +10,7 @@ namespace AgentMesh.Server.Worker;
 /// </summary>
 public static class JobPrompt
 {
-    public static string Build(string repo, GitHubIssue issue, IReadOnlyList<GitHubComment> comments, JobActorState job, string botLogin)
+    public static string Build(string repo, Octokit.Issue issue, IReadOnlyList<Octokit.IssueComment> comments, JobActorState job, string botLogin)
     {
         ArgumentNullException.ThrowIfNull(issue);
         ArgumentNullException.ThrowIfNull(comments);

@@ -7,7 +7,7 @@ namespace AgentMesh.GitHub.Tests.Events;
 public static class WebhookExamples
 {
     public static readonly string[] Events =
-        ["ping", "issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "installation", "installation_repositories", "member"];
+        ["ping", "push", "issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "installation", "installation_repositories", "member"];
 
     private static readonly Lazy<Dictionary<string, List<byte[]>>> All = new(Load);
 

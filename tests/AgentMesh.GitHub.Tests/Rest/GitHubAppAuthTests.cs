@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgentMesh.GitHub.Rest;
+using Octokit;
 using Shouldly;
 
 namespace AgentMesh.GitHub.Tests.Rest;
@@ -53,7 +54,7 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
         var client = _h.Factory.ForInstallation(app, installation.Id);
 
         (await client.GetRepositoryAsync("octo", "widgets")).FullName.ShouldBe("octo/widgets");
-        (await client.ListInstallationRepositoriesAsync()).Select(r => r.FullName).ShouldBe(["octo/widgets"]);
+        (await client.Octokit.GitHubApps.Installation.GetAllRepositoriesForCurrent()).Repositories.Select(r => r.FullName).ShouldBe(["octo/widgets"]);
         _h.GitHub.InstallationTokensIssued.ShouldBe(1);
 
         _h.Time.Clock.Advance(TimeSpan.FromMinutes(54));
@@ -68,6 +69,77 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
         tokenRequests.Count.ShouldBe(2);
         tokenRequests.ShouldAllBe(r => r.Identity == "app:" + AppId && r.StatusCode == 201);
         _h.GitHub.Requests.Where(r => r.Path.StartsWith("repos/", StringComparison.Ordinal)).ShouldAllBe(r => r.Identity == $"installation:{installation.Id}");
+    }
+
+    [Fact]
+    public async Task One_App_serves_two_installations_each_with_its_own_token_and_repositories()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        var octo = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        var acme = _h.GitHub.CreateInstallation(AppId, "acme", "acme/api");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+
+        var forOcto = _h.Factory.ForInstallation(app, octo.Id);
+        var forAcme = _h.Factory.ForInstallation(app, acme.Id);
+        (await forOcto.GetRepositoryAsync("octo", "widgets")).FullName.ShouldBe("octo/widgets");
+        (await forAcme.GetRepositoryAsync("acme", "api")).FullName.ShouldBe("acme/api");
+        await Should.ThrowAsync<NotFoundException>(() => forOcto.GetRepositoryAsync("acme", "api"));
+
+        forOcto.ShouldNotBeSameAs(forAcme);
+        forOcto.Fingerprint.ShouldBe($"installation:{octo.Id}");
+        _h.GitHub.InstallationTokensIssued.ShouldBe(2);
+        var gitToken = await _h.Factory.GetInstallationTokenAsync(app, acme.Id);
+        gitToken.ShouldNotBeNullOrEmpty();
+        _h.GitHub.InstallationTokensIssued.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_repository_is_served_by_the_installation_its_deliveries_named_without_asking_GitHub()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        var acme = _h.GitHub.CreateInstallation(AppId, "acme", "acme/api");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+        _h.Factory.Installations.Learn("acme/api", acme.Id);
+
+        var client = await _h.Factory.ForRepositoryAsync(app, "acme/api");
+
+        client.Fingerprint.ShouldBe($"installation:{acme.Id}");
+        (await client.GetRepositoryAsync("acme", "api")).FullName.ShouldBe("acme/api");
+        _h.GitHub.RepositoryInstallationLookups.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_repository_no_delivery_named_is_looked_up_as_the_App_once_until_the_entry_expires()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        var acme = _h.GitHub.CreateInstallation(AppId, "acme", "acme/api");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+
+        var first = await _h.Factory.ForRepositoryAsync(app, "acme/api");
+        var second = await _h.Factory.ForRepositoryAsync(app, "acme/api");
+        var lookupsBefore = _h.GitHub.RepositoryInstallationLookups;
+        _h.Time.Clock.Advance(GitHubInstallationDirectory.Lifetime);
+        await _h.Factory.ForRepositoryAsync(app, "acme/api");
+
+        first.Fingerprint.ShouldBe($"installation:{acme.Id}");
+        second.ShouldBeSameAs(first);
+        lookupsBefore.ShouldBe(1);
+        _h.GitHub.RepositoryInstallationLookups.ShouldBe(2);
+        _h.GitHub.Requests.Where(r => r.Path == "repos/acme/api/installation").ShouldAllBe(r => r.Identity == "app:" + AppId);
+    }
+
+    [Fact]
+    public async Task A_repository_the_App_is_not_installed_on_is_GitHubs_404()
+    {
+        _h.GitHub.CreateRepo("acme", "api");
+        _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+
+        await Should.ThrowAsync<NotFoundException>(() => _h.Factory.ForRepositoryAsync(app, "acme/api"));
+
+        _h.Factory.Installations.Find("acme/api").ShouldBeNull();
     }
 
     [Fact]
@@ -89,22 +161,24 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
         var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
         using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
 
-        var error = await Should.ThrowAsync<GitHubApiException>(() => _h.Factory.ForInstallation(app, installation.Id).GetRepositoryAsync("octo", "secret-plans"));
+        var error = await Should.ThrowAsync<NotFoundException>(() => _h.Factory.ForInstallation(app, installation.Id).GetRepositoryAsync("octo", "secret-plans"));
 
         error.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
-    public async Task A_JWT_signed_by_another_key_is_refused()
+    public async Task A_JWT_signed_by_another_key_is_refused_even_after_the_right_key_was_used()
     {
         var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
+        using var app = new GitHubAppCredential(AppId, _key.ExportRSAPrivateKeyPem(), _h.Time);
+        await _h.Factory.ForApp(app).Octokit.GitHubApps.GetRepositoryInstallationForCurrent("octo", "widgets");
         using var otherKey = RSA.Create(2048);
         using var impostor = new GitHubAppCredential(AppId, otherKey.ExportRSAPrivateKeyPem(), _h.Time);
 
-        var error = await Should.ThrowAsync<GitHubApiException>(() => _h.Factory.ForApp(impostor).CreateInstallationTokenAsync(installation.Id));
+        var error = await Should.ThrowAsync<AuthorizationException>(() => _h.Factory.ForApp(impostor).CreateInstallationTokenAsync(installation.Id));
 
         error.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        error.Error.Message.ShouldBe("A JSON web token could not be decoded");
+        error.ApiError.Message.ShouldBe("A JSON web token could not be decoded");
         _h.GitHub.InstallationTokensIssued.ShouldBe(0);
     }
 
@@ -134,11 +208,11 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
         await client.GetRepositoryAsync("octo", "widgets");
 
         _h.Time.Clock.Advance(TimeSpan.FromMinutes(60));
-        var error = await Should.ThrowAsync<GitHubApiException>(() => client.GetRepositoryAsync("octo", "widgets"));
+        var error = await Should.ThrowAsync<AuthorizationException>(() => client.GetRepositoryAsync("octo", "widgets"));
 
         token.ExpiresAt.ShouldBe(_h.Time.GetUtcNow());
         error.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        error.Error.Message.ShouldBe("Bad credentials");
+        error.ApiError.Message.ShouldBe("Bad credentials");
     }
 
     [Fact]
@@ -150,11 +224,11 @@ public sealed class GitHubAppAuthTests : IAsyncLifetime, IDisposable
         var jwt = input + "." + Base64Url(_key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         var installation = _h.GitHub.CreateInstallation(AppId, "octo", "octo/widgets");
 
-        var error = await Should.ThrowAsync<GitHubApiException>(() =>
-            new GitHubAppClient(_h.Factory.Create(new FixedCredential("Bearer " + jwt)).Connection).CreateInstallationTokenAsync(installation.Id));
+        var error = await Should.ThrowAsync<AuthorizationException>(() =>
+            new GitHubAppClient(_h.Factory.Create(new FixedCredential("Bearer " + jwt)).Octokit).CreateInstallationTokenAsync(installation.Id));
 
         error.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        error.Error.Message.ShouldBe("'Expiration time' claim ('exp') is too far in the future");
+        error.ApiError.Message.ShouldBe("'Expiration time' claim ('exp') is too far in the future");
     }
 
     private sealed class FixedCredential(string authorization) : IGitHubCredential

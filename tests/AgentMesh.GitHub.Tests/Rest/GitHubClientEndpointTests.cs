@@ -1,18 +1,24 @@
 using System.Net;
 using System.Text.Json;
 using AgentMesh.GitHub.Rest;
-using AgentMesh.GitHub.Rest.Requests;
 using AgentMesh.GitHub.Tests.Webhooks;
+using Octokit;
 using Shouldly;
+using GitHubClient = AgentMesh.GitHub.Rest.GitHubClient;
 
 namespace AgentMesh.GitHub.Tests.Rest;
 
-/// <summary>Each REST endpoint of the client against the fake GitHub over loopback HTTP.</summary>
+/// <summary>
+/// The endpoints AgentMesh uses, through Octokit and our pipeline, against the fake GitHub over loopback
+/// HTTP: proof that Octokit's requests and the fake's answers (GitHub's JSON) fit together.
+/// </summary>
 public sealed class GitHubClientEndpointTests : IAsyncLifetime
 {
     private GitHubHarness _h = null!;
 
     private GitHubClient Client => _h.Client;
+
+    private IGitHubClient Octo => _h.Client.Octokit;
 
     public async Task InitializeAsync() => _h = await GitHubHarness.StartAsync();
 
@@ -24,27 +30,33 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
         var repo = await Client.GetRepositoryAsync("octo", "widgets");
 
         repo.FullName.ShouldBe("octo/widgets");
-        repo.Owner!.Login.ShouldBe("octo");
+        repo.Owner.Login.ShouldBe("octo");
         repo.DefaultBranch.ShouldBe("main");
         repo.CloneUrl.ShouldBe(_h.GitHub.GitUrl("octo/widgets").AbsoluteUri);
-        repo.Permissions!.Admin.ShouldBeTrue();
+        repo.Permissions.Admin.ShouldBeTrue();
     }
 
     [Fact]
     public async Task CreateIssue_sends_GitHubs_body_and_GetIssue_reads_it_back()
     {
-        var created = await Client.CreateIssueAsync("octo", "widgets", new NewIssue("Crash on start", "Steps: run it", ["bug", "agent"]));
+        var newIssue = new NewIssue("Crash on start") { Body = "Steps: run it" };
+        newIssue.Labels.Add("bug");
+        newIssue.Labels.Add("agent");
+        var created = await Octo.Issue.Create("octo", "widgets", newIssue);
         var read = await Client.GetIssueAsync("octo", "widgets", created.Number);
 
         created.Number.ShouldBe(1);
         read.Title.ShouldBe("Crash on start");
         read.Body.ShouldBe("Steps: run it");
-        read.State.ShouldBe("open");
-        read.User!.Login.ShouldBe("octo");
+        read.State.Value.ShouldBe(ItemState.Open);
+        read.User.Login.ShouldBe("octo");
         read.Labels.Select(l => l.Name).ShouldBe(["bug", "agent"]);
         var post = _h.GitHub.Requests.Single(r => r.Method == "POST");
         post.Path.ShouldBe("repos/octo/widgets/issues");
-        post.Body.ShouldBe("""{"title":"Crash on start","body":"Steps: run it","labels":["bug","agent"]}""");
+        using var body = JsonDocument.Parse(post.Body);
+        body.RootElement.GetProperty("title").GetString().ShouldBe("Crash on start");
+        body.RootElement.GetProperty("body").GetString().ShouldBe("Steps: run it");
+        body.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ShouldBe(["bug", "agent"]);
         post.Identity.ShouldBe("user:octo");
     }
 
@@ -52,7 +64,7 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
     public async Task The_token_travels_only_in_the_Authorization_header()
     {
         await Client.GetRepositoryAsync("octo", "widgets");
-        await Client.CreateIssueAsync("octo", "widgets", new NewIssue("t"));
+        await Octo.Issue.Create("octo", "widgets", new NewIssue("t"));
 
         _h.GitHub.Requests.Count.ShouldBe(2);
         _h.GitHub.Requests.ShouldAllBe(r => r.Identity == "user:octo");
@@ -64,11 +76,11 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
     {
         var stranger = _h.Factory.ForToken("ghp_not_a_real_token");
 
-        var error = await Should.ThrowAsync<GitHubApiException>(() => stranger.GetRepositoryAsync("octo", "widgets"));
+        var error = await Should.ThrowAsync<AuthorizationException>(() => stranger.GetRepositoryAsync("octo", "widgets"));
 
         error.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        error.Error.Message.ShouldBe("Bad credentials");
-        error.Error.DocumentationUrl.ShouldBe("https://docs.github.com/rest/overview/authenticating-to-the-rest-api");
+        error.ApiError.Message.ShouldBe("Bad credentials");
+        error.ApiError.DocumentationUrl.ShouldBe("https://docs.github.com/rest/overview/authenticating-to-the-rest-api");
     }
 
     [Fact]
@@ -83,7 +95,7 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
 
         edited.Id.ShouldBe(first.Id);
         comments.Select(c => c.Body).ShouldBe(["first, edited", "second"]);
-        comments.ShouldAllBe(c => c.User!.Login == "octo");
+        comments.ShouldAllBe(c => c.User.Login == "octo");
     }
 
     [Fact]
@@ -100,7 +112,8 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
         var comments = await Client.ListIssueCommentsAsync("octo", "widgets", issue.Number);
 
         comments.Select(c => c.Body).ShouldBe(["c1", "c2", "c3", "c4", "c5", "c6", "c7"]);
-        _h.GitHub.Requests.Select(r => r.Query).ShouldBe(["?per_page=3", "?per_page=3&page=2", "?per_page=3&page=3"]);
+        _h.GitHub.Requests.Select(r => r.Query).ShouldBe(
+            ["?sort=created&direction=asc&per_page=3", "?sort=created&direction=asc&per_page=3&page=2", "?sort=created&direction=asc&per_page=3&page=3"]);
     }
 
     [Fact]
@@ -108,27 +121,25 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
     {
         var issue = _h.GitHub.CreateIssue("octo/widgets", "t", null, "alice");
 
-        var closed = await Client.CloseIssueAsync("octo", "widgets", issue.Number, "not_planned");
-        closed.State.ShouldBe("closed");
-        closed.StateReason.ShouldBe("not_planned");
+        var closed = await Octo.Issue.Update("octo", "widgets", issue.Number, new IssueUpdate { State = ItemState.Closed, StateReason = ItemStateReason.NotPlanned });
+        closed.State.Value.ShouldBe(ItemState.Closed);
+        closed.StateReason!.Value.Value.ShouldBe(ItemStateReason.NotPlanned);
 
-        var reopened = await Client.ReopenIssueAsync("octo", "widgets", issue.Number);
-        reopened.State.ShouldBe("open");
-        reopened.StateReason.ShouldBe("reopened");
+        var reopened = await Octo.Issue.Update("octo", "widgets", issue.Number, new IssueUpdate { State = ItemState.Open, StateReason = ItemStateReason.Reopened });
+        reopened.State.Value.ShouldBe(ItemState.Open);
+        reopened.StateReason!.Value.Value.ShouldBe(ItemStateReason.Reopened);
     }
 
     [Fact]
-    public async Task Labels_are_added_and_removed_and_removing_a_missing_one_is_false()
+    public async Task Labels_are_added_and_removed_and_removing_a_missing_one_is_GitHubs_404()
     {
         var issue = _h.GitHub.CreateIssue("octo/widgets", "t", null, "alice", "bug");
 
-        var after = await Client.AddLabelsAsync("octo", "widgets", issue.Number, ["agent", "bug"]);
-        var removed = await Client.RemoveLabelAsync("octo", "widgets", issue.Number, "bug");
-        var missing = await Client.RemoveLabelAsync("octo", "widgets", issue.Number, "bug");
+        var after = await Octo.Issue.Labels.AddToIssue("octo", "widgets", issue.Number, ["agent", "bug"]);
+        await Octo.Issue.Labels.RemoveFromIssue("octo", "widgets", issue.Number, "bug");
+        await Should.ThrowAsync<NotFoundException>(() => Octo.Issue.Labels.RemoveFromIssue("octo", "widgets", issue.Number, "bug"));
 
         after.Select(l => l.Name).ShouldBe(["bug", "agent"]);
-        removed.ShouldBeTrue();
-        missing.ShouldBeFalse();
         _h.GitHub.Issue("octo/widgets", issue.Number).Labels.Select(l => l.Name).ShouldBe(["agent"]);
     }
 
@@ -137,7 +148,7 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
     {
         _h.GitHub.AddBranch("octo/widgets", "agentmesh/issue-1");
 
-        var created = await Client.CreatePullRequestAsync("octo", "widgets", new NewPullRequest("Fix #1", "agentmesh/issue-1", "main", "Closes #1"));
+        var created = await Octo.PullRequest.Create("octo", "widgets", new NewPullRequest("Fix #1", "agentmesh/issue-1", "main") { Body = "Closes #1" });
         var found = await Client.FindOpenPullRequestAsync("octo", "widgets", "octo", "agentmesh/issue-1");
         var none = await Client.FindOpenPullRequestAsync("octo", "widgets", "octo", "other-branch");
         var read = await Client.GetPullRequestAsync("octo", "widgets", created.Number);
@@ -146,51 +157,62 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
         none.ShouldBeNull();
         read.Head.Ref.ShouldBe("agentmesh/issue-1");
         read.Base.Ref.ShouldBe("main");
-        read.Merged.ShouldBe(false);
+        read.Merged.ShouldBeFalse();
         read.Body.ShouldBe("Closes #1");
-        _h.GitHub.Requests.First(r => r.Path == "repos/octo/widgets/pulls" && r.Method == "GET").Query
-            .ShouldBe("?head=octo%3Aagentmesh%2Fissue-1&state=open&per_page=100");
+        var lookup = _h.GitHub.Requests.First(r => r.Path == "repos/octo/widgets/pulls" && r.Method == "GET").Query;
+        lookup.ShouldContain("head=octo%3Aagentmesh%2Fissue-1");
+        lookup.ShouldContain("state=open");
     }
 
     [Fact]
     public async Task Creating_a_second_pull_request_for_the_same_head_is_GitHubs_422()
     {
         _h.GitHub.AddBranch("octo/widgets", "b");
-        await Client.CreatePullRequestAsync("octo", "widgets", new NewPullRequest("one", "b", "main"));
+        await Octo.PullRequest.Create("octo", "widgets", new NewPullRequest("one", "b", "main"));
 
-        var error = await Should.ThrowAsync<GitHubApiException>(() => Client.CreatePullRequestAsync("octo", "widgets", new NewPullRequest("two", "b", "main")));
+        var error = await Should.ThrowAsync<ApiValidationException>(() => Octo.PullRequest.Create("octo", "widgets", new NewPullRequest("two", "b", "main")));
 
         error.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        error.Error.Message.ShouldBe("Validation Failed");
-        error.Error.Errors.Single().Resource.ShouldBe("PullRequest");
-        error.Error.Errors.Single().Code.ShouldBe("custom");
-        error.Error.Errors.Single().Message.ShouldBe("A pull request already exists for octo:b.");
+        error.ApiError.Message.ShouldBe("Validation Failed");
+        var detail = error.ApiError.Errors.ShouldHaveSingleItem();
+        detail.Resource.ShouldBe("PullRequest");
+        detail.Code.ShouldBe("custom");
+        detail.Message.ShouldBe("A pull request already exists for octo:b.");
     }
 
     [Fact]
-    public async Task A_review_with_inline_comments_is_created_and_its_comments_listed()
+    public async Task A_review_with_inline_comments_by_line_and_side_is_created_through_Octokits_connection()
     {
         var pr = _h.GitHub.CreatePullRequest("octo/widgets", "feature", "main", "Feature", "alice");
 
-        var review = await Client.CreateReviewAsync("octo", "widgets", pr.Number, new NewReview(
-            "REQUEST_CHANGES", "Two things", Comments: [new NewReviewComment("src/a.cs", 3, "Null check"), new NewReviewComment("src/b.cs", 9, "Typo", "LEFT")]));
-        var comments = await Client.ListReviewCommentsAsync("octo", "widgets", pr.Number);
+        var review = await Client.CreateReviewAsync("octo", "widgets", pr.Number, new NewLineReview(
+            "REQUEST_CHANGES", "Two things", [new NewLineReviewComment("src/a.cs", 3, "Null check"), new NewLineReviewComment("src/b.cs", 9, "Typo", "LEFT")]));
+        var comments = await Octo.PullRequest.ReviewComment.GetAll("octo", "widgets", pr.Number);
 
-        review.State.ShouldBe("CHANGES_REQUESTED");
+        review.State.Value.ShouldBe(PullRequestReviewState.ChangesRequested);
         review.Body.ShouldBe("Two things");
-        comments.Select(c => (c.Path, c.Line, c.Side, c.Body, c.PullRequestReviewId)).ShouldBe(
-            [("src/a.cs", 3, "RIGHT", "Null check", review.Id), ("src/b.cs", 9, "LEFT", "Typo", review.Id)]);
+        comments.Select(c => (c.Path, c.Body, c.PullRequestReviewId)).ShouldBe([("src/a.cs", "Null check", review.Id), ("src/b.cs", "Typo", review.Id)]);
+        // Octokit's model has no line or side; the fake stored what GitHub would have.
+        _h.GitHub.Issue("octo/widgets", pr.Number).PullRequest!.ReviewComments.Select(c => (c.Path, c.Line, c.Side)).ShouldBe(
+            [("src/a.cs", 3, "RIGHT"), ("src/b.cs", 9, "LEFT")]);
+        using var body = JsonDocument.Parse(_h.GitHub.Requests.Single(r => r.Method == "POST").Body);
+        body.RootElement.GetProperty("event").GetString().ShouldBe("REQUEST_CHANGES");
+        var first = body.RootElement.GetProperty("comments")[0];
+        first.GetProperty("line").GetInt32().ShouldBe(3);
+        first.GetProperty("side").GetString().ShouldBe("RIGHT");
+        first.TryGetProperty("position", out _).ShouldBeFalse();
+        first.TryGetProperty("start_line", out _).ShouldBeFalse();
     }
 
     [Fact]
-    public async Task A_comment_review_without_a_body_is_422_with_GitHubs_string_errors()
+    public async Task A_comment_review_without_a_body_is_GitHubs_422()
     {
         var pr = _h.GitHub.CreatePullRequest("octo/widgets", "feature", "main", "Feature", "alice");
 
-        var error = await Should.ThrowAsync<GitHubApiException>(() => Client.CreateReviewAsync("octo", "widgets", pr.Number, new NewReview("COMMENT")));
+        var error = await Should.ThrowAsync<ApiValidationException>(() => Client.CreateReviewAsync("octo", "widgets", pr.Number, new NewLineReview("COMMENT")));
 
         error.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        error.Error.Errors.Single().Message.ShouldBe("Review Can not comment without a body");
+        error.HttpResponse.Body.ToString()!.ShouldContain("Review Can not comment without a body");
     }
 
     [Fact]
@@ -199,7 +221,7 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
         _h.GitHub.CreateRepo("octo", "gadgets");
         _h.GitHub.CreateRepo("someone", "else");
 
-        var repos = await Client.ListUserRepositoriesAsync();
+        var repos = await Octo.Repository.GetAllForCurrent();
 
         repos.Select(r => r.FullName).ShouldBe(["octo/widgets", "octo/gadgets"]);
     }
@@ -216,7 +238,7 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
 
         invitations.Single().Id.ShouldBe(invitation.Id);
         invitations.Single().Repository.FullName.ShouldBe("acme/api");
-        invitations.Single().Permissions.ShouldBe("write");
+        invitations.Single().Permissions.StringValue.ShouldBe("write");
         (await Client.ListRepositoryInvitationsAsync()).ShouldBeEmpty();
         permission.Permission.ShouldBe("write");
     }
@@ -231,7 +253,7 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
         var bob = await Client.GetRepositoryPermissionAsync("octo", "widgets", "bob");
         bob.Permission.ShouldBe("read");
         bob.RoleName.ShouldBe("triage");
-        bob.User!.Login.ShouldBe("bob");
+        bob.Collaborator.Login.ShouldBe("bob");
         (await Client.GetRepositoryPermissionAsync("octo", "widgets", "eve")).Permission.ShouldBe("read");
     }
 
@@ -240,15 +262,15 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
     {
         _h.GitHub.AddOrganizationMember("acme", "alice");
 
-        (await Client.IsOrganizationMemberAsync("acme", "alice")).ShouldBeTrue();
-        (await Client.IsOrganizationMemberAsync("acme", "mallory")).ShouldBeFalse();
+        (await Octo.Organization.Member.CheckMember("acme", "alice")).ShouldBeTrue();
+        (await Octo.Organization.Member.CheckMember("acme", "mallory")).ShouldBeFalse();
     }
 
     [Fact]
     public async Task The_authenticated_user_and_the_rate_limit_are_read()
     {
-        var user = await Client.GetAuthenticatedUserAsync();
-        var limit = await Client.GetRateLimitAsync();
+        var user = await Octo.User.Current();
+        var limit = await Octo.RateLimit.GetRateLimits();
 
         user.Login.ShouldBe("octo");
         limit.Resources.Core.Limit.ShouldBe(5000);
@@ -264,15 +286,22 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
         var inbox = new InMemoryWebhookInbox();
         await using var node = await WebhookTestHost.StartAsync(inbox, o => o.RepositorySecrets["octo/widgets"] = "hook-secret");
 
-        var hook = await Client.CreateRepositoryWebhookAsync("octo", "widgets", node.Url, "hook-secret", ["issues", "issue_comment"]);
+        var request = new NewRepositoryWebHook("web", new Dictionary<string, string>(), node.Url.AbsoluteUri)
+        {
+            Events = ["issues", "issue_comment"],
+            Active = true,
+            ContentType = WebHookContentType.Json,
+            Secret = "hook-secret",
+        };
+        var hook = await Octo.Repository.Hooks.Create("octo", "widgets", request.ToRequest());
         var issue = _h.GitHub.CreateIssue("octo/widgets", "Bug", "It breaks", "alice");
         var statuses = await _h.GitHub.DeliverAsync("octo/widgets", "issues", _h.GitHub.IssuesPayload("octo/widgets", issue.Number, "opened", "alice"));
 
         hook.Name.ShouldBe("web");
         hook.Active.ShouldBeTrue();
         hook.Events.ShouldBe(["issues", "issue_comment"]);
-        hook.Config.Url.ShouldBe(node.Url.AbsoluteUri);
-        hook.Config.ContentType.ShouldBe("json");
+        hook.Config["url"].ShouldBe(node.Url.AbsoluteUri);
+        hook.Config["content_type"].ShouldBe("json");
         JsonDocument.Parse(_h.GitHub.Requests.Single(r => r.Method == "POST").Body).RootElement.GetProperty("config").GetProperty("secret").GetString().ShouldBe("hook-secret");
         statuses.ShouldBe([HttpStatusCode.Accepted]);
         var stored = inbox.All.Single();

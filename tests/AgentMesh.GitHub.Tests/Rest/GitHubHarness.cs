@@ -16,8 +16,7 @@ public sealed class GitHubHarness : IAsyncDisposable
         Time = time;
         Options = options;
         Token = token;
-        Http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        Factory = new GitHubClientFactory(Http, options, time);
+        Factory = new GitHubClientFactory(options, time);
         Client = Factory.ForToken(token);
     }
 
@@ -28,8 +27,6 @@ public sealed class GitHubHarness : IAsyncDisposable
     public GitHubClientOptions Options { get; }
 
     public string Token { get; }
-
-    public HttpClient Http { get; }
 
     public GitHubClientFactory Factory { get; }
 
@@ -48,7 +45,7 @@ public sealed class GitHubHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
+        Factory.Dispose();
         await GitHub.DisposeAsync();
     }
 }

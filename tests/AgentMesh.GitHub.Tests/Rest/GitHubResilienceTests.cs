@@ -1,6 +1,6 @@
 using System.Net;
 using AgentMesh.GitHub.Rest;
-using AgentMesh.GitHub.Rest.Requests;
+using Octokit;
 using AgentMesh.Testing;
 using Shouldly;
 
@@ -46,7 +46,7 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
     {
         _h.GitHub.FailNext("repos/octo/widgets/issues", count: 1, statusCode: 502);
 
-        var error = await Should.ThrowAsync<GitHubApiException>(() => _h.Client.CreateIssueAsync("octo", "widgets", new NewIssue("t")));
+        var error = await Should.ThrowAsync<ApiException>(() => _h.Client.Octokit.Issue.Create("octo", "widgets", new NewIssue("t")));
 
         error.StatusCode.ShouldBe(HttpStatusCode.BadGateway);
         _h.GitHub.Requests.Count.ShouldBe(1);
@@ -71,7 +71,7 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
     {
         _h.GitHub.SecondaryRateLimitNext("repos/octo/widgets/issues", retryAfterSeconds: 5);
 
-        var call = _h.Client.CreateIssueAsync("octo", "widgets", new NewIssue("once"));
+        var call = _h.Client.Octokit.Issue.Create("octo", "widgets", new NewIssue("once"));
         _h.Time.Clock.Advance(await Delay(1));
         var issue = await Eventually.WithinAsync(call, "the POST after the secondary limit");
 
@@ -117,9 +117,10 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
     public async Task After_the_limit_is_seen_spent_the_next_request_is_held_until_the_reset_before_it_is_sent()
     {
         await using var h = await GitHubHarness.StartAsync(o => o.MaxRetryAttempts = 0);
-        var reset = DateTimeOffset.FromUnixTimeSeconds(h.Time.GetUtcNow().ToUnixTimeSeconds() + 300);
+        // Longer than the attempt timeout (17 min here): the hold is not an attempt and must not be cut short.
+        var reset = DateTimeOffset.FromUnixTimeSeconds(h.Time.GetUtcNow().ToUnixTimeSeconds() + 1800);
         h.GitHub.PrimaryRateLimitNext("repos/octo/widgets", reset);
-        (await Should.ThrowAsync<GitHubApiException>(() => h.Client.GetRepositoryAsync("octo", "widgets"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await Should.ThrowAsync<RateLimitExceededException>(() => h.Client.GetRepositoryAsync("octo", "widgets"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         var call = h.Client.GetRepositoryAsync("octo", "widgets");
         var wait = await h.Time.WaitForDelayAsync(1, GitHubHarness.AttemptTimeout, "the hold before sending");
@@ -127,7 +128,7 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
         h.Time.Clock.Advance(wait);
         await Eventually.WithinAsync(call, "the held GET");
 
-        wait.ShouldBe(TimeSpan.FromSeconds(300));
+        wait.ShouldBe(TimeSpan.FromSeconds(1800));
         sentWhileHeld.ShouldBe(1);
         h.GitHub.Requests.Count.ShouldBe(2);
     }
@@ -195,11 +196,84 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
         await Eventually.WithinAsync(hold.Arrived, "the first request to reach the fake");
         var queued = h.Client.GetRepositoryAsync("octo", "widgets");
         hold.Release();
-        await Should.ThrowAsync<GitHubApiException>(() => held);
+        await Should.ThrowAsync<ApiException>(() => held);
         await Eventually.WithinAsync(queued, "the queued request");
 
         // Without the cap the second request would have been answered while the first was still held.
         h.GitHub.Requests.Select(r => (r.Path, r.StatusCode)).ShouldBe([($"repos/octo/widgets/issues/{issue.Number}", 502), ("repos/octo/widgets", 200)]);
+    }
+
+    [Fact]
+    public async Task A_secondary_rate_limit_answered_429_waits_retry_after_like_a_403()
+    {
+        _h.GitHub.SecondaryRateLimitNext("repos/octo/widgets", retryAfterSeconds: 12, statusCode: 429);
+
+        var call = _h.Client.GetRepositoryAsync("octo", "widgets");
+        var wait = await Delay(1);
+        _h.Time.Clock.Advance(wait);
+        await Eventually.WithinAsync(call, "the GET after the 429");
+
+        wait.ShouldBe(TimeSpan.FromSeconds(12));
+        _h.GitHub.Requests.Select(r => r.StatusCode).ShouldBe([429, 200]);
+    }
+
+    [Fact]
+    public async Task A_403_that_is_not_a_rate_limit_is_not_retried()
+    {
+        // A permission answer (an installation without the permission), not a limit: retrying cannot change it.
+        _h.GitHub.FailNext("repos/octo/widgets", count: 1, statusCode: 403);
+        var error = await Should.ThrowAsync<ForbiddenException>(() => _h.Client.GetRepositoryAsync("octo", "widgets"));
+
+        error.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        _h.GitHub.Requests.Count.ShouldBe(1);
+        _h.Time.Timers.ShouldNotContain(t => t != GitHubHarness.AttemptTimeout);
+    }
+
+    [Fact]
+    public async Task The_ETag_cache_is_per_credential_so_one_token_never_sees_anothers_answer()
+    {
+        var other = _h.Factory.ForToken(_h.GitHub.CreateToken("octo"));
+
+        await _h.Client.GetRepositoryAsync("octo", "widgets");
+        await other.GetRepositoryAsync("octo", "widgets");
+        await other.GetRepositoryAsync("octo", "widgets");
+
+        _h.GitHub.Requests.Select(r => (r.StatusCode, r.IfNoneMatch is null)).ShouldBe([(200, true), (200, true), (304, false)]);
+    }
+
+    [Fact]
+    public async Task The_ETag_cache_is_bounded()
+    {
+        await using var h = await GitHubHarness.StartAsync(o => o.MaxCachedResponses = 1);
+        var issue = h.GitHub.CreateIssue("octo/widgets", "t", null, "alice");
+
+        await h.Client.GetRepositoryAsync("octo", "widgets");
+        await h.Client.GetIssueAsync("octo", "widgets", issue.Number);
+        await h.Client.GetRepositoryAsync("octo", "widgets");
+        await h.Client.GetIssueAsync("octo", "widgets", issue.Number);
+
+        // With room for one answer, each GET pushed the other out: nothing was ever conditional.
+        h.GitHub.Requests.ShouldAllBe(r => r.StatusCode == 200 && r.IfNoneMatch == null);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_call_aborts_its_request_and_frees_the_concurrency_slot()
+    {
+        await using var h = await GitHubHarness.StartAsync(o => o.MaxConcurrentRequestsPerToken = 1);
+        var issue = h.GitHub.CreateIssue("octo/widgets", "t", null, "alice");
+        var hold = h.GitHub.HoldNext($"repos/octo/widgets/issues/{issue.Number}");
+        using var cancellation = new CancellationTokenSource();
+
+        var hung = h.Client.GetIssueAsync("octo", "widgets", issue.Number, cancellation.Token);
+        await Eventually.WithinAsync(hold.Arrived, "the first request to reach the fake");
+        var queued = h.Client.GetRepositoryAsync("octo", "widgets");
+        await cancellation.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => hung);
+        // Octokit passes no token of its own: only the caller's, carried to our handlers, ends the hung request
+        // (its attempt timeout is 17 minutes of a clock nobody advances) and lets the queued one through.
+        (await Eventually.WithinAsync(queued, "the request queued behind the cancelled one")).FullName.ShouldBe("octo/widgets");
+        hold.Release();
     }
 
     [Fact]
@@ -213,8 +287,9 @@ public sealed class GitHubResilienceTests : IAsyncLifetime
     [Fact]
     public async Task A_next_page_link_to_another_origin_is_refused_so_the_token_never_leaves()
     {
+        // Octokit follows a Link header's absolute URL as it is, Authorization attached.
         var error = await Should.ThrowAsync<InvalidOperationException>(() =>
-            _h.Client.Connection.SendAsync(HttpMethod.Get, "https://evil.example/repos/octo/widgets"));
+            _h.Client.Octokit.Connection.Get<Repository>(new Uri("https://evil.example/repos/octo/widgets"), null));
 
         error.Message.ShouldStartWith("Refusing to send GitHub credentials to https://evil.example/repos/octo/widgets");
         _h.GitHub.Requests.ShouldBeEmpty();

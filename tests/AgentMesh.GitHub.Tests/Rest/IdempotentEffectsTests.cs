@@ -1,5 +1,5 @@
 using AgentMesh.GitHub.Rest;
-using AgentMesh.GitHub.Rest.Requests;
+using Octokit;
 using Shouldly;
 
 namespace AgentMesh.GitHub.Tests.Rest;
@@ -17,7 +17,7 @@ public sealed class IdempotentEffectsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
-    private static NewPullRequest Pr => new("Fix #7", "agentmesh/issue-7", "main", "Closes #7");
+    private static NewPullRequest Pr => new("Fix #7", "agentmesh/issue-7", "main") { Body = "Closes #7" };
 
     [Fact]
     public async Task EnsurePullRequest_creates_once_and_then_returns_the_same_pull_request()

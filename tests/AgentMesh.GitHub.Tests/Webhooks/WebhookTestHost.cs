@@ -25,11 +25,13 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     public Uri Url { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public HttpClient Client { get; } = new();
 
     public CapturingLoggerProvider Logs { get; }
 
-    public static async Task<WebhookTestHost> StartAsync(IWebhookInbox inbox, Action<GitHubWebhookOptions> configure, TimeProvider? time = null)
+    public static async Task<WebhookTestHost> StartAsync(IWebhookInbox inbox, Action<GitHubWebhookOptions> configure, TimeProvider? time = null, IWebhookSecretProvider? secrets = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -37,6 +39,10 @@ public sealed class WebhookTestHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(inbox);
         builder.Services.AddSingleton(time ?? new FakeTimeProvider());
+        if (secrets is not null)
+        {
+            builder.Services.AddSingleton(secrets);
+        }
         builder.Services.AddGitHubWebhooks(configure);
         var app = builder.Build();
         app.MapGitHubWebhooks("/webhooks/github");

@@ -32,7 +32,7 @@ public sealed class JobReconcilerTests
     {
         await using var world = await ReconciliationWorld.StartAsync();
         var job = await world.PrOpenedJobAsync();
-        await world.OwnerOnGitHub.CloseIssueAsync("acme", "widgets", job.Pull, "not_planned");
+        await world.OwnerOnGitHub.Octokit.Issue.Update("acme", "widgets", job.Pull, new Octokit.IssueUpdate { State = Octokit.ItemState.Closed, StateReason = Octokit.ItemStateReason.NotPlanned });
 
         var pass = await world.NewReconciler().ReconcileOnceAsync();
 
@@ -46,7 +46,7 @@ public sealed class JobReconcilerTests
     {
         await using var world = await ReconciliationWorld.StartAsync();
         var job = await world.WaitingForReplyJobAsync();
-        await world.OwnerOnGitHub.CloseIssueAsync("acme", "widgets", job.Issue);
+        await world.OwnerOnGitHub.Octokit.Issue.Update("acme", "widgets", job.Issue, new Octokit.IssueUpdate { State = Octokit.ItemState.Closed });
 
         var pass = await world.NewReconciler().ReconcileOnceAsync();
 
@@ -64,7 +64,7 @@ public sealed class JobReconcilerTests
         var waiting = await world.WaitingForReplyJobAsync();
         // The PR is still open, so its outcome is undecided even though the issue was closed:
         // the job follows the PR and the reconciler does not even ask about the issue.
-        await world.OwnerOnGitHub.CloseIssueAsync("acme", "widgets", openPull.Issue);
+        await world.OwnerOnGitHub.Octokit.Issue.Update("acme", "widgets", openPull.Issue, new Octokit.IssueUpdate { State = Octokit.ItemState.Closed });
         world.GitHub.ClearRequests();
 
         var pass = await world.NewReconciler().ReconcileOnceAsync();

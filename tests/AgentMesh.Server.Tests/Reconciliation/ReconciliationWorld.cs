@@ -27,7 +27,6 @@ internal sealed class ReconciliationWorld : IAsyncDisposable
     private const string Worker = "test-node/1";
 
     private readonly TempDirectory _directory;
-    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     private ReconciliationWorld(TempDirectory directory, FakeGitHubServer gitHub, SqliteStore store, string botToken, string ownerToken)
     {
@@ -37,7 +36,7 @@ internal sealed class ReconciliationWorld : IAsyncDisposable
         Jobs = new JobActor(store, new JobStateMachine(new JobActorOptions()), TimeProvider.System, SharedRandomSource.Instance);
         // No client-side retries: a 5xx the fake injects reaches the reconciler instead of being retried away.
         RestOptions = new GitHubClientOptions { BaseAddress = gitHub.ApiBaseAddress, MaxRetryAttempts = 0 };
-        Factory = new GitHubClientFactory(_http, RestOptions, TimeProvider.System);
+        Factory = new GitHubClientFactory(RestOptions, TimeProvider.System);
         Access = new GitHubAccessOptions { Token = botToken, GitBaseAddress = gitHub.WebBaseAddress };
         GitHubClients = new GitHubClientProvider(Factory, Access, RestOptions, TimeProvider.System);
         OwnerOnGitHub = Factory.ForToken(ownerToken);
@@ -116,7 +115,7 @@ internal sealed class ReconciliationWorld : IAsyncDisposable
         GitHubClients.Dispose();
         await GitHub.DisposeAsync();
         await Store.DisposeAsync();
-        _http.Dispose();
+        Factory.Dispose();
         _directory.Dispose();
     }
 
