@@ -102,29 +102,36 @@ public static class RunCommand
     {
         WebApplication app;
         RunSession session;
-        IDisposable? dataLock = null;
+        RunNodeServices? nodeServices = null;
         try
         {
-            // The node's wiring, built but never started: Kestrel and the hosted services stay off.
+            // The node's wiring, built but started only in part (see RunNodeServices).
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs });
             // stdout is the job's log; the node's own warnings and errors go to stderr.
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.AddAgentMeshNode(hostSilo: false);
+            builder.AddAgentMeshNode();
+            // The run's silo is an implementation detail: its start-up notes would only clutter stderr.
+            builder.Logging.AddFilter("Orleans", LogLevel.Error);
             app = builder.Build();
-            dataLock = LockDataDirectory(app.Services);
+            // The data directory lock first: a run beside a node on the same directory is refused before anything else.
+            nodeServices = new RunNodeServices(app.Services);
+            await nodeServices.StartAsync(cancellationToken).ConfigureAwait(false);
             session = CreateSession(app.Services, console);
         }
         catch (Exception ex) when (ex is OptionsValidationException or FileNotFoundException or InvalidOperationException)
         {
-            dataLock?.Dispose();
+            if (nodeServices is not null)
+            {
+                await nodeServices.DisposeAsync().ConfigureAwait(false);
+            }
             RunConsole.Problem($"cannot start: {ex.Message}");
             return RunExitCodes.Usage;
         }
 
-        using (dataLock)
         await using (app.ConfigureAwait(false))
+        await using (nodeServices.ConfigureAwait(false))
         {
             try
             {
@@ -147,13 +154,6 @@ public static class RunCommand
                 return RunExitCodes.NotDone;
             }
         }
-    }
-
-    /// <summary>A node on the embedded store owns its data directory: a run beside a serve on it is refused.</summary>
-    private static IDisposable? LockDataDirectory(IServiceProvider services)
-    {
-        var store = services.GetRequiredService<IOptions<StoreOptions>>().Value;
-        return store.Provider == "postgres" ? null : DataDirectoryLock.Acquire(Path.GetDirectoryName(store.SqliteDatabasePath)!);
     }
 
     private static RunSession CreateSession(IServiceProvider services, RunConsole console)

@@ -13,11 +13,7 @@ namespace AgentMesh.Server;
 /// <summary>Wires a node: options, the store, and the background services its roles need.</summary>
 public static class NodeHostingExtensions
 {
-    /// <param name="hostSilo">
-    /// False for <c>agentmesh run</c>, which builds the node's services to run one issue in the
-    /// foreground without starting the host; it takes the data directory lock itself.
-    /// </param>
-    public static WebApplicationBuilder AddAgentMeshNode(this WebApplicationBuilder builder, string silo = SiloConfiguration.DefaultSilo, bool hostSilo = true)
+    public static WebApplicationBuilder AddAgentMeshNode(this WebApplicationBuilder builder, string silo = SiloConfiguration.DefaultSilo)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Configuration.AddSiloOverlay(silo);
@@ -47,12 +43,9 @@ public static class NodeHostingExtensions
         // services that use the store.
         services.AddHostedService<DataDirectoryGuard>();
         services.AddHostedService<StoreInitializer>();
-        if (hostSilo)
-        {
-            builder.AddAgentMeshSilo(
-                builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
-                builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
-        }
+        builder.AddAgentMeshSilo(
+            builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
+            builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
         services.AddHostedService<NodeHeartbeatService>();
         services.AddHostedService<LeaseRescueService>();
         var retention = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
