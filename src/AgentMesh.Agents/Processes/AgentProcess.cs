@@ -69,11 +69,21 @@ public sealed partial class AgentProcess : IAsyncDisposable
             .WithValidation(CommandResultValidation.None);
 
         Task? leaderExit = null;
-        // No cancellation token: stop, timeout and interrupt are signals to the group (see remarks). The fork
-        // happens on the launcher thread (see LauncherThread).
-        var execution = LauncherThread.Run(() => command.ExecuteWithExactEnvironmentAsync(
-            info.Environment,
-            process => leaderExit = process.WaitForExitAsync()));
+        CommandTask<CommandResult> execution;
+        try
+        {
+            // No cancellation token: stop, timeout and interrupt are signals to the group (see remarks). The fork
+            // happens on the launcher thread (see LauncherThread).
+            execution = LauncherThread.Run(() => command.ExecuteWithExactEnvironmentAsync(
+                info.Environment,
+                process => leaderExit = process.WaitForExitAsync()));
+        }
+        catch
+        {
+            // Nothing started: no timeout may fire for it later.
+            _timeoutTimer?.Dispose();
+            throw;
+        }
         ProcessGroupId = execution.ProcessId;
         Exited = SuperviseAsync(execution, leaderExit!);
     }
