@@ -9,7 +9,7 @@ namespace AgentMesh.Agents.Processes;
 /// <summary>
 /// One supervised agent process, run through CliWrap. It is started through <c>setsid</c> so it leads its own
 /// process group: stop, timeout and interrupt signal the whole group, which takes the agent's tool processes (a
-/// test runner, a dev server) down with it. Output is read line by line by CliWrap's pipe targets (asynchronous
+/// test runner, a dev server) down with it. Output is read line by line in CliWrap's pipe targets (asynchronous
 /// reads, no thread per pipe), so a node holds hundreds of agents; stdin is a CliWrap pipe source that stays open
 /// for streaming input until <see cref="CloseInputAsync"/>.
 /// </summary>
@@ -45,6 +45,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
     private readonly TaskCompletionSource _endOfInput = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _leaderExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer? _timeoutTimer;
+    private System.Diagnostics.Process? _process;
     private int _termination = NotTerminating;
     private bool _stdinClosed;
     private Task? _terminationTask;
@@ -76,7 +77,11 @@ public sealed partial class AgentProcess : IAsyncDisposable
             // happens on the launcher thread (see LauncherThread).
             execution = LauncherThread.Run(() => command.ExecuteWithExactEnvironmentAsync(
                 info.Environment,
-                process => leaderExit = process.WaitForExitAsync()));
+                process =>
+                {
+                    _process = process;
+                    leaderExit = process.WaitForExitAsync();
+                }));
         }
         catch
         {
@@ -201,22 +206,27 @@ public sealed partial class AgentProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A CliWrap line target that queues each line of one pipe.</summary>
-    private PipeTarget Lines(OutputStream stream)
+    /// <summary>A CliWrap pipe target that queues each line of one pipe.</summary>
+    private PipeTarget Lines(OutputStream stream) => PipeTarget.Create(async (_, cancellationToken) =>
     {
-        var lines = PipeTarget.ToDelegate(line => _output.Writer.TryWrite(new OutputLine(stream, line)), Utf8NoBom);
-        return PipeTarget.Create(async (pipe, cancellationToken) =>
+        // CliWrap hands a target the pipe's bare stream, but .NET already wrapped that stream in a StreamReader
+        // (4 KiB buffers) when it started the process; reading through that reader rather than a second one (as
+        // PipeTarget.ToDelegate would make) saves about 3 KiB per pipe per agent.
+        // Set by the configureProcess hook, which CliWrap calls before it starts piping.
+        var process = _process!;
+        var reader = stream == OutputStream.Stdout ? process.StandardOutput : process.StandardError;
+        try
         {
-            try
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
-                await lines.CopyFromAsync(pipe, cancellationToken).ConfigureAwait(false);
+                _output.Writer.TryWrite(new OutputLine(stream, line));
             }
-            catch (IOException)
-            {
-                // A pipe torn down mid-read: the lines read so far are kept, and the exit is still classified.
-            }
-        });
-    }
+        }
+        catch (IOException)
+        {
+            // A pipe torn down mid-read: the lines read so far are kept, and the exit is still classified.
+        }
+    });
 
     private Task TerminateAsync(int reason)
     {
