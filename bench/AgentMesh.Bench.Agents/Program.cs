@@ -18,23 +18,24 @@ if (OperatingSystem.IsLinux())
 var env = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" };
 var self = Process.GetCurrentProcess();
 
-(double Cpu, long WorkingSet, long Heap) Sample()
+(double Cpu, long WorkingSet, long Heap, int Threads) Sample()
 {
     self.Refresh();
-    return (self.TotalProcessorTime.TotalMilliseconds, self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes);
+    return (self.TotalProcessorTime.TotalMilliseconds, self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes, self.Threads.Count);
 }
 
 GC.Collect();
+var idleRetained = GC.GetTotalMemory(forceFullCollection: true);
 var idleCpu0 = Sample();
 await Task.Delay(TimeSpan.FromSeconds(2));
 var idle = Sample();
 var idleCpuPercent = (idle.Cpu - idleCpu0.Cpu) / 2000 * 100;
 
 Console.WriteLine($"AgentMesh agent-runner benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {window.TotalSeconds:0} s per level");
-Console.WriteLine($"idle node: working set {idle.WorkingSet / 1048576.0:0.0} MiB, GC heap {idle.Heap / 1048576.0:0.0} MiB, CPU {idleCpuPercent:0.00}%");
+Console.WriteLine($"idle node: working set {idle.WorkingSet / 1048576.0:0.0} MiB, GC heap {idle.Heap / 1048576.0:0.0} MiB, CPU {idleCpuPercent:0.00}%, {idle.Threads} threads");
 Console.WriteLine();
-Console.WriteLine("| agents | lines read/s | node CPU % (of one core) | CPU % per agent | working set MiB | +MiB per agent | GC heap MiB | start→running p50 ms | p99 ms |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine("| agents | lines read/s | node CPU % (of one core) | CPU % per agent | working set MiB | +MiB per agent | GC heap MiB | retained KiB per agent | threads | start→running p50 ms | p99 ms |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 
 foreach (var count in levels)
 {
@@ -70,12 +71,15 @@ foreach (var count in levels)
     await Task.Delay(window);
     var after = Sample();
     var linesRead = Interlocked.Read(ref lines) - linesBefore;
+    // After the timed window, so the full collection does not count in it: managed memory that stays reachable
+    // per running agent (the sampled GC heap above also holds garbage not yet collected).
+    var retainedPerAgent = (GC.GetTotalMemory(forceFullCollection: true) - idleRetained) / 1024.0 / count;
     var cpuPercent = (after.Cpu - before.Cpu) / window.TotalMilliseconds * 100;
     Array.Sort(startLatencies);
     var p50 = startLatencies[(int)Math.Floor(0.50 * (count - 1))];
     var p99 = startLatencies[(int)Math.Floor(0.99 * (count - 1))];
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {count} | {linesRead / window.TotalSeconds:0} | {cpuPercent:0.0} | {(cpuPercent - idleCpuPercent) / count:0.000} | {after.WorkingSet / 1048576.0:0.0} | {(after.WorkingSet - idle.WorkingSet) / 1048576.0 / count:0.00} | {after.Heap / 1048576.0:0.0} | {p50:0.0} | {p99:0.0} |"));
+        $"| {count} | {linesRead / window.TotalSeconds:0} | {cpuPercent:0.0} | {(cpuPercent - idleCpuPercent) / count:0.000} | {after.WorkingSet / 1048576.0:0.0} | {(after.WorkingSet - idle.WorkingSet) / 1048576.0 / count:0.00} | {after.Heap / 1048576.0:0.0} | {retainedPerAgent:0.0} | {after.Threads} | {p50:0.0} | {p99:0.0} |"));
     await Task.WhenAll(processes.Select(p => p.StopAsync()));
     await Task.WhenAll(readers);
     foreach (var process in processes)

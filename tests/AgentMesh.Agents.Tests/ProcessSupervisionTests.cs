@@ -24,10 +24,13 @@ public sealed class ProcessSupervisionTests : IDisposable
     [Fact]
     public async Task Arguments_reach_the_agent_verbatim_without_a_shell()
     {
-        string[] args = ["two words", "$HOME", "; rm -rf /", "`id`", "*"];
-        await using var process = AgentProcess.Start(Script("for a in \"$@\"; do printf '%s\\n' \"$a\"; done", args: args));
+        // CliWrap joins argv into one escaped string that .NET splits again: quotes, backslashes, empty and
+        // multi-line arguments (a Gemini prompt) must survive that round trip. Each argument is printed
+        // between brackets, with its newlines shown as '|'.
+        string[] args = ["two words", "$HOME", "; rm -rf /", "`id`", "*", "", "say \"hi\"", "back\\slash\\", "\\\"", "line one\nline two"];
+        await using var process = AgentProcess.Start(Script("for a in \"$@\"; do printf '[%s]\\n' \"$a\" | tr '\\n' '|'; echo; done", args: args));
         var lines = await process.ReadAllLinesAsync();
-        lines.Select(l => l.Text).ShouldBe(args);
+        lines.Select(l => l.Text).ShouldBe(args.Select(a => $"[{a}]|".Replace("\n", "|", StringComparison.Ordinal)));
         (await process.Exited).Kind.ShouldBe(ProcessExitKind.Success);
     }
 
@@ -87,6 +90,41 @@ public sealed class ProcessSupervisionTests : IDisposable
         exit.Kind.ShouldBe(ProcessExitKind.Stopped);
         exit.Signal.ShouldBe(PosixSignal.Terminate);
         await Eventually.UntilAsync(() => !ProcessIsAlive(grandchild), "the agent's grandchild (sleep) to be gone after stop");
+    }
+
+    [Fact]
+    public async Task When_the_agent_exits_what_it_left_in_its_group_is_killed_and_the_exit_is_reported()
+    {
+        // The grandchild keeps the agent's stdout open: without the group kill on the leader's exit, the output
+        // (and CliWrap's execution, which waits for the pipes) would not end for 300 s.
+        var pidFile = _temp.Combine("straggler.pid");
+        var process = AgentProcess.Start(Script($"sleep 300 & echo $! > {pidFile}; echo leaving; exit 4"));
+        await Eventually.UntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), "the agent to start its straggler");
+        var straggler = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            var exit = await Eventually.WithinAsync(process.Exited, "the agent's exit to be reported while its straggler holds stdout");
+
+            exit.Kind.ShouldBe(ProcessExitKind.AgentError);
+            exit.ExitCode.ShouldBe(4);
+            (await process.ReadAllLinesAsync()).Select(l => l.Text).ShouldBe(["leaving"]);
+            await Eventually.UntilAsync(() => !ProcessIsAlive(straggler), "the straggler (sleep) to be killed with the group");
+        }
+        finally
+        {
+            // Should this fail, the straggler must not hold the test run for 300 s.
+            if (ProcessIsAlive(straggler))
+            {
+                NativeKill(straggler);
+            }
+            await process.DisposeAsync();
+        }
+    }
+
+    private static void NativeKill(int pid)
+    {
+        using var straggler = System.Diagnostics.Process.GetProcessById(pid);
+        straggler.Kill();
     }
 
     [Fact]

@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace AgentMesh.Agents.Processes;
 
 /// <summary>
-/// libc's kill(2): .NET can signal one process (Process.Kill) but not a process group, and an agent's
-/// tool calls run as children that must die with it.
+/// libc's kill(2) on a process group: neither .NET (Process.Kill) nor CliWrap (SIGINT to one process, or a kill of
+/// the process tree it can walk) can signal a group, and an agent's tool calls, including ones that detached from
+/// the tree, must die with it. The only native call the agent supervisor makes.
 /// </summary>
 internal static partial class NativeMethods
 {
@@ -12,9 +13,6 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
-
-    [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
-    private static partial int GetProcessGroup(int pid);
 
     /// <summary>Sends <paramref name="signal"/> to every process in group <paramref name="processGroupId"/>.</summary>
     /// <returns>False when the group no longer has members.</returns>
@@ -30,7 +28,4 @@ internal static partial class NativeMethods
             ? false
             : throw new InvalidOperationException($"kill(-{processGroupId}, {signal}) failed with errno {error}.");
     }
-
-    /// <summary>The process group of <paramref name="pid"/>, or -1 when it is gone.</summary>
-    public static int ProcessGroupOf(int pid) => GetProcessGroup(pid);
 }

@@ -1,46 +1,43 @@
-using System.Diagnostics;
+using System.Text;
+using AgentMesh.Agents.Processes;
+using CliWrap;
 
 namespace AgentMesh.Agents.Workspaces;
 
 /// <summary>
-/// Runs git with an argv list and a clean environment (no node secrets, no prompts), returning its output.
-/// Credentials, when needed, come in through <see cref="GitCredentials"/> variables only.
+/// Runs git through CliWrap with an argv list and a clean environment (no node secrets, no prompts), returning
+/// its output. Credentials, when needed, come in through <see cref="GitCredentials"/> variables only. Cancelling
+/// kills git (CliWrap's forceful cancellation) rather than leaving it running.
 /// </summary>
 public sealed class Git(string gitPath = "git")
 {
     public async Task<string> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
     {
-        var psi = new ProcessStartInfo(gitPath)
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = workingDirectory,
+            ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/tmp",
+            ["LANG"] = "C",
+            // Never wait for a password on a terminal nobody watches.
+            ["GIT_TERMINAL_PROMPT"] = "0",
+            ["GIT_ASKPASS"] = "/bin/false",
         };
-        foreach (var argument in arguments)
-        {
-            psi.ArgumentList.Add(argument);
-        }
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
-        psi.Environment["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/tmp";
-        psi.Environment["LANG"] = "C";
-        // Never wait for a password on a terminal nobody watches.
-        psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        psi.Environment["GIT_ASKPASS"] = "/bin/false";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            psi.Environment[name] = value;
+            variables[name] = value;
         }
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {gitPath}.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var output = await stdout.ConfigureAwait(false);
-        var error = await stderr.ConfigureAwait(false);
-        return process.ExitCode == 0 ? output : throw new GitCommandException(arguments, process.ExitCode, error);
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        // stdin is CliWrap's default empty source: git sees end of input at once.
+        var result = await Cli.Wrap(gitPath)
+            .WithArguments(arguments)
+            .WithWorkingDirectory(workingDirectory)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output, Encoding.UTF8))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(error, Encoding.UTF8))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteWithExactEnvironmentAsync(variables, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return result.ExitCode == 0 ? output.ToString() : throw new GitCommandException(arguments, result.ExitCode, error.ToString());
     }
 
     /// <summary>Runs git and reports only whether it exited with 0 (for checks like rev-parse --verify).</summary>
