@@ -46,23 +46,40 @@ public sealed class SecretScanner
         return [.. text.ReplaceLineEndings("\n").Split('\n').SelectMany((line, index) => ScanLine(label, index + 1, line))];
     }
 
-    private List<SecretFinding> ScanLine(string path, int lineNumber, string text)
+    /// <summary>
+    /// <paramref name="text"/> with every credential replaced by <c>[redacted: kind]</c>: for text that is kept
+    /// and shown (an audit trail's command lines), where a finding alone would lose the rest of the line.
+    /// </summary>
+    public string Redact(string text)
     {
-        var findings = new List<SecretFinding>();
-        var claimed = new List<(int Start, int End)>();
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var (start, end, rule) in Matches(text).OrderBy(m => m.Start))
+        {
+            builder.Append(text, position, start - position).Append("[redacted: ").Append(rule.Description).Append(']');
+            position = end;
+        }
+        return builder.Append(text, position, text.Length - position).ToString();
+    }
+
+    private IEnumerable<SecretFinding> ScanLine(string path, int lineNumber, string text) =>
+        Matches(text).Select(m => new SecretFinding(path, lineNumber, m.Rule.Id, m.Rule.Description));
+
+    private List<(int Start, int End, SecretRule Rule)> Matches(string text)
+    {
+        var matches = new List<(int Start, int End, SecretRule Rule)>();
         foreach (var rule in _rules)
         {
             foreach (var (start, end) in rule.Find(text))
             {
                 // One finding per credential: a later, vaguer rule matching the same text adds nothing.
-                if (claimed.Any(c => start < c.End && c.Start < end))
+                if (!matches.Any(c => start < c.End && c.Start < end))
                 {
-                    continue;
+                    matches.Add((start, end, rule));
                 }
-                claimed.Add((start, end));
-                findings.Add(new SecretFinding(path, lineNumber, rule.Id, rule.Description));
             }
         }
-        return findings;
+        return matches;
     }
 }
