@@ -198,7 +198,7 @@ public sealed class EgressProxy : IAsyncDisposable
         }
     }
 
-    private static bool IsLinkLocal(IPAddress address) =>
+    internal static bool IsLinkLocal(IPAddress address) =>
         address.IsIPv6LinkLocal || (address.AddressFamily == AddressFamily.InterNetwork && address.GetAddressBytes() is [169, 254, _, _]);
 
     private void Report(ProxyRequestHead head, EgressVerdict verdict, string reason)

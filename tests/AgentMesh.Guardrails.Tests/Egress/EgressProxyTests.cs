@@ -122,6 +122,49 @@ public sealed class EgressProxyTests : IAsyncLifetime
         _events.Single().ToLogLine().ShouldBe($"allowed connection to 127.0.0.1:{closedPort} (CONNECT) failed: connection failed (ConnectionRefused)");
     }
 
+    [Fact]
+    public async Task Concurrent_clients_each_get_their_own_answer()
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { Proxy = new WebProxy(_proxy.ProxyUri), UseProxy = true });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            var port = i % 2 == 0 ? _allowed.Port : _other.Port;
+            var response = await client.GetAsync(new Uri($"http://localhost:{port}/{i}"));
+            return (i, response.StatusCode);
+        }));
+
+        answers.ShouldAllBe(a => a.StatusCode == (a.i % 2 == 0 ? HttpStatusCode.OK : HttpStatusCode.Forbidden));
+        _allowed.Requests.Select(r => r.Split(' ')[1]).Order().ShouldBe(Enumerable.Range(0, 10).Select(i => $"/{i * 2}").Order());
+        _other.Requests.ShouldBeEmpty();
+        _events.Count(e => e.Verdict == EgressVerdict.Blocked).ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task Stopping_the_proxy_ends_open_tunnels()
+    {
+        var proxy = EgressProxy.Start(new EgressProxyOptions { Allowlist = new EgressAllowlist([$"localhost:{_allowed.Port}"]) }, _ => { });
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(proxy.TcpEndpoint!);
+        (await SendAsync(socket, $"CONNECT localhost:{_allowed.Port} HTTP/1.1\r\n\r\n", untilHeadEnd: true)).ShouldStartWith("HTTP/1.1 200");
+
+        // The tunnel is open and idle (the server waits for a request that never comes): stopping must not wait for it.
+        await proxy.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var buffer = new byte[16];
+        (await socket.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.0.0.5", false)]
+    [InlineData("::1", false)]
+    public void Link_local_addresses_are_recognised(string address, bool linkLocal)
+    {
+        EgressProxy.IsLinkLocal(IPAddress.Parse(address)).ShouldBe(linkLocal);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -41,24 +41,35 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
             }
             using (client)
             {
-                var stream = client.GetStream();
-                var head = new StringBuilder();
-                var buffer = new byte[4096];
-                while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                try
                 {
-                    var read = await stream.ReadAsync(buffer, _stop.Token);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-                    head.Append(Encoding.Latin1.GetString(buffer, 0, read));
+                    await AnswerAsync(client.GetStream());
                 }
-                Requests.Enqueue(head.ToString());
-                var body = Encoding.UTF8.GetBytes($"hello from {Name}");
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), _stop.Token);
-                await stream.WriteAsync(body, _stop.Token);
+                catch (Exception e) when (e is IOException or OperationCanceledException)
+                {
+                    // The client went away before its answer (a tunnel closed by a stopping proxy), or the server is stopping.
+                }
             }
         }
+    }
+
+    private async Task AnswerAsync(NetworkStream stream)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, _stop.Token);
+            if (read == 0)
+            {
+                return;
+            }
+            head.Append(Encoding.Latin1.GetString(buffer, 0, read));
+        }
+        Requests.Enqueue(head.ToString());
+        var body = Encoding.UTF8.GetBytes($"hello from {Name}");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), _stop.Token);
+        await stream.WriteAsync(body, _stop.Token);
     }
 
     public async ValueTask DisposeAsync()
