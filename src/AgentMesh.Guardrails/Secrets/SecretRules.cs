@@ -36,11 +36,11 @@ internal static class SecretRules
             @"(?<![A-Za-z0-9_~.\-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])"),
         Rule("anthropic-key", "Anthropic API key", @"\bsk-ant-(?:api|admin|oat|ort)\d{2}-[A-Za-z0-9_\-]{20,}"),
         Rule("openai-key", "OpenAI API key",
-            @"\bsk-(?!ant-)(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}|[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,})"),
+            @"\bsk-(?!ant-)(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}|[A-Za-z0-9_\-]{20,200}T3BlbkFJ[A-Za-z0-9_\-]{20,})"),
         Rule("slack-token", "Slack token", @"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
         new SecretRule("high-entropy-assignment", "high-entropy value assigned to a secret-like name",
             new Regex(
-                @"(?i)(?:secret|token|passw(?:or)?d|pwd|api[_\-]?key|access[_\-]?key|private[_\-]?key|credential|auth)[A-Za-z0-9_.\-]*[""']?\s*(?::=|=>|[:=])\s*[""'`]?(?<value>[A-Za-z0-9+/=_\-.~]{16,})",
+                @"(?i)(?:secret|token|passw(?:or)?d|pwd|api[_\-]?key|access[_\-]?key|private[_\-]?key|credential|auth)[A-Za-z0-9_.\-]{0,40}[""']?\s*(?::=|=>|[:=])\s*[""'`]?(?<value>[A-Za-z0-9+/=_\-.~]{16,})",
                 RegexOptions.CultureInvariant, Timeout),
             LooksRandom),
     ];

@@ -126,10 +126,10 @@ internal static partial class HiddenHtmlScanner
     private static string Unquote(string value) =>
         value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0] ? value[1..^1] : value;
 
-    [GeneratedRegex(@"\G<(?<name>[A-Za-z][A-Za-z0-9-]*)(?<attrs>(?:\s+[^\s""'>/=]+(?:\s*=\s*(?:""[^""]*""|'[^']*'|[^\s""'=<>`]+))?)*)\s*(?<selfclose>/)?>", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\G<(?<name>[A-Za-z][A-Za-z0-9-]*)(?<attrs>(?:\s+[^\s""'<>/=]+(?:\s*=\s*(?:""[^""]*""|'[^']*'|[^\s""'=<>`]+))?)*)\s*(?<selfclose>/)?>", RegexOptions.CultureInvariant)]
     private static partial Regex OpeningTag();
 
-    [GeneratedRegex(@"\s+(?<name>[^\s""'>/=]+)(?:\s*=\s*(?<value>""[^""]*""|'[^']*'|[^\s""'=<>`]+))?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\s+(?<name>[^\s""'<>/=]+)(?:\s*=\s*(?<value>""[^""]*""|'[^']*'|[^\s""'=<>`]+))?", RegexOptions.CultureInvariant)]
     private static partial Regex Attribute();
 
     [GeneratedRegex(@"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0+(?:\.0+)?\s*(?:px|pt|em|rem|%)?\s*(?:;|!|$)|opacity\s*:\s*0+(?:\.0+)?\s*(?:;|!|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -13,8 +13,18 @@ internal static partial class MarkdownHiddenParts
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePreciseSourceLocation().Build();
 
-    /// <summary>Parses <paramref name="text"/> once.</summary>
-    public static MarkdownDocument Parse(string text) => Markdown.Parse(text, Pipeline);
+    /// <summary>Parses <paramref name="text"/> once; null when Markdig refuses it (it throws on nesting past its depth limit).</summary>
+    public static MarkdownDocument? TryParse(string text)
+    {
+        try
+        {
+            return Markdown.Parse(text, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The literal (code) regions of the document.</summary>
     public static CodeRegions Code(MarkdownDocument document)

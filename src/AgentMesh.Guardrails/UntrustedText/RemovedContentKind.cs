@@ -17,4 +17,10 @@ public enum RemovedContentKind
 
     /// <summary>A link or element title (markdown <c>[x](url "title")</c> or an HTML <c>title</c> attribute), shown only on hover.</summary>
     Title,
+
+    /// <summary>
+    /// A whole text the markdown parser refused (nesting deeper than it allows). No one writes such text to
+    /// describe work, and what it hides cannot be told, so it is left out whole.
+    /// </summary>
+    Unparsable,
 }

@@ -23,7 +23,10 @@ public sealed class UntrustedTextSanitizer
         {
             counts[RemovedContentKind.InvisibleCharacter] = invisible;
         }
-        var document = MarkdownHiddenParts.Parse(visible);
+        if (MarkdownHiddenParts.TryParse(visible) is not { } document)
+        {
+            return new SanitizedText("", new Dictionary<RemovedContentKind, int> { [RemovedContentKind.Unparsable] = 1 });
+        }
         var removals = new TextRemovals();
         HiddenHtmlScanner.Scan(visible, MarkdownHiddenParts.Code(document), removals);
         MarkdownHiddenParts.Scan(visible, document, removals);
