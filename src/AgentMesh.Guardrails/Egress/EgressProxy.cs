@@ -21,6 +21,7 @@ public sealed class EgressProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
+    private int _open;
 
     private EgressProxy(EgressProxyOptions options, Action<EgressEvent> report, TimeProvider time)
     {
@@ -102,6 +103,19 @@ public sealed class EgressProxy : IAsyncDisposable
 
     private async Task HandleAsync(Socket client)
     {
+        var open = Interlocked.Increment(ref _open);
+        try
+        {
+            await HandleAsync(client, open).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private async Task HandleAsync(Socket client, int open)
+    {
         using var clientSocket = client;
         await using var clientStream = new NetworkStream(client, ownsSocket: false);
         try
@@ -112,6 +126,14 @@ public sealed class EgressProxy : IAsyncDisposable
             if (head is null)
             {
                 await RespondAsync(clientStream, 400, "Bad Request", "AgentMesh egress proxy: not a proxy request.").ConfigureAwait(false);
+                return;
+            }
+            if (open > _options.MaxConnections)
+            {
+                // Each tunnel holds two sockets on the node: a runaway agent must not exhaust the node's descriptors.
+                var why = $"too many open connections (limit {_options.MaxConnections})";
+                Report(head, EgressVerdict.Blocked, why);
+                await RespondAsync(clientStream, 503, "Service Unavailable", $"AgentMesh egress proxy: {why}.").ConfigureAwait(false);
                 return;
             }
             if (!_options.Allowlist.IsAllowed(head.Host, head.Port))

@@ -18,6 +18,9 @@ public sealed record EgressProxyOptions
     /// <summary>How long connecting to an allowed host may take. Default: 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Connections open at once through this proxy; more are answered 503 and reported. Default: 256.</summary>
+    public int MaxConnections { get; init; } = 256;
+
     /// <summary>The largest request head accepted. Default: 32 KiB.</summary>
     public int MaxHeadBytes { get; init; } = 32 * 1024;
 }

@@ -154,6 +154,28 @@ public sealed class EgressProxyTests : IAsyncLifetime
         (await socket.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Past_the_connection_limit_requests_are_refused_and_reported()
+    {
+        var events = new ConcurrentQueue<EgressEvent>();
+        await using var proxy = EgressProxy.Start(
+            new EgressProxyOptions { Allowlist = new EgressAllowlist([$"localhost:{_allowed.Port}"]), MaxConnections = 1 }, events.Enqueue);
+        using var held = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await held.ConnectAsync(proxy.TcpEndpoint!);
+        (await SendAsync(held, $"CONNECT localhost:{_allowed.Port} HTTP/1.1\r\n\r\n", untilHeadEnd: true)).ShouldStartWith("HTTP/1.1 200");
+        using var second = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await second.ConnectAsync(proxy.TcpEndpoint!);
+
+        var refused = await SendAsync(second, $"CONNECT localhost:{_allowed.Port} HTTP/1.1\r\n\r\n", untilHeadEnd: false);
+
+        refused.ShouldStartWith("HTTP/1.1 503 Service Unavailable\r\n");
+        events.Select(e => e.ToLogLine()).ShouldBe(
+        [
+            $"allowed connection to localhost:{_allowed.Port} (CONNECT)",
+            $"blocked connection to localhost:{_allowed.Port} (CONNECT): too many open connections (limit 1)",
+        ]);
+    }
+
     [Theory]
     [InlineData("169.254.169.254", true)]
     [InlineData("fe80::1", true)]
