@@ -52,9 +52,18 @@ internal static partial class MarkdownHiddenParts
                 RemoveTitle(text, link.Span.Start, link.Span.End + 1, removals);
             }
         }
+        var used = document.Descendants<LinkInline>().Select(l => l.Reference).OfType<LinkReferenceDefinition>().ToHashSet();
         foreach (var definition in document.Descendants<LinkReferenceDefinition>())
         {
-            if (!string.IsNullOrEmpty(definition.Title) && !definition.Span.IsEmpty)
+            if (definition.Span.IsEmpty)
+            {
+                continue;
+            }
+            if (!used.Contains(definition))
+            {
+                removals.Add(definition.Span.Start, Math.Min(text.Length, definition.Span.End + 1), RemovedContentKind.UnusedLinkDefinition);
+            }
+            else if (!string.IsNullOrEmpty(definition.Title))
             {
                 RemoveTitle(text, definition.Span.Start, Math.Min(text.Length, definition.Span.End + 1), removals);
             }

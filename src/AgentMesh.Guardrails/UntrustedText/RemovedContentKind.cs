@@ -19,6 +19,12 @@ public enum RemovedContentKind
     Title,
 
     /// <summary>
+    /// A markdown link reference definition no link uses — rendered as nothing, which makes
+    /// <c>[//]: # (text)</c> the markdown way to write a comment.
+    /// </summary>
+    UnusedLinkDefinition,
+
+    /// <summary>
     /// A whole text the markdown parser refused (nesting deeper than it allows). No one writes such text to
     /// describe work, and what it hides cannot be told, so it is left out whole.
     /// </summary>

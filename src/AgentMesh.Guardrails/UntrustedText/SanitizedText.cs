@@ -18,6 +18,7 @@ public sealed record SanitizedText(string Text, IReadOnlyDictionary<RemovedConte
         RemovedContentKind.HiddenHtml => "hidden HTML element",
         RemovedContentKind.ImageAltText => "image alt text",
         RemovedContentKind.Title => "link or element title",
+        RemovedContentKind.UnusedLinkDefinition => "markdown comment or unused link definition",
         RemovedContentKind.Unparsable => "text too deeply nested to parse, left out",
         _ => kind.ToString(),
     };
