@@ -51,7 +51,8 @@ public sealed class AdversarialInputTests
     [InlineData("AccountKey=")]
     public async Task The_secret_scanner_stays_linear_on_one_long_line(string repeated)
     {
-        var line = string.Concat(Enumerable.Repeat(repeated, 400_000 / repeated.Length));
+        // Ends with the legacy OpenAI marker, so the rule that needs it runs over the whole line too.
+        var line = string.Concat(Enumerable.Repeat(repeated, 400_000 / repeated.Length)) + "T3BlbkFJ";
         var diff = $"diff --git a/app.min.js b/app.min.js\n--- a/app.min.js\n+++ b/app.min.js\n@@ -1 +1 @@\n-x\n+{line}\n";
 
         await Task.Run(() => new SecretScanner().ScanDiff(diff)).WaitAsync(Deadline);

@@ -13,7 +13,11 @@ internal static class SecretRules
     /// <summary>The smallest entropy (bits per character) a value next to a secret-like name needs to count as a secret.</summary>
     public const double MinimumEntropy = 3.5;
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Every rule is linear on its input; the timeout is a backstop. When it fires, the scan throws and the caller must
+    /// treat the run as not pushable (failing closed), never as clean.
+    /// </summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     public static IReadOnlyList<SecretRule> BuiltIn { get; } =
     [
@@ -35,8 +39,8 @@ internal static class SecretRules
         Rule("azure-client-secret", "Azure AD client secret",
             @"(?<![A-Za-z0-9_~.\-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])"),
         Rule("anthropic-key", "Anthropic API key", @"\bsk-ant-(?:api|admin|oat|ort)\d{2}-[A-Za-z0-9_\-]{20,}"),
-        Rule("openai-key", "OpenAI API key",
-            @"\bsk-(?!ant-)(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}|[A-Za-z0-9_\-]{20,200}T3BlbkFJ[A-Za-z0-9_\-]{20,})"),
+        Rule("openai-key", "OpenAI API key", @"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"),
+        Rule("openai-key", "OpenAI API key", @"\bsk-(?!ant-)[A-Za-z0-9_\-]{20,100}T3BlbkFJ[A-Za-z0-9_\-]{20,}", literal: "T3BlbkFJ"),
         Rule("slack-token", "Slack token", @"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
         new SecretRule("high-entropy-assignment", "high-entropy value assigned to a secret-like name",
             new Regex(
@@ -59,6 +63,6 @@ internal static class SecretRules
     /// <summary>AWS's documentation keys (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY) appear in real code and configs.</summary>
     private static bool NotDocumentationExample(string value) => !value.Contains("EXAMPLE", StringComparison.Ordinal);
 
-    private static SecretRule Rule(string id, string description, string pattern, Func<string, bool>? accept = null) =>
-        new(id, description, new Regex(pattern, RegexOptions.CultureInvariant, Timeout), accept);
+    private static SecretRule Rule(string id, string description, string pattern, Func<string, bool>? accept = null, string? literal = null) =>
+        new(id, description, new Regex(pattern, RegexOptions.CultureInvariant, Timeout), accept, literal);
 }

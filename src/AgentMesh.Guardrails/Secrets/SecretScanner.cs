@@ -32,6 +32,9 @@ public sealed class SecretScanner
     }
 
     /// <summary>Scans the added lines of a unified diff (<c>git diff base..HEAD</c>).</summary>
+    /// <exception cref="System.Text.RegularExpressions.RegexMatchTimeoutException">
+    /// A backstop on input no rule was written for: treat the run as not pushable, never as clean.
+    /// </exception>
     public SecretScanResult ScanDiff(string unifiedDiff)
     {
         var diff = UnifiedDiff.Parse(unifiedDiff);

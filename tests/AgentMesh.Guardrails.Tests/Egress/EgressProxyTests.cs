@@ -176,6 +176,41 @@ public sealed class EgressProxyTests : IAsyncLifetime
         ]);
     }
 
+    [Fact]
+    public async Task A_client_that_never_finishes_its_request_is_cut_off_after_the_header_timeout_and_not_before()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        await using var proxy = EgressProxy.Start(
+            new EgressProxyOptions { Allowlist = new EgressAllowlist([$"localhost:{_allowed.Port}"]), HeaderTimeout = TimeSpan.FromSeconds(10) },
+            _events.Enqueue,
+            time);
+        using var slow = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await slow.ConnectAsync(proxy.TcpEndpoint!);
+        using var silent = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await silent.ConnectAsync(proxy.TcpEndpoint!);
+        await slow.SendAsync("CONNECT localhost"u8.ToArray(), SocketFlags.None);
+        await silent.SendAsync("CONNECT localhost"u8.ToArray(), SocketFlags.None);
+
+        // 9 s is inside the timeout: the slow client may still finish its head.
+        time.Advance(TimeSpan.FromSeconds(9));
+        (await SendAsync(slow, $":{_allowed.Port} HTTP/1.1\r\n\r\n", untilHeadEnd: true)).ShouldBe("HTTP/1.1 200 Connection Established\r\n\r\n");
+
+        // The silent one is cut off once the timeout passes: poll, advancing fake time, until its connection ends.
+        var buffer = new byte[64];
+        var received = silent.ReceiveAsync(buffer, SocketFlags.None);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!received.IsCompleted)
+        {
+            deadline.IsCancellationRequested.ShouldBeFalse("the proxy did not close a connection whose head never came, after its header timeout");
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(received, Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System));
+        }
+        var closed = await received.ContinueWith(t => t.IsFaulted ? 0 : t.Result, TaskScheduler.Default);
+
+        closed.ShouldBe(0, "a closed (or reset) connection, with no answer");
+        _events.Select(e => e.Verdict).ShouldBe([EgressVerdict.Allowed]);
+    }
+
     [Theory]
     [InlineData("169.254.169.254", true)]
     [InlineData("fe80::1", true)]
