@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using AgentMesh.Guardrails.Egress;
 using Shouldly;
 
@@ -11,7 +10,6 @@ namespace AgentMesh.Guardrails.Tests.Egress;
 /// </summary>
 public sealed class SandboxEgressTests : IAsyncLifetime
 {
-    private const string Bwrap = "/usr/bin/bwrap";
     private const string Curl = "/usr/bin/curl";
     private const string HttpCode = "%{http_code}";
 
@@ -45,7 +43,7 @@ public sealed class SandboxEgressTests : IAsyncLifetime
     [Fact]
     public async Task A_sandboxed_process_reaches_the_allowed_host_through_the_proxy_and_nothing_else()
     {
-        File.Exists(Bwrap).ShouldBeTrue("bubblewrap is missing: apt-get install -y bubblewrap");
+        File.Exists(Bubblewrap.Path).ShouldBeTrue("bubblewrap is missing: apt-get install -y bubblewrap");
         File.Exists(SandboxEgress.DefaultPython).ShouldBeTrue("Python 3 is missing: apt-get install -y python3");
         File.Exists(Curl).ShouldBeTrue("curl is missing: apt-get install -y curl");
         var script = $"""
@@ -55,18 +53,11 @@ public sealed class SandboxEgressTests : IAsyncLifetime
             if {Curl} -sS --max-time 10 --noproxy '*' http://localhost:{_allowed.Port}/direct >/dev/null 2>&1; then echo "direct: reached"; else echo "direct: no network"; fi
             if {Curl} -sS --max-time 10 --noproxy '*' http://{Environment.MachineName}:{_allowed.Port}/direct >/dev/null 2>&1; then echo "host: reached"; else echo "host: no network"; fi
             """;
-        // The options BubblewrapSandbox gives an agent, then the egress rewrite.
-        string[] sandbox =
-        [
-            "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/bin", "/bin", "--ro-bind-try", "/lib", "/lib",
-            "--ro-bind-try", "/lib64", "/lib64", "--ro-bind-try", "/etc/ssl", "/etc/ssl", "--ro-bind-try", "/etc/hosts", "/etc/hosts",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp",
-            "--", "/bin/sh", "-c", script,
-        ];
+        var sandbox = Bubblewrap.Arguments([], [], "/tmp", ["/bin/sh", "-c", script]);
         var arguments = new SandboxEgress(_proxy.UnixSocketPath!).RewriteBwrapArguments(sandbox);
 
-        var (exitCode, output) = await RunAsync(Bwrap, arguments, SandboxEgress.Environment);
+        var (exitCode, stdout, stderr) = await Bubblewrap.RunAsync(arguments, SandboxEgress.Environment, TimeSpan.FromSeconds(60));
+        var output = stdout + stderr;
 
         output.ShouldBe($"""
             plain: hello from allowed
@@ -90,11 +81,10 @@ public sealed class SandboxEgressTests : IAsyncLifetime
     [Fact]
     public async Task The_relay_exits_with_the_agents_exit_code()
     {
-        string[] sandbox = ["--die-with-parent", "--unshare-pid", "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/bin", "/bin",
-            "--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev",
-            "--", "/bin/sh", "-c", "exit 7"];
+        var sandbox = Bubblewrap.Arguments([], [], "/tmp", ["/bin/sh", "-c", "exit 7"]);
 
-        var (exitCode, _) = await RunAsync(Bwrap, new SandboxEgress(_proxy.UnixSocketPath!).RewriteBwrapArguments(sandbox), SandboxEgress.Environment);
+        var (exitCode, _, _) = await Bubblewrap.RunAsync(
+            new SandboxEgress(_proxy.UnixSocketPath!).RewriteBwrapArguments(sandbox), SandboxEgress.Environment, TimeSpan.FromSeconds(60));
 
         exitCode.ShouldBe(7);
     }
@@ -112,35 +102,5 @@ public sealed class SandboxEgressTests : IAsyncLifetime
             "--", "/usr/bin/python3", "-c", SandboxEgress.RelayScript, SandboxEgress.SocketPathInSandbox, "3128", "agent", "--flag",
         ]);
         Should.Throw<ArgumentException>(() => new SandboxEgress("/s").RewriteBwrapArguments(["--unshare-pid"]));
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/bin:/bin";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The sandboxed process did not exit within 60 s; stdout so far: {await stdout}");
-        }
-        var error = await stderr;
-        return (process.ExitCode, await stdout + (error.Length > 0 ? "stderr: " + error : ""));
     }
 }
