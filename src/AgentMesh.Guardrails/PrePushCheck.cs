@@ -20,6 +20,9 @@ public sealed class PrePushCheck(ProtectedPathMatcher protectedPaths, SecretScan
     /// <param name="changes">The run's <c>git diff --numstat base..HEAD</c>, parsed (<see cref="NumstatParser"/>).</param>
     /// <param name="commitMessages">The messages of the run's commits (<c>git log --format=%B base..HEAD</c>), pushed with it.</param>
     /// <param name="approved">True when a maintainer approved this run's protected-path changes.</param>
+    /// <exception cref="System.Text.RegularExpressions.RegexMatchTimeoutException">
+    /// The secret scan's backstop fired on input no rule was written for: do not push (fail closed).
+    /// </exception>
     public PrePushDecision Check(string unifiedDiff, IReadOnlyList<FileChange> changes, IEnumerable<string> commitMessages, bool approved)
     {
         ArgumentNullException.ThrowIfNull(changes);
