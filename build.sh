@@ -33,6 +33,9 @@ install_test_prerequisites() {
   fi
   # The agent sandbox tests need bubblewrap.
   apt_install "command -v bwrap" bubblewrap
+  # The sandbox egress tests run the in-sandbox relay (Python) and a client (curl) under bubblewrap.
+  apt_install "test -x /usr/bin/python3" python3
+  apt_install "test -x /usr/bin/curl" curl
   command -v node >/dev/null && command -v npm >/dev/null || apt_install "command -v npm" nodejs npm
   # Pinned npm packages: the real Claude Code CLI and GitHub's webhook example payloads.
   if [ ! -x tests/node/node_modules/.bin/claude ] || [ ! -d tests/node/node_modules/@octokit/webhooks-examples ] \
