@@ -34,7 +34,7 @@ internal static class Orchestrator
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-        var stores = args.Length > 1 ? args[1].Split(',') : ["grains-sqlite", "grains-postgres", "sqlite", "postgres"];
+        var stores = args.Length > 1 ? args[1].Split(',') : ["grains-sqlite", "grains-postgres"];
         using var work = new TempDirectory("agentmesh-bench-webhooks");
         var payload = WritePayload(work);
 
@@ -45,14 +45,15 @@ internal static class Orchestrator
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var storeName in stores)
         {
-            // grains-*: the node's inbox today, a delivery grain per delivery on an Orleans silo whose
-            // grain storage and reminders are on that database. sqlite/postgres: the SQL inbox table before it.
-            var grains = storeName.StartsWith("grains-", StringComparison.Ordinal);
-            await using var store = await OpenStoreAsync(grains ? storeName["grains-".Length..] : storeName, work);
+            // The node's inbox: a delivery grain per delivery on an Orleans silo whose grain storage and
+            // reminders are on that database (grains-sqlite: one node; grains-postgres: a fleet's silo).
+            if (!storeName.StartsWith("grains-", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Unknown store '{storeName}': use grains-sqlite or grains-postgres.");
+            }
+            await using var store = await OpenStoreAsync(storeName["grains-".Length..], work);
             await store.MigrateAsync();
-            await using var node = grains
-                ? await StartSiloNodeAsync(store, work)
-                : await StartNodeAsync(builder => builder.Services.AddSingleton<IWebhookInbox>(store.Inbox));
+            await using var node = await StartSiloNodeAsync(store, work);
             foreach (var rate in Rates)
             {
                 node.ServerTimes.Clear();

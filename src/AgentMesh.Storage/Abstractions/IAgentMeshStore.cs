@@ -29,8 +29,6 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     IJobMailbox Mailbox { get; }
 
-    IWebhookInboxTable Inbox { get; }
-
     IOutbox Outbox { get; }
 
     INodeRegistry Nodes { get; }

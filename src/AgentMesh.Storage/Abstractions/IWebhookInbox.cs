@@ -11,26 +11,6 @@ public interface IWebhookInbox
     Task<InboxAddResult> AddAsync(InboxDelivery delivery, CancellationToken cancellationToken = default);
 }
 
-/// <summary>
-/// The SQL inbox table of the store (before the delivery grain): written before the 202 and
-/// de-duplicated with <c>INSERT … ON CONFLICT DO NOTHING</c>; processed later from <see cref="ClaimPendingAsync"/>.
-/// </summary>
-public interface IWebhookInboxTable : IWebhookInbox
-{
-    /// <summary>
-    /// Takes up to <paramref name="max"/> unprocessed deliveries, oldest first, leasing them to
-    /// <paramref name="nodeId"/> for <paramref name="lease"/> so no other node processes them meanwhile.
-    /// Deliveries whose lease expired (their node died) are taken again.
-    /// </summary>
-    Task<IReadOnlyList<InboxDelivery>> ClaimPendingAsync(string nodeId, int max, TimeSpan lease, CancellationToken cancellationToken = default);
-
-    /// <summary>Marks a delivery processed; <paramref name="error"/> records why processing gave up, if it did.</summary>
-    Task MarkProcessedAsync(string deliveryId, string? error, CancellationToken cancellationToken = default);
-
-    /// <summary>Reads one delivery by id, or null.</summary>
-    Task<InboxDelivery?> GetAsync(string deliveryId, CancellationToken cancellationToken = default);
-}
-
 /// <summary>Whether <see cref="IWebhookInbox.AddAsync"/> stored a new delivery or found it already there.</summary>
 public enum InboxAddResult
 {

@@ -48,15 +48,6 @@ internal static class PostgresRows
         r.GetString(5),
         r.IsDBNull(6) ? null : Time(r, 6));
 
-    public static InboxDelivery Delivery(NpgsqlDataReader r) => new(
-        r.GetString(0),
-        r.GetString(1),
-        r.IsDBNull(2) ? null : r.GetString(2),
-        r.IsDBNull(3) ? null : r.GetString(3),
-        r.IsDBNull(4) ? null : r.GetInt64(4),
-        r.GetFieldValue<byte[]>(5),
-        Time(r, 6));
-
     public static DateTimeOffset Time(NpgsqlDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
 
     /// <summary>Reads every row of a command with <paramref name="map"/>.</summary>

@@ -394,38 +394,6 @@ internal static class PostgresSql
         SELECT pg_notify(@channel, 'M' || max(seq) || ':' || @job_id)::text FROM delivered HAVING count(*) > 0
         """;
 
-    // ---- webhook webhook_inbox ----------------------------------------------------------------------------------
-
-    public const string InboxColumns = "delivery_id, event, action, repository, installation_id, payload, received_at";
-
-    public const string AddDelivery = """
-        INSERT INTO webhook_inbox (delivery_id, event, action, repository, installation_id, payload, received_at)
-        VALUES (@delivery_id, @event, @action, @repository, @installation_id, @payload, @received_at)
-        ON CONFLICT (delivery_id) DO NOTHING
-        RETURNING 1
-        """;
-
-    public const string ClaimPendingDeliveries = $"""
-        WITH pending AS (
-            SELECT delivery_id FROM webhook_inbox
-             WHERE processed_at IS NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-             ORDER BY received_at, delivery_id
-             LIMIT @max
-             FOR UPDATE SKIP LOCKED
-        )
-        UPDATE webhook_inbox i SET lease_owner = @node, lease_expires_at = @expires
-          FROM pending p
-         WHERE i.delivery_id = p.delivery_id
-        RETURNING i.delivery_id, i.event, i.action, i.repository, i.installation_id, i.payload, i.received_at
-        """;
-
-    public const string MarkDeliveryProcessed = """
-        UPDATE webhook_inbox SET processed_at = @now, error = @error, lease_owner = NULL, lease_expires_at = NULL
-         WHERE delivery_id = @delivery_id
-        """;
-
-    public const string GetDelivery = $"SELECT {InboxColumns} FROM webhook_inbox WHERE delivery_id = @delivery_id";
-
     // ---- nodes ------------------------------------------------------------------------------------------
 
     public const string Heartbeat = """

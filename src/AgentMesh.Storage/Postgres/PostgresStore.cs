@@ -37,7 +37,6 @@ public sealed class PostgresStore : IAgentMeshStore
         Logs = new PostgresJobLog(context);
         History = new PostgresJobHistory(context);
         Mailbox = new PostgresJobMailbox(context);
-        Inbox = new PostgresWebhookInbox(context);
         Outbox = new PostgresOutbox(context);
         Nodes = new PostgresNodeRegistry(context);
     }
@@ -53,8 +52,6 @@ public sealed class PostgresStore : IAgentMeshStore
     public IJobHistory History { get; }
 
     public IJobMailbox Mailbox { get; }
-
-    public IWebhookInboxTable Inbox { get; }
 
     public IOutbox Outbox { get; }
 

@@ -47,15 +47,6 @@ internal static class SqliteRows
         r.GetString(5),
         r.GetNullableInt64(6) is { } delivered ? UnixMilliseconds.ToTime(delivered) : null);
 
-    public static InboxDelivery Delivery(SqliteDataReader r) => new(
-        r.GetString(0),
-        r.GetString(1),
-        r.GetNullableString(2),
-        r.GetNullableString(3),
-        r.GetNullableInt64(4),
-        (byte[])r.GetValue(5),
-        UnixMilliseconds.ToTime(r.GetInt64(6)));
-
     public static OutboxItem Outbox(SqliteDataReader r) => new(
         r.GetInt64(0),
         r.GetString(1),

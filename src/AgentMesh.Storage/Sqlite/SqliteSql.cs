@@ -222,34 +222,6 @@ internal static class SqliteSql
         UPDATE job_mail SET delivered_at = @now WHERE job_id = @id AND seq <= @upTo AND delivered_at IS NULL;
         """;
 
-    // ---- webhook inbox ----
-
-    private const string InboxColumns = "delivery_id, event, action, repository, installation_id, payload, received_at";
-
-    public const string InsertDelivery = """
-        INSERT INTO webhook_inbox (delivery_id, event, action, repository, installation_id, payload, received_at)
-        VALUES (@id, @event, @action, @repository, @installation, @payload, @receivedAt)
-        ON CONFLICT (delivery_id) DO NOTHING
-        RETURNING delivery_id;
-        """;
-
-    public const string SelectDelivery = $"SELECT {InboxColumns} FROM webhook_inbox WHERE delivery_id = @id;";
-
-    public const string ClaimDeliveries = $"""
-        UPDATE webhook_inbox SET lease_owner = @owner, lease_expires_at = @expires
-         WHERE delivery_id IN (
-            SELECT delivery_id FROM webhook_inbox
-             WHERE processed_at IS NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-             ORDER BY received_at, delivery_id
-             LIMIT @max)
-        RETURNING {InboxColumns};
-        """;
-
-    public const string MarkDeliveryProcessed = """
-        UPDATE webhook_inbox SET processed_at = @now, error = @error, lease_owner = NULL, lease_expires_at = NULL
-         WHERE delivery_id = @id;
-        """;
-
     // ---- outbox ----
 
     private const string OutboxColumns = "id, kind, idempotency_key, payload_json, due_at, attempts, status, last_error, created_at";

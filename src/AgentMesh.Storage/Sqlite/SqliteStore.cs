@@ -31,7 +31,6 @@ public sealed class SqliteStore : IAgentMeshStore
         Logs = new SqliteJobLog(_database);
         History = new SqliteJobHistory(_database);
         Mailbox = new SqliteJobMailbox(_database);
-        Inbox = new SqliteWebhookInbox(_database);
         Outbox = new SqliteOutbox(_database);
         Nodes = new SqliteNodeRegistry(_database);
     }
@@ -47,8 +46,6 @@ public sealed class SqliteStore : IAgentMeshStore
     public IJobHistory History { get; }
 
     public IJobMailbox Mailbox { get; }
-
-    public IWebhookInboxTable Inbox { get; }
 
     public IOutbox Outbox { get; }
 

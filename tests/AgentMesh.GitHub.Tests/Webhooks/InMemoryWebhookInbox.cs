@@ -5,7 +5,7 @@ namespace AgentMesh.GitHub.Tests.Webhooks;
 
 /// <summary>
 /// TEST-ONLY inbox: de-duplicates with ConcurrentDictionary.TryAdd, the in-memory analogue of the stores'
-/// INSERT … ON CONFLICT DO NOTHING. The endpoint's own tests use it; one test uses the real SQLite store.
+/// INSERT … ON CONFLICT DO NOTHING. The endpoint's own tests use it; the node's delivery grain is tested with real silos (AgentMesh.Grains.Tests, end-to-end).
 /// </summary>
 public sealed class InMemoryWebhookInbox : IWebhookInbox
 {
@@ -21,11 +21,6 @@ public sealed class InMemoryWebhookInbox : IWebhookInbox
         Interlocked.Increment(ref AddCalls);
         return Task.FromResult(_deliveries.TryAdd(delivery.DeliveryId, delivery) ? InboxAddResult.Added : InboxAddResult.Duplicate);
     }
-
-    public Task<IReadOnlyList<InboxDelivery>> ClaimPendingAsync(string nodeId, int max, TimeSpan lease, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<InboxDelivery>>([.. _deliveries.Values.OrderBy(d => d.ReceivedAt).Take(max)]);
-
-    public Task MarkProcessedAsync(string deliveryId, string? error, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<InboxDelivery?> GetAsync(string deliveryId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_deliveries.GetValueOrDefault(deliveryId));
