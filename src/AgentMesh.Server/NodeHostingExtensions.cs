@@ -48,6 +48,7 @@ public static class NodeHostingExtensions
             builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
         services.AddHostedService<NodeHeartbeatService>();
         services.AddHostedService<LeaseRescueService>();
+        services.AddHostedService<DeadSiloRescueService>();
         var retention = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
         var retentionProblems = retention.Validate();
         if (retentionProblems.Count > 0)

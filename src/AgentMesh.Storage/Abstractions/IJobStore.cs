@@ -57,6 +57,15 @@ public interface IJobStore
     /// </summary>
     Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Ends now every unexpired lease whose owner starts with <paramref name="ownerPrefix"/> (the
+    /// slots of a node Orleans declared dead, <c>NODEID/</c>), so the next
+    /// <see cref="RescueExpiredLeasesAsync"/> takes their jobs without waiting out the lease. Returns
+    /// how many leases it ended. A node wrongly declared dead loses nothing but the lease: the rescue
+    /// bumps the fence, which refuses its later writes.
+    /// </summary>
+    Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default);
+
     /// <summary>Sets how many jobs of a repo may hold a lease at once (default when never set: 1).</summary>
     Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default);
 

@@ -236,6 +236,13 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         return [.. rescued.Select(r => r.Job).OrderBy(j => order[j.Id])];
     }
 
+    public async Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        await using var command = context.Command(PostgresSql.ExpireLeasesOf).With("prefix", ownerPrefix).WithTime("now", context.Now());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxConcurrentJobs);

@@ -258,6 +258,11 @@ internal static class PostgresSql
 
     public const string TakeRescueLock = "SELECT pg_advisory_xact_lock(@key)";
 
+    public const string ExpireLeasesOf = """
+        UPDATE jobs SET lease_expires_at = @now
+         WHERE lease_owner IS NOT NULL AND starts_with(lease_owner, @prefix) AND lease_expires_at > @now
+        """;
+
     /// <summary>Only running/fixing jobs holding an expired lease; rows a turn holds right now are left for the next sweep.</summary>
     public const string SelectExpiredLeases = $"""
         SELECT {JobColumns}, last_event_seq FROM jobs

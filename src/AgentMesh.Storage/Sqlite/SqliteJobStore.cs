@@ -155,6 +155,15 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
         }, cancellationToken);
     }
 
+    public Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        return database.WriteAsync(context => context.Command(SqliteSql.ExpireLeasesOf)
+            .With("@prefix", ownerPrefix)
+            .With("@now", context.Now)
+            .Execute(), cancellationToken);
+    }
+
     public async Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backoff);

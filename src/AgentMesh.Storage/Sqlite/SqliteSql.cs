@@ -159,6 +159,11 @@ internal static class SqliteSql
         RETURNING {JobColumns};
         """;
 
+    public const string ExpireLeasesOf = """
+        UPDATE jobs SET lease_expires_at = @now
+         WHERE lease_owner IS NOT NULL AND substr(lease_owner, 1, length(@prefix)) = @prefix AND lease_expires_at > @now;
+        """;
+
     public const string UpsertRepoLimit = """
         INSERT INTO repo_limits (repo, max_concurrent_jobs) VALUES (@repo, @max)
         ON CONFLICT (repo) DO UPDATE SET max_concurrent_jobs = excluded.max_concurrent_jobs;

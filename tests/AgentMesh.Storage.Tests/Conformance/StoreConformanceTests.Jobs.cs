@@ -370,6 +370,23 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task Ending_a_dead_nodes_leases_lets_the_rescuer_take_only_its_jobs_at_once()
+    {
+        await EnqueueAsync(Job("k1", id: "j1"));
+        await EnqueueAsync(Job("k2", id: "j2", repo: "octo/other"));
+        var dead = await ClaimAsync("node-a/1", TimeSpan.FromMinutes(1));
+        var alive = await ClaimAsync("node-ab/1", TimeSpan.FromMinutes(1));
+
+        (await Store.Jobs.ExpireLeasesOfAsync("node-a/")).ShouldBe(1);
+        var rescued = await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero);
+
+        rescued.ShouldHaveSingleItem().Id.ShouldBe(dead.Job.Id);
+        rescued[0].State.ShouldBe(JobState.Queued);
+        (await Store.Jobs.GetAsync(alive.Job.Id))!.LeaseOwner.ShouldBe("node-ab/1", "a node whose id merely starts alike keeps its lease");
+        (await Store.Jobs.ExpireLeasesOfAsync("node-a/")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Rescue_keeps_an_expired_fixing_job_fixing_without_a_lease()
     {
         await EnqueueAsync(Job("k1", id: "j1"));
