@@ -4,6 +4,11 @@ using AgentMesh.Bench.Dispatch;
 // Dispatch latency: signed issues.opened webhook sent -> agent process started, on an idle worker of a real
 // `agentmesh serve` process (docs/performance.md, "Dispatch latency").
 // Usage: AgentMesh.Bench.Dispatch [samples per backend, default 30] [sqlite|postgres|both, default both]
+//        AgentMesh.Bench.Dispatch failover [samples, default 5]   (kill -9 of a worker silo -> agent running again)
+if (args.Length > 0 && args[0] == "failover")
+{
+    return await FailoverBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+}
 var samples = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
 if (samples < 1)
 {

@@ -1,6 +1,4 @@
-using AgentMesh.Server.Hosting;
 using AgentMesh.Storage.Abstractions;
-using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace AgentMesh.Server.Maintenance;
@@ -19,7 +17,6 @@ namespace AgentMesh.Server.Maintenance;
 public sealed partial class DeadSiloRescueService(
     IClusterMembershipService membership,
     IAgentMeshStore store,
-    IOptions<NodeOptions> options,
     ILogger<DeadSiloRescueService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,8 +56,9 @@ public sealed partial class DeadSiloRescueService(
         try
         {
             var ended = await store.Jobs.ExpireLeasesOfAsync($"{nodeId}/", cancellationToken).ConfigureAwait(false);
-            var node = options.Value;
-            var rescued = await store.Jobs.RescueExpiredLeasesAsync(attempt => LeaseRescueService.Backoff(node.RescueBackoff, attempt), cancellationToken).ConfigureAwait(false);
+            // No backoff: the node failed, not the job; the attempt still counts, so a job that kills its
+            // workers cannot loop past its maximum attempts.
+            var rescued = await store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             LogRescued(logger, nodeId, ended, rescued.Count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
