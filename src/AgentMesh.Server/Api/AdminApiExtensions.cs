@@ -4,6 +4,7 @@ using AgentMesh.Server.Api.Jobs;
 using AgentMesh.Server.Api.Nodes;
 using AgentMesh.Server.Api.Repos;
 using AgentMesh.Server.Api.Stats;
+using AgentMesh.Server.LiveLogs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
@@ -27,6 +28,7 @@ public static class AdminApiExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
         services.TryAddSingleton<AdminTokenVerifier>();
         services.TryAddSingleton<JobAdminService>();
+        services.TryAddSingleton<LiveLogPublisher>();
 
         // The same wire form the store persists (CoreJson): camelCase properties, snake_case enum names.
         services.ConfigureHttpJsonOptions(options =>
@@ -59,6 +61,7 @@ public static class AdminApiExtensions
         api.MapRepos();
         api.MapStats();
         api.MapNodes();
+        api.MapLiveLogs();
         app.MapOrleansDashboard(OrleansDashboardPrefix).WithMetadata(AdminApiEndpoint.Instance);
         return app;
     }

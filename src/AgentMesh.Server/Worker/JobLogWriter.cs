@@ -15,14 +15,17 @@ public sealed class JobLogWriter : IAsyncDisposable
     private readonly JobLease _lease;
     private readonly WorkerOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly LiveLogs.LiveLogPublisher? _live;
     private readonly Task _pump;
 
-    public JobLogWriter(IJobLog log, JobLease lease, WorkerOptions options, TimeProvider timeProvider)
+    /// <param name="live">Sends each stored batch onto the job's live stream; null writes to the store only.</param>
+    public JobLogWriter(IJobLog log, JobLease lease, WorkerOptions options, TimeProvider timeProvider, LiveLogs.LiveLogPublisher? live = null)
     {
         _log = log;
         _lease = lease;
         _options = options;
         _timeProvider = timeProvider;
+        _live = live;
         _pump = Task.Run(PumpAsync);
     }
 
@@ -91,7 +94,12 @@ public sealed class JobLogWriter : IAsyncDisposable
         }
         try
         {
-            await _log.AppendAsync(_lease.JobId, [.. batch], _lease).ConfigureAwait(false);
+            NewLogLine[] lines = [.. batch];
+            var last = await _log.AppendAsync(_lease.JobId, lines, _lease).ConfigureAwait(false);
+            if (_live is not null)
+            {
+                await _live.PublishAsync(_lease.JobId, lines, last).ConfigureAwait(false);
+            }
         }
         catch (StaleLeaseException)
         {
