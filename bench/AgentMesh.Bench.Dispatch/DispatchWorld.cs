@@ -17,12 +17,12 @@ namespace AgentMesh.Bench.Dispatch;
 /// </summary>
 internal sealed class DispatchWorld : IAsyncDisposable
 {
-    private const string Owner = "octo";
-    private const string Name = "widgets";
-    private const string Repo = Owner + "/" + Name;
+    internal const string Owner = "octo";
+    internal const string Name = "widgets";
+    internal const string Repo = Owner + "/" + Name;
     private const string Bot = "agentmesh-bot";
-    private const string WebhookSecret = "bench-webhook-secret";
-    private const string AdminToken = "bench-admin-token-0123456789";
+    internal const string WebhookSecret = "bench-webhook-secret";
+    internal const string AdminToken = "bench-admin-token-0123456789";
     private static readonly TimeSpan SampleTimeout = TimeSpan.FromSeconds(60);
 
     private readonly FakeGitHubServer _github;

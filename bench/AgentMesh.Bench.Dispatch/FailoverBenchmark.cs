@@ -19,11 +19,12 @@ namespace AgentMesh.Bench.Dispatch;
 /// </summary>
 internal sealed class FailoverBenchmark : IAsyncDisposable
 {
-    private const string Owner = "octo";
-    private const string Name = "widgets";
-    private const string Repo = Owner + "/" + Name;
-    private const string WebhookSecret = "bench-webhook-secret";
-    private const string AdminToken = "bench-admin-token-0123456789";
+    // The same fake repository and secrets as the dispatch world's.
+    private const string Owner = DispatchWorld.Owner;
+    private const string Name = DispatchWorld.Name;
+    private const string Repo = DispatchWorld.Repo;
+    private const string WebhookSecret = DispatchWorld.WebhookSecret;
+    private const string AdminToken = DispatchWorld.AdminToken;
     private static readonly TimeSpan SampleTimeout = TimeSpan.FromSeconds(90);
 
     private readonly FakeGitHubServer _github;
