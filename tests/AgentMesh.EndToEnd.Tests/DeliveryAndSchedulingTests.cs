@@ -119,6 +119,52 @@ public sealed class DeliveryAndSchedulingTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_node_killed_with_sigkill_alone_takes_its_running_agent_with_it()
+    {
+        await using var world = await World.StartAsync();
+        // An agent that says where it is and then works for ten minutes.
+        var pidFile = world.Directory.Combine("agent.pid");
+        var agent = world.Directory.Combine("long-agent.sh");
+        await File.WriteAllTextAsync(agent, $"#!/bin/bash\necho $$ > {pidFile}\nexec sleep 600\n");
+        File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        world.Settings["AGENTMESH_Agents__Profiles__claude__Cli"] = "Command";
+        world.Settings["AGENTMESH_Agents__Profiles__claude__Command"] = agent;
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Work for a long time", null, World.Maintainer);
+        await world.SendIssueOpenedAsync(node, issue);
+        await Eventually.UntilAsync(() => File.Exists(pidFile) && new FileInfo(pidFile).Length > 0, "the agent to start and write its pid");
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        IsRunning(pid).ShouldBeTrue("the agent runs while its node does");
+
+        // SIGKILL to the node's process only, as the kernel's OOM killer or a power-cycled container would: no
+        // shutdown code runs, and the agent (its own session and process group) is not in the signal's way.
+        await node.SignalAsync("KILL");
+
+        await Eventually.UntilAsync(() => !IsRunning(pid), $"the agent (pid {pid}) to die with its node", TimeSpan.FromSeconds(10));
+    }
+
+    // Gone, or a zombie waiting for whoever adopted it to reap it: either way it runs no more.
+    private static bool IsRunning(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)..].Split(' ')[0] != "Z";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Bad_github_credentials_fail_the_job_at_once_with_the_reason_instead_of_retrying()
     {
         await using var world = await World.StartAsync();

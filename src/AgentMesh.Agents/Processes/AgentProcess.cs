@@ -28,6 +28,14 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <summary>util-linux setsid: execs the program as a new session and process group leader, no shell involved.</summary>
     public const string SetsidPath = "/usr/bin/setsid";
 
+    /// <summary>
+    /// util-linux setpriv, run between setsid and the agent with <c>--pdeathsig KILL</c>: the agent is killed when
+    /// the node that started it dies, even by SIGKILL, so a job whose node died never has its old agent still at
+    /// work while another node runs its next attempt. (The signal follows the launcher thread that forked the
+    /// agent, which lives as long as the node.)
+    /// </summary>
+    public const string SetprivPath = "/usr/bin/setpriv";
+
     private const int NotTerminating = 0;
     private const int TerminatingForTimeout = 1;
     private const int TerminatingForStop = 2;
@@ -61,7 +69,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
             _timeoutTimer = time.CreateTimer(_ => _ = TerminateAsync(TerminatingForTimeout), null, timeout, Timeout.InfiniteTimeSpan);
         }
         var command = Cli.Wrap(SetsidPath)
-            .WithArguments([info.FileName, .. info.Arguments])
+            .WithArguments([SetprivPath, "--pdeathsig", "KILL", "--", info.FileName, .. info.Arguments])
             .WithWorkingDirectory(info.WorkingDirectory)
             .WithStandardInputPipe(PipeSource.Create(HoldStdinOpenAsync))
             .WithStandardOutputPipe(Lines(OutputStream.Stdout))
