@@ -150,7 +150,7 @@ public static class JobsCommand
         JobState.Merged or JobState.PrOpened => $"[green]{state.ToWire()}[/]",
         JobState.Failed => $"[red]{state.ToWire()}[/]",
         JobState.Stopped or JobState.Closed => $"[grey]{state.ToWire()}[/]",
-        JobState.WaitingForReply => $"[yellow]{state.ToWire()}[/]",
+        JobState.WaitingForReply or JobState.WaitingForApproval => $"[yellow]{state.ToWire()}[/]",
         _ => $"[blue]{state.ToWire()}[/]",
     };
 }
