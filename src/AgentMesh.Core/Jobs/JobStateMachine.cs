@@ -392,6 +392,7 @@ public sealed class JobStateMachine
             PendingFeedback = null,
             Pushed = null,
             Held = null,
+            TriggeredBy = c.By,
             // A solve job's re-run works from scratch; if it pushes to the same branch the PR is found again.
             PullRequest = s.Kind == JobKind.FixPullRequest ? s.PullRequest : null,
             Usage = s.Usage with { ThisAttempt = UsageTotals.Zero },

@@ -51,6 +51,7 @@ public sealed class JobApprovalTests
         var rerun = Apply(stopped, new Rerun("octo"));
 
         rerun.Held.ShouldBeNull();
+        rerun.TriggeredBy.ShouldBe("octo", "the audit names who asked for the run");
     }
 
     [Fact]
