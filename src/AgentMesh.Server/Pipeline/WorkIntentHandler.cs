@@ -197,7 +197,10 @@ public sealed partial class WorkIntentHandler(
         {
             return $"job {jobId}: waits for approval; the comment is not one";
         }
-        if (createdAt is { } written && written < held.RequestedAt)
+        // GitHub's timestamps have whole seconds: compare at that precision, or an approval written in the same
+        // second as the request would not count.
+        var requested = held.RequestedAt.AddTicks(-(held.RequestedAt.Ticks % TimeSpan.TicksPerSecond));
+        if (createdAt is { } written && written < requested)
         {
             return $"job {jobId}: an approval written before the request ({written:u}) does not count";
         }

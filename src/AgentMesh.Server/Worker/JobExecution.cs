@@ -245,7 +245,7 @@ public sealed partial class JobExecution(
         {
             await foreach (var agentEvent in run.Events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                WriteEvent(log, agentEvent);
+                WriteEvent(log, agentEvent, guards.Scanner);
                 if (agentEvent is SessionStarted started)
                 {
                     sessions.Remember(job.Id, started.SessionId);
@@ -587,6 +587,10 @@ public sealed partial class JobExecution(
     /// <summary>The event type of a run's audit in the job's history.</summary>
     public const string RunAuditEventType = "run_audit";
 
+    /// <summary>Reads a stored <see cref="RunAuditEventType"/> event.</summary>
+    public static RunAudit ReadAudit(string dataJson) =>
+        JsonSerializer.Deserialize<RunAudit>(dataJson, AuditJson) ?? throw new JsonException("A run_audit event holds no audit.");
+
     private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
@@ -627,21 +631,25 @@ public sealed partial class JobExecution(
         }
     }
 
-    private static void WriteEvent(JobLogWriter log, AgentEvent agentEvent)
+    /// <summary>
+    /// Writes an agent event to the job log. What the agent wrote, ran and read is redacted by the secret scanner
+    /// first: the log is shown on the dashboard, and a credential the agent handled must not be published there.
+    /// </summary>
+    private static void WriteEvent(JobLogWriter log, AgentEvent agentEvent, SecretScanner redactor)
     {
         switch (agentEvent)
         {
             case AssistantText text:
-                foreach (var line in text.Text.Split('\n'))
+                foreach (var line in redactor.Redact(text.Text).Split('\n'))
                 {
                     log.Write("agent", line);
                 }
                 break;
             case ToolCall call:
-                log.Write("tool", $"{call.Name} {Truncate(call.InputJson, 500)}");
+                log.Write("tool", $"{call.Name} {Truncate(redactor.Redact(call.InputJson), 500)}");
                 break;
             case ToolResult toolResult:
-                log.Write(toolResult.IsError ? "tool_error" : "tool_result", Truncate(toolResult.Output, 2000));
+                log.Write(toolResult.IsError ? "tool_error" : "tool_result", Truncate(redactor.Redact(toolResult.Output), 2000));
                 break;
             case UsageReported usage:
                 log.Write("usage", $"input {usage.Usage.InputTokens}, output {usage.Usage.OutputTokens}, cache read {usage.Usage.CacheReadTokens}, cache write {usage.Usage.CacheWriteTokens}");
@@ -656,10 +664,10 @@ public sealed partial class JobExecution(
                 log.Write("system", $"profile {fallback.FromProfile} failed ({fallback.Reason}); falling back to {fallback.ToProfile}");
                 break;
             case RawOutput raw:
-                log.Write(raw.FromStderr ? "stderr" : "stdout", raw.Text);
+                log.Write(raw.FromStderr ? "stderr" : "stdout", redactor.Redact(raw.Text));
                 break;
             case FinalResult final:
-                log.Write("result", Truncate(final.Text, 4000));
+                log.Write("result", Truncate(redactor.Redact(final.Text), 4000));
                 break;
         }
     }

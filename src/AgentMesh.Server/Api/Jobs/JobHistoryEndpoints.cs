@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AgentMesh.Server.Api.Jobs;
 
-/// <summary><c>/api/jobs/{id}/logs</c> and <c>/api/jobs/{id}/events</c>: read by sequence number, or the tail.</summary>
+/// <summary>
+/// <c>/api/jobs/{id}/logs</c> and <c>/api/jobs/{id}/events</c>: read by sequence number, or the tail;
+/// <c>/api/jobs/{id}/audit</c>: the audit of each run (the <c>run_audit</c> events).
+/// </summary>
 public static class JobHistoryEndpoints
 {
     public const int DefaultLogLimit = 1000;
@@ -23,7 +26,34 @@ public static class JobHistoryEndpoints
         jobs.MapGet("/{id}/events", EventsAsync).WithName("GetJobEvents")
             .WithSummary("The job's event history after a sequence number.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapGet("/{id}/audit", AuditAsync).WithName("GetJobAudit")
+            .WithSummary("The audit trail of each run: tool calls (command lines, files read and written), files changed, people involved.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Results<Ok<JobAuditPage>, ProblemHttpResult>> AuditAsync(string id, IAgentMeshStore store, CancellationToken cancellationToken)
+    {
+        if (await store.Jobs.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.JobNotFound(id);
+        }
+        // A job's history is bounded (runs × events per run), so the audit reads it whole.
+        var runs = new List<JobRunAudit>();
+        var after = 0L;
+        while (true)
+        {
+            var events = await store.History.ReadAsync(id, after, MaxEventLimit, cancellationToken).ConfigureAwait(false);
+            runs.AddRange(events
+                .Where(e => e.Type == Worker.JobExecution.RunAuditEventType)
+                .Select(e => new JobRunAudit(e.Sequence, e.At, Worker.JobExecution.ReadAudit(e.DataJson))));
+            if (events.Count < MaxEventLimit)
+            {
+                break;
+            }
+            after = events[^1].Sequence;
+        }
+        return TypedResults.Ok(new JobAuditPage(id, runs));
     }
 
     private static async Task<Results<Ok<JobLogPage>, ProblemHttpResult>> LogsAsync(
