@@ -27,6 +27,7 @@ public sealed class GuardrailTests
     public async Task The_prompt_holds_the_issue_and_allowed_comments_cleaned_and_labelled_leaves_out_a_strangers_comment_and_the_run_is_audited()
     {
         await using var world = await World.StartAsync(
+            ModelTurn.Bash(LookForTheToken),
             CommitFile("hello.txt", "hello", "Add hello.txt"),
             ModelTurn.PrReady("Added hello.txt."));
         world.GitHub.CreateUser(Stranger);
@@ -56,12 +57,21 @@ public sealed class GuardrailTests
         var run = audit.GetProperty("runs").EnumerateArray().ShouldHaveSingleItem().GetProperty("audit");
         run.GetProperty("run").GetInt32().ShouldBe(1);
         run.GetProperty("toolCalls").EnumerateArray().Select(c => (c.GetProperty("tool").GetString(), c.GetProperty("commandLine").GetString()))
-            .ShouldBe([("Bash", "mkdir -p \"$(dirname hello.txt)\" && printf 'hello\\n' > hello.txt && git add hello.txt && git -c user.name=Agent -c user.email=agent@example.com commit -q -m 'Add hello.txt'")]);
+            .ShouldBe([("Bash", LookForTheToken), ("Bash", "mkdir -p \"$(dirname hello.txt)\" && printf 'hello\\n' > hello.txt && git add hello.txt && git -c user.name=Agent -c user.email=agent@example.com commit -q -m 'Add hello.txt'")]);
         var file = run.GetProperty("filesChanged").EnumerateArray().ShouldHaveSingleItem();
         (file.GetProperty("path").GetString(), file.GetProperty("added").GetInt32(), file.GetProperty("deleted").GetInt32()).ShouldBe(("hello.txt", 1, 0));
         var person = run.GetProperty("people").EnumerateArray().ShouldHaveSingleItem();
         (person.GetProperty("login").GetString(), person.GetProperty("role").GetString()).ShouldBe((World.Maintainer, "triggered"));
+
+        // The agent looked for the node's git token where it could: its environment and the repository's git config.
+        var toolOutput = world.Model.MessageRequests[1].Body;
+        toolOutput.ShouldContain("remote.origin.url", Case.Sensitive, "the agent's command ran and its output reached the model");
+        toolOutput.ShouldContain("HOME=");
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("x-access-token:" + world.BotToken));
+        world.Model.MessageRequests.ShouldAllBe(r => !r.Body.Contains(world.BotToken) && !r.Body.Contains(basic), "the node's git token is never in the agent's reach");
     }
+
+    private const string LookForTheToken = "env; git config --list --show-origin";
 
     [Fact]
     public async Task A_credential_in_the_runs_changes_blocks_the_push_and_the_job_fails_naming_file_and_line_never_the_value()
