@@ -131,6 +131,10 @@ public sealed class GuardrailTests
         var events = await world.GetJsonAsync(node, $"/api/jobs/{jobId}/events");
         var granted = events.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "approval_granted").ShouldHaveSingleItem();
         granted.GetProperty("data").GetProperty("by").GetString().ShouldBe(World.Maintainer);
+        var audit = await world.GetJsonAsync(node, $"/api/jobs/{jobId}/audit");
+        audit.GetProperty("runs").EnumerateArray().ShouldHaveSingleItem().GetProperty("audit").GetProperty("people").EnumerateArray()
+            .Select(p => (p.GetProperty("login").GetString(), p.GetProperty("role").GetString()))
+            .ShouldBe([(World.Maintainer, "triggered"), (World.Maintainer, "approved")]);
         var lines = await LogLinesAsync(world, node, jobId);
         lines.ShouldContain("protected path changed: .github/workflows/ci.yml (pattern .github/workflows/**); waiting for approval");
         lines.Count(l => l == "starting the agent").ShouldBe(1);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentMesh.Core.Jobs;
+using AgentMesh.Guardrails.Audit;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,9 +45,21 @@ public static class JobHistoryEndpoints
         while (true)
         {
             var events = await store.History.ReadAsync(id, after, MaxEventLimit, cancellationToken).ConfigureAwait(false);
-            runs.AddRange(events
-                .Where(e => e.Type == Worker.JobExecution.RunAuditEventType)
-                .Select(e => new JobRunAudit(e.Sequence, e.At, Worker.JobExecution.ReadAudit(e.DataJson))));
+            foreach (var e in events)
+            {
+                if (e.Type == Worker.JobExecution.RunAuditEventType)
+                {
+                    runs.Add(new JobRunAudit(e.Sequence, e.At, Worker.JobExecution.ReadAudit(e.DataJson)));
+                }
+                else if (e.Type == "approval_granted"
+                    && JsonSerializer.Deserialize<AgentMesh.Core.Jobs.Events.JobEvent>(e.DataJson, AgentMesh.Core.CoreJson.Options) is AgentMesh.Core.Jobs.Events.ApprovalGranted granted
+                    && runs.FindLastIndex(r => r.Audit.Run == granted.Run) is var index and >= 0)
+                {
+                    // The approval comes after the run's audit was stored: it joins that run's people here.
+                    var audit = runs[index].Audit;
+                    runs[index] = runs[index] with { Audit = audit with { People = [.. audit.People, new AuditPersonAction(granted.By, AuditRole.Approved, granted.At)] } };
+                }
+            }
             if (events.Count < MaxEventLimit)
             {
                 break;
