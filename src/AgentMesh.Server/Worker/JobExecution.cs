@@ -422,6 +422,17 @@ public sealed partial class JobExecution(
         try
         {
             decision = check.Check(diff, NumstatParser.Parse(numstat), messages.Split('\0', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), approved: false);
+            // The agent's summary becomes the pull request's description: published like the branch.
+            if (guards.Scanner.ScanText("pull request description", summary) is { Count: > 0 } inSummary)
+            {
+                var findings = decision.Secrets.Concat(inSummary).ToList();
+                decision = decision with
+                {
+                    Verdict = PrePushVerdict.Blocked,
+                    Secrets = findings,
+                    Comment = new SecretScanResult(findings, decision.UnscannedBinaryFiles).BlockedPushComment(),
+                };
+            }
         }
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
@@ -494,7 +505,7 @@ public sealed partial class JobExecution(
         agentOptions.CurrentValue.Profiles.TryGetValue(repoConfig.AgentProfile ?? agentOptions.CurrentValue.DefaultProfile, out var profile) ? profile : null;
 
     /// <summary>The repo's and the profile's caps together: each measure's lower limit applies.</summary>
-    internal static RunCostCap CostCapFor(RepoConfig repoConfig, AgentProfile? profile) =>
+    public static RunCostCap CostCapFor(RepoConfig repoConfig, AgentProfile? profile) =>
         new(Lower(repoConfig.MaxRunCostUsd, profile?.MaxRunCostUsd), Lower(repoConfig.MaxRunTokens, profile?.MaxRunTokens));
 
     private static T? Lower<T>(T? a, T? b) where T : struct, IComparable<T> =>
