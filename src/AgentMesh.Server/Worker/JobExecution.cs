@@ -582,7 +582,7 @@ public sealed partial class JobExecution(
                 var numstat = await new Git().RunAsync(workspace.Path, ["-c", "core.quotePath=false", "diff", "--numstat", $"{workspace.BaseCommit}..HEAD"]).ConfigureAwait(false);
                 guards.Audit.RecordDiffStats(numstat);
             }
-            var data = JsonSerializer.Serialize(guards.Audit.Build(), AuditJson);
+            var data = SerializeAudit(guards.Audit.Build());
             await store.Jobs.TurnAsync(
                 jobId,
                 null,
@@ -597,6 +597,9 @@ public sealed partial class JobExecution(
 
     /// <summary>The event type of a run's audit in the job's history.</summary>
     public const string RunAuditEventType = "run_audit";
+
+    /// <summary>A run's audit as a <see cref="RunAuditEventType"/> event stores it.</summary>
+    public static string SerializeAudit(RunAudit audit) => JsonSerializer.Serialize(audit, AuditJson);
 
     /// <summary>Reads a stored <see cref="RunAuditEventType"/> event.</summary>
     public static RunAudit ReadAudit(string dataJson) =>
