@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace AgentMesh.Cli;
 
-/// <summary><c>agentmesh jobs list|show|logs|retry|stop</c>: jobs on a running node, through its admin API.</summary>
+/// <summary><c>agentmesh jobs list|show|logs|audit|retry|stop</c>: jobs on a running node, through its admin API.</summary>
 public static class JobsCommand
 {
     public static Command Create()
@@ -16,6 +16,7 @@ public static class JobsCommand
         jobs.Subcommands.Add(CreateList(options));
         jobs.Subcommands.Add(CreateShow(options));
         jobs.Subcommands.Add(JobLogsCommand.Create(options));
+        jobs.Subcommands.Add(CreateAudit(options));
         jobs.Subcommands.Add(CreateAction(options, "retry", "Re-run a finished job: a new run from attempt 1."));
         jobs.Subcommands.Add(CreateAction(options, "stop", "Stop a job; its agent is told to stop and its lease released."));
         return jobs;
@@ -94,6 +95,60 @@ public static class JobsCommand
         return command;
     }
 
+    private static Command CreateAudit(AdminCommandOptions options)
+    {
+        var id = new Argument<string>("id") { Description = "The job's id." };
+        var command = new Command("audit", "Show each run's audit trail: tool calls, files changed, people.") { id };
+        options.SetAction(command, async context =>
+        {
+            var body = await context.Client.GetAsync(JobPath(context.ParseResult.GetValue(id)!) + "/audit", context.CancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                Console.Out.WriteLine(body);
+                return;
+            }
+            var page = CliJson.Read<JobAuditPage>(body);
+            if (page.Runs.Count == 0)
+            {
+                AnsiConsole.MarkupLine("[dim]no run of this job has been audited yet[/]");
+            }
+            foreach (var run in page.Runs)
+            {
+                RenderAudit(run.Audit);
+            }
+        });
+        return command;
+    }
+
+    private static void RenderAudit(AgentMesh.Guardrails.Audit.RunAudit audit)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var calls = new Table().Title($"Run {audit.Run}: tool calls").AddColumns("AT", "TOOL", "COMMAND", "READ", "WRITTEN");
+        foreach (var call in audit.ToolCalls)
+        {
+            calls.AddRow(CliFormat.Time(call.At), Markup.Escape(call.Tool), Markup.Escape(CliFormat.OrDash(call.CommandLine ?? call.Detail)),
+                Markup.Escape(string.Join(", ", call.FilesRead)), Markup.Escape(string.Join(", ", call.FilesWritten)));
+        }
+        AnsiConsole.Write(calls);
+        if (audit.ToolCallsDropped > 0)
+        {
+            AnsiConsole.MarkupLine($"[yellow]{audit.ToolCallsDropped.ToString(inv)} more tool calls were counted but not kept[/]");
+        }
+        var files = new Table().Title($"Run {audit.Run}: files changed").AddColumns("PATH", "ADDED", "DELETED");
+        foreach (var file in audit.FilesChanged)
+        {
+            files.AddRow(Markup.Escape(file.OldPath is null ? file.Path : $"{file.OldPath} → {file.Path}"),
+                file.Added?.ToString(inv) ?? "binary", file.Deleted?.ToString(inv) ?? "binary");
+        }
+        AnsiConsole.Write(files);
+        var people = new Table().Title($"Run {audit.Run}: people").AddColumns("LOGIN", "ROLE", "AT");
+        foreach (var person in audit.People)
+        {
+            people.AddRow(Markup.Escape(person.Login), person.Role.ToString().ToLowerInvariant(), CliFormat.Time(person.At));
+        }
+        AnsiConsole.Write(people);
+    }
+
     private static Command CreateAction(AdminCommandOptions options, string verb, string description)
     {
         var id = new Argument<string>("id") { Description = "The job's id." };
@@ -150,7 +205,7 @@ public static class JobsCommand
         JobState.Merged or JobState.PrOpened => $"[green]{state.ToWire()}[/]",
         JobState.Failed => $"[red]{state.ToWire()}[/]",
         JobState.Stopped or JobState.Closed => $"[grey]{state.ToWire()}[/]",
-        JobState.WaitingForReply => $"[yellow]{state.ToWire()}[/]",
+        JobState.WaitingForReply or JobState.WaitingForApproval => $"[yellow]{state.ToWire()}[/]",
         _ => $"[blue]{state.ToWire()}[/]",
     };
 }

@@ -287,6 +287,13 @@ public sealed class RunSession(
                 }
                 console.Print($"[dim]tokens: {Markup.Escape(tokens)}[/]");
                 return RunExitCodes.Done;
+            case JobState.WaitingForApproval:
+                console.Print("[yellow]the work changes protected paths and is held unpushed until a maintainer approves it on the issue:[/]");
+                foreach (var path in actor.Held?.Paths ?? [])
+                {
+                    console.Print($"  - {Markup.Escape(path)}");
+                }
+                return RunExitCodes.Done;
             case JobState.Failed:
                 console.Print($"[red]failed:[/] {Markup.Escape(actor.LastError?.Reason ?? "no reason recorded")}");
                 return RunExitCodes.NotDone;

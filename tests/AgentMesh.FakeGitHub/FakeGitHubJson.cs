@@ -83,7 +83,7 @@ public sealed class FakeGitHubJson(string apiBase, string webBase)
             ["created_at"] = Time(issue.CreatedAt),
             ["updated_at"] = Time(issue.UpdatedAt),
             ["closed_at"] = issue.ClosedAt is { } closed ? Time(closed) : null,
-            ["author_association"] = "OWNER",
+            ["author_association"] = Association(repo, issue.User),
             ["body"] = issue.Body,
         };
         if (issue.PullRequest is not null)
@@ -107,9 +107,15 @@ public sealed class FakeGitHubJson(string apiBase, string webBase)
         ["user"] = User(comment.User),
         ["created_at"] = Time(comment.CreatedAt),
         ["updated_at"] = Time(comment.UpdatedAt),
-        ["author_association"] = "OWNER",
+        ["author_association"] = Association(repo, comment.User),
         ["body"] = comment.Body,
     };
+
+    /// <summary>GitHub's author association, as far as the fake knows: the owner, a collaborator, or nobody.</summary>
+    private static string Association(FakeRepository repo, FakeUser user) =>
+        string.Equals(user.Login, repo.Owner.Login, StringComparison.OrdinalIgnoreCase) ? "OWNER"
+        : repo.Collaborators.ContainsKey(user.Login) ? "COLLABORATOR"
+        : "NONE";
 
     public JsonObject PullRequest(FakeRepository repo, FakeIssue issue)
     {

@@ -57,6 +57,19 @@ public sealed class AgentProfile
     /// <summary>Whether a sandboxed agent has network access. Default: true (a hosted model needs it).</summary>
     public bool Network { get; set; } = true;
 
+    /// <summary>
+    /// Hosts a sandboxed agent may reach (<c>api.anthropic.com</c>, <c>host:port</c>, <c>*.suffix</c>; port 443 when
+    /// none is given), through an egress proxy the node runs for each run; everything else is refused and shown in
+    /// the job log. Empty: no proxy, <see cref="Network"/> decides. Ignored unless <see cref="Sandbox"/>. Default: empty.
+    /// </summary>
+    public IList<string> EgressAllowlist { get; } = [];
+
+    /// <summary>Dollars one run of this profile may spend before the node stops it; null: no cap. Default: null.</summary>
+    public decimal? MaxRunCostUsd { get; set; }
+
+    /// <summary>Tokens one run of this profile may use before the node stops it; null: no cap. Default: null.</summary>
+    public long? MaxRunTokens { get; set; }
+
     /// <summary>The program to start, with the CLI's usual name filled in.</summary>
     public string ResolveCommand() => Command ?? Cli switch
     {

@@ -37,6 +37,13 @@ public sealed class AgentRunnerOptionsValidator : IValidateOptions<AgentRunnerOp
             {
                 failures.Add($"{at}:Environment has an invalid variable name '{variable}'.");
             }
+            var guardrails = new AgentMesh.Guardrails.GuardrailOptions
+            {
+                EgressAllowlist = profile.EgressAllowlist.Count > 0 ? [.. profile.EgressAllowlist] : null,
+                MaxRunCostUsd = profile.MaxRunCostUsd,
+                MaxRunTokens = profile.MaxRunTokens,
+            };
+            failures.AddRange(guardrails.Validate().Select(problem => $"{at}:{problem}"));
             if (profile.Fallback is { } fallback)
             {
                 if (!options.Profiles.ContainsKey(fallback))

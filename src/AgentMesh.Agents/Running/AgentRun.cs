@@ -339,9 +339,14 @@ public sealed partial class AgentRun : IAsyncDisposable
                 };
                 if (profile.Sandbox)
                 {
+                    // With an allowlist the proxy is the only way out; without its socket, no way out at all.
+                    var egress = profile.EgressAllowlist.Count > 0;
                     start = runner.Sandbox.Wrap(start, new SandboxSpec(
-                        request.WorkingDirectory, home, profile.Network, request.SandboxReadWritePaths,
-                        [.. CommandDirectories(start.FileName, environment), runDirectory]));
+                        request.WorkingDirectory, home, profile.Network && !egress, request.SandboxReadWritePaths,
+                        [.. CommandDirectories(start.FileName, environment), runDirectory])
+                    {
+                        EgressSocketPath = egress ? request.EgressSocketPath : null,
+                    });
                 }
                 var process = AgentProcess.Start(start, runner.Time, runner.Logger);
                 return new Attempt(profileName, profile, adapter, launch, process, runDirectory);

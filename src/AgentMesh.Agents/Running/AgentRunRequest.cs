@@ -24,6 +24,12 @@ public sealed record AgentRunRequest
     /// <summary>Paths a sandboxed agent may also write (the repo's shared git directory, for commits).</summary>
     public IReadOnlyList<string> SandboxReadWritePaths { get; init; } = [];
 
+    /// <summary>
+    /// The unix socket of the node's egress proxy for this run. A sandboxed profile with an egress allowlist reaches
+    /// the network only through it; without it such a profile gets no network at all (fail closed).
+    /// </summary>
+    public string? EgressSocketPath { get; init; }
+
     /// <summary>Whether to append <see cref="Outcomes.OutcomeProtocol.Instructions"/> to the prompt. Default: true.</summary>
     public bool AppendOutcomeInstructions { get; init; } = true;
 }

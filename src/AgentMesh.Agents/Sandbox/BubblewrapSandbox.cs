@@ -1,4 +1,5 @@
 using AgentMesh.Agents.Processes;
+using AgentMesh.Guardrails.Egress;
 
 namespace AgentMesh.Agents.Sandbox;
 
@@ -72,6 +73,14 @@ public sealed class BubblewrapSandbox(string bwrapPath = BubblewrapSandbox.Defau
             ["HOME"] = spec.HomeDirectory,
             ["TMPDIR"] = "/tmp",
         };
+        if (spec.EgressSocketPath is { } socket)
+        {
+            foreach (var (name, value) in SandboxEgress.Environment)
+            {
+                environment[name] = value;
+            }
+            return start with { FileName = bwrapPath, Arguments = new SandboxEgress(socket).RewriteBwrapArguments(args), Environment = environment };
+        }
         return start with { FileName = bwrapPath, Arguments = args, Environment = environment };
     }
 }

@@ -11,4 +11,11 @@ public sealed record SandboxSpec(
     string HomeDirectory,
     bool Network,
     IReadOnlyList<string> ReadWritePaths,
-    IReadOnlyList<string> ReadOnlyPaths);
+    IReadOnlyList<string> ReadOnlyPaths)
+{
+    /// <summary>
+    /// The node's egress proxy socket: when set, the sandbox has no network of its own and the agent runs under
+    /// a relay to this socket, with the proxy variables set (see <c>SandboxEgress</c>). Default: null.
+    /// </summary>
+    public string? EgressSocketPath { get; init; }
+}

@@ -82,6 +82,12 @@ public sealed record JobActorState
     /// <summary>The current run's checkpoint once its work is pushed (see <see cref="PushedWork"/>).</summary>
     public PushedWork? Pushed { get; init; }
 
+    /// <summary>Who asked for the current run: the trigger's author, or the person who re-ran the job; null when unknown.</summary>
+    public string? TriggeredBy { get; init; }
+
+    /// <summary>Work held back for a maintainer's approval because it changes protected paths (see <see cref="HeldWork"/>).</summary>
+    public HeldWork? Held { get; init; }
+
     /// <summary>
     /// Feedback from another review that arrived while the round's agent was at work: it starts the
     /// next round once this one pushed, instead of being sent into the running agent.

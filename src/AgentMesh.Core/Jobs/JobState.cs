@@ -10,6 +10,9 @@ public enum JobState
     Queued,
     Running,
     WaitingForReply,
+
+    /// <summary>The run's work touches a protected path: held on the node, unpushed, until a maintainer approves.</summary>
+    WaitingForApproval,
     PrOpened,
     Fixing,
     Merged,
@@ -26,6 +29,7 @@ public static class JobStateNames
         JobState.Queued => "queued",
         JobState.Running => "running",
         JobState.WaitingForReply => "waiting_for_reply",
+        JobState.WaitingForApproval => "waiting_for_approval",
         JobState.PrOpened => "pr_opened",
         JobState.Fixing => "fixing",
         JobState.Merged => "merged",
@@ -40,6 +44,7 @@ public static class JobStateNames
         "queued" => JobState.Queued,
         "running" => JobState.Running,
         "waiting_for_reply" => JobState.WaitingForReply,
+        "waiting_for_approval" => JobState.WaitingForApproval,
         "pr_opened" => JobState.PrOpened,
         "fixing" => JobState.Fixing,
         "merged" => JobState.Merged,

@@ -12,7 +12,7 @@ namespace AgentMesh.Core.Jobs;
 /// <remarks>
 /// Legal transitions (docs/core.md has the full state × command table):
 /// queued → running → pr_opened → merged; running → waiting_for_reply → queued; pr_opened → fixing → pr_opened;
-/// running → queued (transient retry); running/fixing → failed; any non-terminal → stopped; → closed.
+/// running → queued (transient retry); running/fixing → failed; running/fixing → waiting_for_approval → queued/fixing; any non-terminal → stopped; → closed.
 /// Terminal states (merged, failed, stopped, closed) are left only by <see cref="Rerun"/>.
 /// Explicit no-ops (same state, no events): <see cref="LeaseExpired"/> whose fence is not the current claim's
 /// (the job already moved on — this is what keeps the rescuer from reviving a stopped job); <see cref="IssueClosed"/>
@@ -100,6 +100,8 @@ public sealed class JobStateMachine
             PostChatMessage c => OnPostChatMessage(state, c, now),
             MarkMessagesDelivered c => OnMarkDelivered(state, c, now),
             RecordUsage c => OnRecordUsage(state, c, now),
+            RequestApproval c => OnRequestApproval(state, c, now),
+            Approve c => OnApprove(state, c, now),
             _ => throw new ArgumentException($"Unknown job command {command.Name}.", nameof(command)),
         };
     }
@@ -389,6 +391,8 @@ public sealed class JobStateMachine
             FixFeedback = null,
             PendingFeedback = null,
             Pushed = null,
+            Held = null,
+            TriggeredBy = c.By,
             // A solve job's re-run works from scratch; if it pushes to the same branch the PR is found again.
             PullRequest = s.Kind == JobKind.FixPullRequest ? s.PullRequest : null,
             Usage = s.Usage with { ThisAttempt = UsageTotals.Zero },
@@ -458,6 +462,42 @@ public sealed class JobStateMachine
         var usage = new JobUsage(s.Usage.ThisAttempt.Add(c.Tokens, c.CostUsd), s.Usage.Total.Add(c.Tokens, c.CostUsd));
         var next = s with { Usage = usage, UpdatedAt = now };
         return Decided(next, new UsageRecorded(now, s.Run, s.Attempt, c.Tokens, c.CostUsd, usage.Total));
+    }
+
+    private JobDecision OnRequestApproval(JobActorState s, RequestApproval c, DateTimeOffset now)
+    {
+        RequireWorking(s, c);
+        ArgumentException.ThrowIfNullOrWhiteSpace(c.Commit, nameof(c));
+        ArgumentNullException.ThrowIfNull(c.Summary, nameof(c));
+        if (c.Paths is null || c.Paths.Count == 0 || c.Paths.Any(string.IsNullOrWhiteSpace))
+        {
+            throw Illegal(s, c, "it needs at least one protected path, and no blank ones.");
+        }
+
+        var paths = c.Paths.ToArray();
+        var fixRound = s.State == JobState.Fixing ? s.FixRounds : 0;
+        var next = Move(s, JobState.WaitingForApproval, c, now) with
+        {
+            Lease = null,
+            Held = new HeldWork(s.Run, c.Commit, c.Summary, paths, fixRound, now),
+        };
+        return Decided(next, new ApprovalRequested(now, s.Run, c.Commit, paths));
+    }
+
+    private JobDecision OnApprove(JobActorState s, Approve c, DateTimeOffset now)
+    {
+        RequireState(s, c, JobState.WaitingForApproval);
+        ArgumentException.ThrowIfNullOrWhiteSpace(c.By, nameof(c));
+        var held = s.Held!;
+        // The approved piece of work resumes where it was: the solve from the queue, a fix round as a round
+        // no worker holds. Its worker pushes the held commit without running the agent again.
+        var target = held.FixRound > 0 ? JobState.Fixing : JobState.Queued;
+        var next = Move(s, target, c, now) with
+        {
+            RunAfter = now,
+            Held = held with { ApprovedBy = c.By },
+        };
+        return Decided(next, new ApprovalGranted(now, c.By, held.Run, held.Commit));
     }
 
     private JobDecision Fail(JobActorState s, JobCommand c, JobError error, bool attemptsExhausted, DateTimeOffset now)

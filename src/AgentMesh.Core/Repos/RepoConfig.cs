@@ -45,6 +45,18 @@ public sealed record RepoConfig
     /// <summary>Review-feedback fix rounds per job run. Default: 3.</summary>
     public int MaxFixRounds { get; init; } = 3;
 
+    /// <summary>
+    /// Path patterns (gitignore-shaped) whose change needs a maintainer's <c>@agentmesh approve</c> before the node
+    /// pushes. Null: <c>.github/workflows/**</c>; empty: nothing is protected. Default: null.
+    /// </summary>
+    public IReadOnlyList<string>? ProtectedPaths { get; init; }
+
+    /// <summary>Dollars one run may spend before the node stops it; null: no cap (the profile's may still apply). Default: null.</summary>
+    public decimal? MaxRunCostUsd { get; init; }
+
+    /// <summary>Tokens one run may use before the node stops it; null: no cap (the profile's may still apply). Default: null.</summary>
+    public long? MaxRunTokens { get; init; }
+
     /// <summary>Every problem with this configuration, one exact sentence each; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -101,6 +113,21 @@ public sealed record RepoConfig
         if (MaxFixRounds is < 0 or > 50)
         {
             problems.Add($"MaxFixRounds must be between 0 and 50 (was {MaxFixRounds}).");
+        }
+
+        if (ProtectedPaths is not null && ProtectedPaths.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("ProtectedPaths must not contain blank patterns.");
+        }
+
+        if (MaxRunCostUsd is <= 0)
+        {
+            problems.Add($"MaxRunCostUsd must be positive or null for no cap (was {MaxRunCostUsd}).");
+        }
+
+        if (MaxRunTokens is <= 0)
+        {
+            problems.Add($"MaxRunTokens must be positive or null for no cap (was {MaxRunTokens}).");
         }
 
         return problems;

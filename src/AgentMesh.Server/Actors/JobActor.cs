@@ -40,12 +40,14 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
         PullRequestLink? pullRequest = null,
         DateTimeOffset? runAfter = null,
         int priority = 0,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? triggeredBy = null)
     {
         var now = timeProvider.GetUtcNow();
         var id = NewJobId(now);
         var decision = machine.Create(new JobSpec(id, repo, number, kind, maxFixRounds, pullRequest), now);
         var state = runAfter is { } later && later > now ? decision.State with { RunAfter = later } : decision.State;
+        state = state with { TriggeredBy = triggeredBy };
         var result = await store.Jobs.EnqueueAsync(
             new NewJob(id, repo, NaturalKey(repo, number, kind), KindName(kind), Serialize(state), priority, state.MaxAttempts, state.RunAfter),
             cancellationToken).ConfigureAwait(false);

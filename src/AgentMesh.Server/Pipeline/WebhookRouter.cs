@@ -64,10 +64,10 @@ public sealed class WebhookRouter(PipelineOptions options)
         {
             // A comment in a pull request's conversation is review feedback when it mentions the bot;
             // the head branch is not in this payload, so the PR number finds the job.
-            return new WorkIntent.Feedback(repo, (int)e.Issue.Number, HeadBranch: "", author, e.Comment.Body, RequiresMention: true);
+            return new WorkIntent.Feedback(repo, (int)e.Issue.Number, HeadBranch: "", author, e.Comment.Body, RequiresMention: true, CreatedAt: e.Comment.CreatedAt);
         }
         var start = StartWork(repo, e.Issue, TriggerKind.CommentMention, author, addedLabel: null, e.Comment.Body);
-        return new WorkIntent.IssueComment(repo, (int)e.Issue.Number, author, e.Comment.Body, start);
+        return new WorkIntent.IssueComment(repo, (int)e.Issue.Number, author, e.Comment.Body, start, e.Comment.CreatedAt);
     }
 
     private WorkIntent RoutePullRequest(string repo, PullRequestEvent e) =>

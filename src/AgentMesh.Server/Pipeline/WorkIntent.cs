@@ -10,12 +10,13 @@ public abstract record WorkIntent(string Repo)
     public sealed record StartWork(string Repo, int IssueNumber, string Title, TriggerFacts Facts, string? CommentBody) : WorkIntent(Repo);
 
     /// <summary>A comment on an issue: a reply if its job waits for one, else nothing (unless it also mentions the bot).</summary>
-    public sealed record IssueComment(string Repo, int IssueNumber, string Author, string Body, StartWork? AlsoStartWork) : WorkIntent(Repo);
+    /// <param name="CreatedAt">When GitHub says the comment was written (an approval counts only after the request).</param>
+    public sealed record IssueComment(string Repo, int IssueNumber, string Author, string Body, StartWork? AlsoStartWork, DateTimeOffset? CreatedAt = null) : WorkIntent(Repo);
 
     /// <summary>Review feedback on a pull request AgentMesh opened (found by its head branch, or its number when the payload has no branch).</summary>
     /// <param name="RequiresMention">A comment in the PR's conversation counts only when it mentions the bot.</param>
     /// <param name="ReviewId">The GitHub review it belongs to (see <see cref="AgentMesh.Core.Jobs.Commands.ReviewFeedback.ReviewId"/>).</param>
-    public sealed record Feedback(string Repo, int PullRequestNumber, string HeadBranch, string Author, string Text, bool RequiresMention = false, long? ReviewId = null) : WorkIntent(Repo);
+    public sealed record Feedback(string Repo, int PullRequestNumber, string HeadBranch, string Author, string Text, bool RequiresMention = false, long? ReviewId = null, DateTimeOffset? CreatedAt = null) : WorkIntent(Repo);
 
     /// <summary>A pull request was closed, merged or not.</summary>
     public sealed record PullRequestClosed(string Repo, int PullRequestNumber, string HeadBranch, bool Merged) : WorkIntent(Repo);

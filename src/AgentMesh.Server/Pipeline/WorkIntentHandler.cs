@@ -3,6 +3,7 @@ using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Core.Repos;
+using AgentMesh.Guardrails.ProtectedPaths;
 using AgentMesh.Server.Actors;
 using AgentMesh.Storage.Abstractions;
 
@@ -74,7 +75,7 @@ public sealed partial class WorkIntentHandler(
         var existing = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(start.Repo, start.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: runAfter, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: runAfter, cancellationToken: cancellationToken, triggeredBy: start.Facts.Author).ConfigureAwait(false);
             return created ? $"job {record.Id} created" : $"job {record.Id} already exists";
         }
         if (existing.State.IsTerminal())
@@ -93,6 +94,10 @@ public sealed partial class WorkIntentHandler(
     private async Task<string> IssueCommentAsync(WorkIntent.IssueComment comment, CancellationToken cancellationToken)
     {
         var job = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(comment.Repo, comment.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
+        if (job?.State == JobState.WaitingForApproval)
+        {
+            return await ApprovalAsync(job.Id, comment.Repo, comment.Author, comment.Body, comment.CreatedAt, cancellationToken).ConfigureAwait(false);
+        }
         if (job?.State == JobState.WaitingForReply)
         {
             var repo = await repos.GetAsync(comment.Repo, cancellationToken).ConfigureAwait(false);
@@ -119,6 +124,11 @@ public sealed partial class WorkIntentHandler(
         if (repo is null || !repo.Config.Enabled)
         {
             return $"ignored: {feedback.Repo} is not enabled";
+        }
+        if ((await jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false))?.State.State == JobState.WaitingForApproval)
+        {
+            // A fix round held for its protected paths asks on the pull request, so the approval comes there.
+            return await ApprovalAsync(jobId, feedback.Repo, feedback.Author, feedback.Text, feedback.CreatedAt, cancellationToken).ConfigureAwait(false);
         }
         if (feedback.RequiresMention && (repo.Config.TriggerMention is not { } mention || !AdmissionPolicy.Mentions(feedback.Text, mention)))
         {
@@ -167,6 +177,42 @@ public sealed partial class WorkIntentHandler(
             }
         }
         return await pullRequests.FindJobAsync(repo, number, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A comment while a job waits for approval of protected-path changes: <c>@agentmesh approve</c> on a line of
+    /// its own, by someone with write access (an allowed-users entry is not enough: this approves pushing
+    /// workflow files), written after the request. Anything else leaves the job waiting.
+    /// </summary>
+    private async Task<string> ApprovalAsync(string jobId, string repo, string author, string body, DateTimeOffset? createdAt, CancellationToken cancellationToken)
+    {
+        var current = await jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (current?.State is not { State: JobState.WaitingForApproval, Held: { } held })
+        {
+            return $"job {jobId}: no longer waits for approval";
+        }
+        var config = (await repos.GetAsync(repo, cancellationToken).ConfigureAwait(false))?.Config;
+        var parser = new ApprovalCommandParser(config?.TriggerMention ?? ApprovalCommandParser.DefaultMention);
+        if (!parser.ContainsApproval(body))
+        {
+            return $"job {jobId}: waits for approval; the comment is not one";
+        }
+        // GitHub's timestamps have whole seconds: compare at that precision, or an approval written in the same
+        // second as the request would not count.
+        var requested = held.RequestedAt.AddTicks(-(held.RequestedAt.Ticks % TimeSpan.TicksPerSecond));
+        if (createdAt is { } written && written < requested)
+        {
+            return $"job {jobId}: an approval written before the request ({written:u}) does not count";
+        }
+        var isBot = string.Equals(author, options.BotLogin, StringComparison.OrdinalIgnoreCase) || author.EndsWith("[bot]", StringComparison.OrdinalIgnoreCase);
+        var canWrite = !isBot && await permissions.CanWriteAsync(repo, author, cancellationToken).ConfigureAwait(false);
+        var verdict = parser.Evaluate(body, author, canWrite, isBot);
+        if (verdict != ApprovalVerdict.Approved)
+        {
+            return $"job {jobId}: approval from {author} refused ({verdict})";
+        }
+        await jobs.SendAsync(jobId, new Approve(author), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return $"job {jobId}: approved by {author}, queued to push";
     }
 
     private async Task<bool> IsAllowedAsync(string repo, RepoConfig config, string login, CancellationToken cancellationToken) =>

@@ -23,7 +23,7 @@ public sealed partial class JobReconciler(
 {
     /// <summary>The states a missed webhook can leave behind; terminal jobs never need catching up.</summary>
     public static readonly IReadOnlyList<JobState> OpenStates =
-        [JobState.WaitingForReply, JobState.PrOpened, JobState.Fixing, JobState.Queued, JobState.Running];
+        [JobState.WaitingForReply, JobState.WaitingForApproval, JobState.PrOpened, JobState.Fixing, JobState.Queued, JobState.Running];
 
     private enum Outcome
     {

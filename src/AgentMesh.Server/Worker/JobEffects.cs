@@ -62,6 +62,19 @@ public sealed class JobEffects
         return [Comment(job.Repo, job.Number, body.ToString(), statusOf: null, key: $"job/{job.Id}/run/{job.Run}/clarify/{clarification.AskedAt.ToUnixTimeMilliseconds()}")];
     }
 
+    /// <summary>The run's work touches protected paths: the issue (or the PR, in a fix round) gets the approval request.</summary>
+    public IReadOnlyList<NewOutboxItem> ApprovalRequested(JobActorState before, JobDecision decision, string comment)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var job = decision.State;
+        if (decision.IsNoOp || job.Held is not { } held)
+        {
+            return [];
+        }
+        var target = held.FixRound > 0 && job.PullRequest is { } pr ? pr.Number : job.Number;
+        return [Comment(job.Repo, target, comment, statusOf: null, key: $"job/{job.Id}/run/{job.Run}/approval/{held.Commit}")];
+    }
+
     /// <summary>A job that failed for good says why on its issue; a retry says nothing.</summary>
     public IReadOnlyList<NewOutboxItem> Failed(JobActorState before, JobDecision decision)
     {

@@ -10,6 +10,14 @@ using AgentMesh.GitHub.Rest;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Pipeline;
+using AgentMesh.Core.Repos;
+using AgentMesh.Guardrails;
+using AgentMesh.Guardrails.Audit;
+using AgentMesh.Guardrails.Cost;
+using AgentMesh.Guardrails.Egress;
+using AgentMesh.Guardrails.ProtectedPaths;
+using AgentMesh.Guardrails.Secrets;
+using System.Text.Json;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +37,8 @@ public sealed partial class JobExecution(
     AgentRunner agents,
     IOptionsMonitor<AgentRunnerOptions> agentOptions,
     AgentSessions sessions,
+    IAuthorPermissions permissions,
+    INodeSecrets nodeSecrets,
     JobEffects effects,
     PipelineOptions pipeline,
     WorkerOptions options,
@@ -57,6 +67,7 @@ public sealed partial class JobExecution(
         using var renewal = new LeaseRenewal(store.Jobs, lease, leaseDuration, timeProvider, runCancellation);
         await using var log = new JobLogWriter(store.Logs, lease, options, timeProvider, live);
         Workspace? workspace = null;
+        RunGuards? guards = null;
         try
         {
             log.Write("system", $"attempt {job.Attempt} of {job.MaxAttempts} on {lease.Owner}");
@@ -67,6 +78,7 @@ public sealed partial class JobExecution(
             var issue = await client.GetIssueAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
             var comments = await client.ListIssueCommentsAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
             var token = await github.GetGitTokenForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
+            var repoConfig = (await repos.GetAsync(job.Repo, runCancellation.Token).ConfigureAwait(false))?.Config ?? new RepoConfig();
 
             workspaces.EnsureFreeDiskSpace();
             workspace = await workspaces.PrepareAsync(
@@ -83,8 +95,24 @@ public sealed partial class JobExecution(
                 await OpenPullRequestAsync(job, pushed.Summary, workspace, repository.DefaultBranch ?? "main", lease, stoppingToken).ConfigureAwait(false);
                 return;
             }
+            if (ResumesApprovedWork(job) is { } held)
+            {
+                // A maintainer approved work held for its protected paths: push exactly the commit they were
+                // asked about, without running the agent again.
+                log.Write("system", $"pushing the work of run {held.Run} held at {held.Commit[..Math.Min(12, held.Commit.Length)]}, approved by {held.ApprovedBy}");
+                await log.FlushAsync().ConfigureAwait(false);
+                await PushApprovedAsync(job, held, workspace, token, repository.DefaultBranch ?? "main", lease, stoppingToken).ConfigureAwait(false);
+                return;
+            }
 
-            var result = await RunAgentAsync(job, issue, comments, workspace, lease, log, runCancellation.Token).ConfigureAwait(false);
+            guards = new RunGuards(
+                job,
+                workspace.Path,
+                CostCapFor(repoConfig, ProfileFor(repoConfig)),
+                new SecretScanner(NodeSecretValues(token)),
+                timeProvider);
+            var mayTrigger = await MayTriggerAsync(job.Repo, repoConfig, comments, runCancellation.Token).ConfigureAwait(false);
+            var result = await RunAgentAsync(job, issue, comments, workspace, lease, log, guards, mayTrigger, runCancellation.Token).ConfigureAwait(false);
 
             // Tokens spent are a fact whoever holds the job now: recorded without the lease, so a
             // stopped or rescued run still counts against the job's totals and the budgets.
@@ -97,11 +125,21 @@ public sealed partial class JobExecution(
                 return;
             }
 
+            if (guards.CapReached is { } cap)
+            {
+                // Over its cost cap the run's work is not pushed: it was cut off, and finishing it would
+                // mean spending past the cap.
+                log.Write("system", cap.CommentText());
+                await log.FlushAsync().ConfigureAwait(false);
+                await FailAsync(job, lease, new PermanentFailure(cap.CommentText()), stoppingToken).ConfigureAwait(false);
+                return;
+            }
+
             var changes = await workspaces.InspectAsync(workspace, stoppingToken).ConfigureAwait(false);
             var outcome = OutcomeDecider.Decide(result, changes);
             log.Write("system", $"outcome: {outcome.WireName}: {outcome.Reason}");
             await log.FlushAsync().ConfigureAwait(false);
-            await ReportAsync(job, outcome, result, workspace, token, repository.DefaultBranch ?? "main", lease, stoppingToken).ConfigureAwait(false);
+            await ReportAsync(job, outcome, result, workspace, token, repoConfig, guards, log, repository.DefaultBranch ?? "main", lease, stoppingToken).ConfigureAwait(false);
         }
         catch (StaleLeaseException)
         {
@@ -142,6 +180,10 @@ public sealed partial class JobExecution(
         {
             if (workspace is not null)
             {
+                if (guards is not null)
+                {
+                    await RecordAuditAsync(job.Id, workspace, guards).ConfigureAwait(false);
+                }
                 await RemoveWorkspaceAsync(workspace).ConfigureAwait(false);
             }
         }
@@ -154,6 +196,8 @@ public sealed partial class JobExecution(
         Workspace workspace,
         JobLease lease,
         JobLogWriter log,
+        RunGuards guards,
+        Func<string, bool> mayTrigger,
         CancellationToken cancellationToken)
     {
         var repo = await repos.GetAsync(job.Repo, cancellationToken).ConfigureAwait(false);
@@ -167,15 +211,29 @@ public sealed partial class JobExecution(
         // failure or a lost node starts afresh from the issue, in a fresh worktree.
         var continuing = job.State == JobState.Fixing || job.Clarification?.Answer is not null;
         var resume = continuing ? sessions.Find(job.Id) : null;
-        var request = new AgentRunRequest
+        string prompt;
+        if (resume is null)
+        {
+            var built = JobPrompt.Build(job.Repo, issue, comments, job, pipeline.BotLogin, mayTrigger);
+            LogUntrustedText(log, built.Untrusted);
+            prompt = built.Text;
+        }
+        else
         {
             // A resumed session already knows the issue; it gets only what is new.
-            Prompt = resume is null ? JobPrompt.Build(job.Repo, issue, comments, job, pipeline.BotLogin) : JobPrompt.Continuation(job),
+            prompt = JobPrompt.Continuation(job);
+        }
+        var profile = agentOptions.CurrentValue.Profiles[profileName];
+        await using var egress = StartEgressProxy(job, profile, log);
+        var request = new AgentRunRequest
+        {
+            Prompt = prompt,
             WorkingDirectory = workspace.Path,
             ProfileName = profileName,
             ResumeSessionId = resume,
             HomeDirectory = sessions.HomeFor(job.Id),
             SandboxReadWritePaths = [workspace.MirrorPath],
+            EgressSocketPath = egress?.UnixSocketPath,
         };
         log.Write("system", resume is null ? "starting the agent" : $"resuming the agent's session {resume}");
 
@@ -183,15 +241,20 @@ public sealed partial class JobExecution(
         // A quiet agent sends no events to notice cancellation with: stop it when the run is cancelled.
         await using var stopOnCancel = cancellationToken.Register(() => _ = run.StopAsync());
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watcher = WatchJobAsync(job.Id, lease, run, log, watch.Token);
+        var watcher = WatchJobAsync(job.Id, lease, run, log, guards, watch.Token);
         try
         {
             await foreach (var agentEvent in run.Events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                WriteEvent(log, agentEvent);
+                WriteEvent(log, agentEvent, guards.Scanner);
                 if (agentEvent is SessionStarted started)
                 {
                     sessions.Remember(job.Id, started.SessionId);
+                }
+                if (guards.Observe(agentEvent) is { } reached)
+                {
+                    log.Write("system", $"cost cap reached: stopping the agent ({reached.CommentText()})");
+                    _ = run.StopAsync();
                 }
             }
             return await run.Completion.ConfigureAwait(false);
@@ -207,7 +270,7 @@ public sealed partial class JobExecution(
     /// While the agent runs: delivers chat messages and interrupts from the job's mailbox, and stops
     /// the agent when the job is stopped or closed, or its lease is taken away.
     /// </summary>
-    private async Task WatchJobAsync(string jobId, JobLease lease, AgentRun run, JobLogWriter log, CancellationToken cancellationToken)
+    private async Task WatchJobAsync(string jobId, JobLease lease, AgentRun run, JobLogWriter log, RunGuards guards, CancellationToken cancellationToken)
     {
         try
         {
@@ -218,7 +281,7 @@ public sealed partial class JobExecution(
                 var moveNext = changes.MoveNextAsync().AsTask();
                 while (true)
                 {
-                    if (!await CheckJobAsync(jobId, lease, run, log, cancellationToken).ConfigureAwait(false))
+                    if (!await CheckJobAsync(jobId, lease, run, log, guards, cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -236,7 +299,7 @@ public sealed partial class JobExecution(
     }
 
     /// <summary>Returns false once the agent was stopped.</summary>
-    private async Task<bool> CheckJobAsync(string jobId, JobLease lease, AgentRun run, JobLogWriter log, CancellationToken cancellationToken)
+    private async Task<bool> CheckJobAsync(string jobId, JobLease lease, AgentRun run, JobLogWriter log, RunGuards guards, CancellationToken cancellationToken)
     {
         var current = await jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
         if (current is not { } found)
@@ -268,6 +331,7 @@ public sealed partial class JobExecution(
                 break;
             }
             log.Write("chat", $"{message.Author}: {message.Text}");
+            guards.RecordPerson(message.Author, AuditRole.Chatted);
             delivered.Add(message.Id);
         }
         if (delivered.Count > 0)
@@ -277,12 +341,27 @@ public sealed partial class JobExecution(
         return true;
     }
 
-    private async Task ReportAsync(JobActorState job, AgentOutcome outcome, AgentRunResult result, Workspace workspace, string token, string baseBranch, JobLease lease, CancellationToken cancellationToken)
+    private async Task ReportAsync(
+        JobActorState job,
+        AgentOutcome outcome,
+        AgentRunResult result,
+        Workspace workspace,
+        string token,
+        RepoConfig repoConfig,
+        RunGuards guards,
+        JobLogWriter log,
+        string baseBranch,
+        JobLease lease,
+        CancellationToken cancellationToken)
     {
         switch (outcome.Kind)
         {
             case AgentOutcomeKind.PrReady:
                 await workspaces.CommitLeftoversAsync(workspace, $"AgentMesh: work on #{job.Number}", cancellationToken).ConfigureAwait(false);
+                if (!await PrePushAsync(job, outcome.Summary ?? "", workspace, repoConfig, guards, log, lease, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
                 await workspaces.PushAsync(workspace, token, cancellationToken).ConfigureAwait(false);
                 if (job.State == JobState.Fixing)
                 {
@@ -321,6 +400,217 @@ public sealed partial class JobExecution(
         await jobs.SendAsync(job.Id, new PrOpened(pr.Number, pr.HtmlUrl ?? "", workspace.Branch), lease, effects.PullRequestOpened, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The guardrails between "the agent finished" and "push" (docs/security.md): a credential in the diff or
+    /// the commit messages fails the job for good, naming file and line, never the value; a change to a
+    /// protected path holds the work in the node's bare repository and asks for a maintainer's approval.
+    /// Returns true when the work may be pushed.
+    /// </summary>
+    private async Task<bool> PrePushAsync(JobActorState job, string summary, Workspace workspace, RepoConfig repoConfig, RunGuards guards, JobLogWriter log, JobLease lease, CancellationToken cancellationToken)
+    {
+        var git = new Git();
+        var range = $"{workspace.BaseCommit}..HEAD";
+        var diff = await git.RunAsync(workspace.Path, ["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", range], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var numstat = await git.RunAsync(workspace.Path, ["-c", "core.quotePath=false", "diff", "--numstat", range], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var messages = await git.RunAsync(workspace.Path, ["log", "--format=%B%x00", range], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var head = (await git.RunAsync(workspace.Path, ["rev-parse", "HEAD"], cancellationToken: cancellationToken).ConfigureAwait(false)).Trim();
+        guards.Audit.RecordDiffStats(numstat);
+        var check = new PrePushCheck(
+            new ProtectedPathMatcher(repoConfig.ProtectedPaths),
+            guards.Scanner,
+            repoConfig.TriggerMention ?? ApprovalCommandParser.DefaultMention);
+        PrePushDecision decision;
+        try
+        {
+            decision = check.Check(diff, NumstatParser.Parse(numstat), messages.Split('\0', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), approved: false);
+            // The agent's summary becomes the pull request's description: published like the branch.
+            if (guards.Scanner.ScanText("pull request description", summary) is { Count: > 0 } inSummary)
+            {
+                var findings = decision.Secrets.Concat(inSummary).ToList();
+                decision = decision with
+                {
+                    Verdict = PrePushVerdict.Blocked,
+                    Secrets = findings,
+                    Comment = new SecretScanResult(findings, decision.UnscannedBinaryFiles).BlockedPushComment(),
+                };
+            }
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // The scan's backstop fired on input no rule was written for: fail closed.
+            throw new JobConfigurationException("the secret scan could not finish on this run's changes, so they were not pushed.");
+        }
+        foreach (var binary in decision.UnscannedBinaryFiles)
+        {
+            log.Write("guard", $"binary file not scanned for secrets: {binary}");
+        }
+        switch (decision.Verdict)
+        {
+            case PrePushVerdict.Blocked:
+                foreach (var finding in decision.Secrets)
+                {
+                    log.Write("guard", $"push blocked: {finding}");
+                }
+                await log.FlushAsync().ConfigureAwait(false);
+                await FailAsync(job, lease, new PermanentFailure(decision.Comment!), cancellationToken).ConfigureAwait(false);
+                return false;
+
+            case PrePushVerdict.NeedsApproval:
+                foreach (var hit in decision.ProtectedPaths)
+                {
+                    log.Write("guard", $"protected path changed: {hit.Path} (pattern {hit.Pattern}); waiting for approval");
+                }
+                // The held commit stays reachable in the node's bare repository (its worktree goes): a ref
+                // per job keeps git's garbage collection away from it until approval pushes it.
+                await git.RunAsync(workspace.MirrorPath, ["update-ref", HeldRef(job.Id), head], cancellationToken: cancellationToken).ConfigureAwait(false);
+                await log.FlushAsync().ConfigureAwait(false);
+                var paths = decision.ProtectedPaths.Select(h => h.Path).Distinct(StringComparer.Ordinal).ToList();
+                var comment = decision.Comment!;
+                await jobs.SendAsync(job.Id, new RequestApproval(head, summary, paths), lease, (before, d) => effects.ApprovalRequested(before, d, comment), cancellationToken).ConfigureAwait(false);
+                return false;
+
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>Pushes work a maintainer approved, then opens the pull request (or reports the fix round pushed).</summary>
+    private async Task PushApprovedAsync(JobActorState job, HeldWork held, Workspace workspace, string token, string baseBranch, JobLease lease, CancellationToken cancellationToken)
+    {
+        var git = new Git();
+        if (!await git.SucceedsAsync(workspace.Path, ["cat-file", "-e", held.Commit + "^{commit}"], cancellationToken).ConfigureAwait(false))
+        {
+            throw new JobConfigurationException(
+                $"the approved commit {held.Commit} is not in this node's copy of the repository (it was held on the node that ran the agent); re-run the job.");
+        }
+        await git.RunAsync(workspace.Path, ["reset", "--quiet", "--hard", held.Commit], cancellationToken: cancellationToken).ConfigureAwait(false);
+        await workspaces.PushAsync(workspace, token, cancellationToken).ConfigureAwait(false);
+        await git.SucceedsAsync(workspace.MirrorPath, ["update-ref", "-d", HeldRef(job.Id)], cancellationToken).ConfigureAwait(false);
+        if (job.State == JobState.Fixing || job.Kind == JobKind.FixPullRequest)
+        {
+            await jobs.SendAsync(job.Id, new FixPushed(), lease, effects.FixPushed, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await OpenPullRequestAsync(job, held.Summary, workspace, baseBranch, lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string HeldRef(string jobId) => $"refs/agentmesh/held/{jobId}";
+
+    private static HeldWork? ResumesApprovedWork(JobActorState job) =>
+        job.Held is { } held && held.IsApprovedFor(job.Run, job.State == JobState.Fixing ? job.FixRounds : 0)
+            ? held
+            : null;
+
+    /// <summary>The profile a run of this repo uses, if the node has it (a missing one fails the run later, by name).</summary>
+    private AgentProfile? ProfileFor(RepoConfig repoConfig) =>
+        agentOptions.CurrentValue.Profiles.TryGetValue(repoConfig.AgentProfile ?? agentOptions.CurrentValue.DefaultProfile, out var profile) ? profile : null;
+
+    /// <summary>The repo's and the profile's caps together: each measure's lower limit applies.</summary>
+    public static RunCostCap CostCapFor(RepoConfig repoConfig, AgentProfile? profile) =>
+        new(Lower(repoConfig.MaxRunCostUsd, profile?.MaxRunCostUsd), Lower(repoConfig.MaxRunTokens, profile?.MaxRunTokens));
+
+    private static T? Lower<T>(T? a, T? b) where T : struct, IComparable<T> =>
+        a is { } x && b is { } y ? (x.CompareTo(y) <= 0 ? x : y) : a ?? b;
+
+    /// <summary>The secrets this node could leak through a push: its git token and every secret a profile hands an agent.</summary>
+    private IEnumerable<string?> NodeSecretValues(string token) =>
+        [token, .. agentOptions.CurrentValue.Profiles.Values.SelectMany(p => p.Secrets).Distinct(StringComparer.Ordinal).Select(nodeSecrets.Find)];
+
+    /// <summary>
+    /// Who may trigger work on the repository, asked once per comment author: the repo's allowed users, or
+    /// (none listed) write permission — the rule admission uses. AgentMesh itself never counts.
+    /// </summary>
+    private async Task<Func<string, bool>> MayTriggerAsync(string repo, RepoConfig config, IReadOnlyList<Octokit.IssueComment> comments, CancellationToken cancellationToken)
+    {
+        var allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var authors = comments.Select(c => c.User?.Login).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(login => !string.Equals(login, pipeline.BotLogin, StringComparison.OrdinalIgnoreCase));
+        foreach (var login in authors)
+        {
+            var may = config.AllowedUsers.Count > 0
+                ? config.AllowedUsers.Contains(login, StringComparer.OrdinalIgnoreCase)
+                : await permissions.CanWriteAsync(repo, login, cancellationToken).ConfigureAwait(false);
+            if (may)
+            {
+                allowed.Add(login);
+            }
+        }
+        return allowed.Contains;
+    }
+
+    private static void LogUntrustedText(JobLogWriter log, AgentMesh.Guardrails.UntrustedText.UntrustedPrompt untrusted)
+    {
+        if (untrusted.LeftOut.Count > 0)
+        {
+            log.Write("guard", $"left out of the prompt: {untrusted.LeftOut.Count} comment(s) by {string.Join(", ", untrusted.LeftOut.Select(p => p.Author).Distinct(StringComparer.OrdinalIgnoreCase))}, who may not trigger work here");
+        }
+        if (untrusted.Removed.Count > 0)
+        {
+            log.Write("guard", $"hidden text removed from the prompt: {string.Join(", ", untrusted.Removed.OrderBy(r => r.Key).Select(r => $"{r.Key} ×{r.Value}"))}");
+        }
+    }
+
+    /// <summary>
+    /// A sandboxed profile with an egress allowlist gets a proxy of its own for the run, on a unix socket the
+    /// sandbox mounts; every decision goes to the job log. Null when the profile has no allowlist.
+    /// </summary>
+    private EgressProxy? StartEgressProxy(JobActorState job, AgentProfile profile, JobLogWriter log)
+    {
+        if (!profile.Sandbox || profile.EgressAllowlist.Count == 0)
+        {
+            return null;
+        }
+        // A unix socket's path is limited to 107 bytes: a short name under the temp folder, unique per run.
+        var socket = Path.Combine(Path.GetTempPath(), $"am-egress-{Guid.NewGuid():N}.sock");
+        var proxy = EgressProxy.Start(
+            new EgressProxyOptions { Allowlist = new EgressAllowlist([.. profile.EgressAllowlist]), ListenOnLoopback = false, UnixSocketPath = socket },
+            e => log.Write("egress", e.ToLogLine()),
+            timeProvider);
+        log.Write("system", $"egress allowed only to: {string.Join(", ", profile.EgressAllowlist)}");
+        return proxy;
+    }
+
+    /// <summary>
+    /// Stores the run's audit (tool calls, files changed, people) as a <c>run_audit</c> event in the job's history:
+    /// a fact about the run, appended without the lease like usage, so a stopped run is audited too.
+    /// </summary>
+    private async Task RecordAuditAsync(string jobId, Workspace workspace, RunGuards guards)
+    {
+        try
+        {
+            if (!guards.Audit.Build().FilesChanged.Any())
+            {
+                var numstat = await new Git().RunAsync(workspace.Path, ["-c", "core.quotePath=false", "diff", "--numstat", $"{workspace.BaseCommit}..HEAD"]).ConfigureAwait(false);
+                guards.Audit.RecordDiffStats(numstat);
+            }
+            var data = SerializeAudit(guards.Audit.Build());
+            await store.Jobs.TurnAsync(
+                jobId,
+                null,
+                record => new JobChange(record.State, record.DataJson, [new NewEvent(RunAuditEventType, data)], []),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAuditNotStored(logger, ex, jobId);
+        }
+    }
+
+    /// <summary>The event type of a run's audit in the job's history.</summary>
+    public const string RunAuditEventType = "run_audit";
+
+    /// <summary>A run's audit as a <see cref="RunAuditEventType"/> event stores it.</summary>
+    public static string SerializeAudit(RunAudit audit) => JsonSerializer.Serialize(audit, AuditJson);
+
+    /// <summary>Reads a stored <see cref="RunAuditEventType"/> event.</summary>
+    public static RunAudit ReadAudit(string dataJson) =>
+        JsonSerializer.Deserialize<RunAudit>(dataJson, AuditJson) ?? throw new JsonException("A run_audit event holds no audit.");
+
+    private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
     private static PushedWork? ResumesAtThePullRequest(JobActorState job, Workspace workspace) =>
         job is { State: JobState.Running, Kind: JobKind.SolveIssue, Pushed: { } pushed } && pushed.Run == job.Run && workspace.ReusedRemoteBranch
             ? pushed
@@ -356,21 +646,25 @@ public sealed partial class JobExecution(
         }
     }
 
-    private static void WriteEvent(JobLogWriter log, AgentEvent agentEvent)
+    /// <summary>
+    /// Writes an agent event to the job log. What the agent wrote, ran and read is redacted by the secret scanner
+    /// first: the log is shown on the dashboard, and a credential the agent handled must not be published there.
+    /// </summary>
+    private static void WriteEvent(JobLogWriter log, AgentEvent agentEvent, SecretScanner redactor)
     {
         switch (agentEvent)
         {
             case AssistantText text:
-                foreach (var line in text.Text.Split('\n'))
+                foreach (var line in redactor.Redact(text.Text).Split('\n'))
                 {
                     log.Write("agent", line);
                 }
                 break;
             case ToolCall call:
-                log.Write("tool", $"{call.Name} {Truncate(call.InputJson, 500)}");
+                log.Write("tool", $"{call.Name} {Truncate(redactor.Redact(call.InputJson), 500)}");
                 break;
             case ToolResult toolResult:
-                log.Write(toolResult.IsError ? "tool_error" : "tool_result", Truncate(toolResult.Output, 2000));
+                log.Write(toolResult.IsError ? "tool_error" : "tool_result", Truncate(redactor.Redact(toolResult.Output), 2000));
                 break;
             case UsageReported usage:
                 log.Write("usage", $"input {usage.Usage.InputTokens}, output {usage.Usage.OutputTokens}, cache read {usage.Usage.CacheReadTokens}, cache write {usage.Usage.CacheWriteTokens}");
@@ -385,10 +679,10 @@ public sealed partial class JobExecution(
                 log.Write("system", $"profile {fallback.FromProfile} failed ({fallback.Reason}); falling back to {fallback.ToProfile}");
                 break;
             case RawOutput raw:
-                log.Write(raw.FromStderr ? "stderr" : "stdout", raw.Text);
+                log.Write(raw.FromStderr ? "stderr" : "stdout", redactor.Redact(raw.Text));
                 break;
             case FinalResult final:
-                log.Write("result", Truncate(final.Text, 4000));
+                log.Write("result", Truncate(redactor.Redact(final.Text), 4000));
                 break;
         }
     }
@@ -412,6 +706,9 @@ public sealed partial class JobExecution(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the run failed")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the run's audit could not be stored")]
+    private static partial void LogAuditNotStored(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The worktree {Path} could not be removed")]
     private static partial void LogWorkspaceNotRemoved(ILogger logger, Exception exception, string path);

@@ -12,7 +12,7 @@ public sealed class JobEndingTests
 {
     private static readonly DateTimeOffset T1 = T0.AddMinutes(1);
 
-    public static TheoryData<string> NonTerminalStates => ["queued", "running", "waiting_for_reply", "pr_opened", "fixing (unclaimed)", "fixing (claimed)"];
+    public static TheoryData<string> NonTerminalStates => ["queued", "running", "waiting_for_reply", "waiting_for_approval", "pr_opened", "fixing (unclaimed)", "fixing (claimed)"];
 
     public static TheoryData<string> TerminalStates => ["merged", "failed", "stopped", "closed"];
 

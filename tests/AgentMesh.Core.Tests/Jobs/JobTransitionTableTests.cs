@@ -34,6 +34,8 @@ public sealed class JobTransitionTableTests
         new PostChatMessage("alice", "Hi.", ChatMessageKind.Message),
         new MarkMessagesDelivered([1]),
         new RecordUsage(new TokenUsage(1, 1, 0, 0), 0.001m),
+        new RequestApproval("0123abcd", "Done.", [".github/workflows/ci.yml"]),
+        new Approve("alice"),
     ];
 
     private static readonly string[] Anytime = ["LeaseExpired", "MarkMessagesDelivered", "RecordUsage", "IssueClosed"];
@@ -44,11 +46,12 @@ public sealed class JobTransitionTableTests
     private static readonly Dictionary<string, string[]> Legal = new()
     {
         ["queued"] = [.. WhileOpen, "Start"],
-        ["running"] = [.. WhileOpen, "ReportPrReady", "PrOpened", "ReportNeedsClarification", "TransientFailure", "PermanentFailure"],
+        ["running"] = [.. WhileOpen, "ReportPrReady", "PrOpened", "ReportNeedsClarification", "TransientFailure", "PermanentFailure", "RequestApproval"],
         ["waiting_for_reply"] = [.. WhileOpen, "ReplyReceived"],
+        ["waiting_for_approval"] = [.. WhileOpen, "Approve"],
         ["pr_opened"] = [.. WhileOpen, "PrOpened", "ReviewFeedback", "Merged", "PrClosedWithoutMerge"],
         ["fixing (unclaimed)"] = [.. WhileOpen, "Start", "ReviewFeedback", "Merged", "PrClosedWithoutMerge"],
-        ["fixing (claimed)"] = [.. WhileOpen, "ReviewFeedback", "FixPushed", "Merged", "PrClosedWithoutMerge", "TransientFailure", "PermanentFailure"],
+        ["fixing (claimed)"] = [.. WhileOpen, "ReviewFeedback", "FixPushed", "Merged", "PrClosedWithoutMerge", "TransientFailure", "PermanentFailure", "RequestApproval"],
         ["merged"] = [.. WhileFinished, "Merged"],
         ["failed"] = [.. WhileFinished],
         ["stopped"] = [.. WhileFinished, "Stop"],

@@ -36,6 +36,9 @@ internal static class JobFixture
 
     public static JobActorState WaitingForReply() => Apply(Running(), new ReportNeedsClarification(["Which database?"]));
 
+    public static JobActorState WaitingForApproval() =>
+        Apply(Running(), new RequestApproval("0123abcd", "Changed the workflow.", [".github/workflows/ci.yml"]));
+
     public static JobActorState PrOpened(int maxFixRounds = 2) =>
         Apply(Apply(Queued(maxFixRounds), new Start("node-a/0", 1)), new PrOpened(PrNumber, PrUrl, Branch));
 
@@ -57,6 +60,7 @@ internal static class JobFixture
         ("queued", () => Queued()),
         ("running", Running),
         ("waiting_for_reply", WaitingForReply),
+        ("waiting_for_approval", WaitingForApproval),
         ("pr_opened", () => PrOpened()),
         ("fixing (unclaimed)", FixingUnclaimed),
         ("fixing (claimed)", FixingClaimed),

@@ -104,7 +104,7 @@ public sealed class AdminApiAuthTests(SharedAdminApiNode shared)
         var paths = document.RootElement.GetProperty("paths");
         string[] expected =
         [
-            "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/logs", "/api/jobs/{id}/events", "/api/jobs/{id}/retry",
+            "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/logs", "/api/jobs/{id}/events", "/api/jobs/{id}/audit", "/api/jobs/{id}/retry",
             "/api/jobs/{id}/stop", "/api/jobs/bulk-status", "/api/repos", "/api/repos/{owner}/{repo}", "/api/stats", "/api/nodes",
         ];
         foreach (var path in expected)
@@ -120,5 +120,8 @@ public sealed class AdminApiAuthTests(SharedAdminApiNode shared)
         var retryResponses = paths.GetProperty("/api/jobs/{id}/retry").GetProperty("post").GetProperty("responses");
         retryResponses.EnumerateObject().Select(r => r.Name).Order().ShouldBe(["202", "401", "404", "409", "503"]);
         retryResponses.GetProperty("409").GetProperty("content").TryGetProperty("application/problem+json", out _).ShouldBeTrue();
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        schemas.GetProperty("RunAudit").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)
+            .ShouldBe(["filesChanged", "filesRead", "filesWritten", "jobKey", "people", "run", "toolCalls", "toolCallsDropped"]);
     }
 }

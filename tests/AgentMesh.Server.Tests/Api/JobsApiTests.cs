@@ -70,7 +70,7 @@ public sealed class JobsApiTests(SharedAdminApiNode shared)
     }
 
     [Theory]
-    [InlineData("state=bogus", "state has 'bogus', which is not a job state; known states: queued, running, waiting_for_reply, pr_opened, fixing, merged, failed, stopped, closed.")]
+    [InlineData("state=bogus", "state has 'bogus', which is not a job state; known states: queued, running, waiting_for_reply, waiting_for_approval, pr_opened, fixing, merged, failed, stopped, closed.")]
     [InlineData("state=,", "state must name at least one job state (comma-separated).")]
     [InlineData("limit=-1", "limit must be a whole number from 1 to 500 (was '-1').")]
     [InlineData("limit=501", "limit must be a whole number from 1 to 500 (was '501').")]

@@ -45,7 +45,7 @@ public sealed class StatsApiTests
         b.CostUsd.ShouldBe(0.02m);
         var all = report.Overall;
         (all.TotalJobs, all.Finished, all.Succeeded, all.SuccessRate).ShouldBe((7, 5, 2, 0.4));
-        all.Jobs.Keys.ShouldBe(["queued", "running", "waiting_for_reply", "pr_opened", "fixing", "merged", "failed", "stopped", "closed"]);
+        all.Jobs.Keys.ShouldBe(["queued", "running", "waiting_for_reply", "waiting_for_approval", "pr_opened", "fixing", "merged", "failed", "stopped", "closed"]);
         all.Tokens.ShouldBe(new TokenUsage(315, 76, 10, 5));
         all.CostUsd.ShouldBe(0.78m);
     }

@@ -68,6 +68,30 @@ public sealed class JobsCliTests(SharedAdminApiNode shared)
     }
 
     [Fact]
+    public async Task Jobs_audit_prints_each_runs_tool_calls_files_changed_and_people()
+    {
+        var job = await _node.CreateJobAsync(AdminApiNode.NewRepo(), 6);
+        var at = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+        var audit = new AgentMesh.Guardrails.Audit.RunAudit(
+            "acme/web#6:solve_issue",
+            1,
+            [new AgentMesh.Guardrails.Audit.AuditToolCall(at, "Bash", "dotnet test", [], [])],
+            0,
+            [new AgentMesh.Guardrails.Audit.FileChange("src/Greeter.cs", null, 12, 3)],
+            [new AgentMesh.Guardrails.Audit.AuditPersonAction("alice", AgentMesh.Guardrails.Audit.AuditRole.Triggered, at)]);
+        await _node.Store.Jobs.TurnAsync(job.Id, null, r => new JobChange(
+            r.State, r.DataJson, [new NewEvent(AgentMesh.Server.Worker.JobExecution.RunAuditEventType, AgentMesh.Server.Worker.JobExecution.SerializeAudit(audit))], []));
+
+        var table = await CliRun.RunAsync(AdminApiNode.DefaultToken, "jobs", "audit", job.Id, "--server", Server);
+
+        table.ExitCode.ShouldBe(0, table.ToString());
+        var lines = table.Stdout.Split('\n');
+        lines.ShouldContain(l => l.Contains("│ Bash", StringComparison.Ordinal) && l.Contains("│ dotnet test", StringComparison.Ordinal), table.Stdout);
+        lines.ShouldContain(l => l.Contains("│ src/Greeter.cs", StringComparison.Ordinal) && l.Contains("│ 12", StringComparison.Ordinal) && l.Contains("│ 3", StringComparison.Ordinal), table.Stdout);
+        lines.ShouldContain(l => l.Contains("│ alice", StringComparison.Ordinal) && l.Contains("│ triggered", StringComparison.Ordinal), table.Stdout);
+    }
+
+    [Fact]
     public async Task A_refused_command_exits_1_with_the_servers_reason()
     {
         var job = await _node.CreateJobAsync(AdminApiNode.NewRepo(), 3);

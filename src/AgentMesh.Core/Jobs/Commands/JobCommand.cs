@@ -26,6 +26,8 @@ namespace AgentMesh.Core.Jobs.Commands;
 [JsonDerivedType(typeof(PostChatMessage), "post_chat_message")]
 [JsonDerivedType(typeof(MarkMessagesDelivered), "mark_messages_delivered")]
 [JsonDerivedType(typeof(RecordUsage), "record_usage")]
+[JsonDerivedType(typeof(RequestApproval), "request_approval")]
+[JsonDerivedType(typeof(Approve), "approve")]
 public abstract record JobCommand
 {
     /// <summary>The command's name as used in messages and history (its type name).</summary>

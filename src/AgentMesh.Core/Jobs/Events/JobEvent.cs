@@ -27,4 +27,6 @@ namespace AgentMesh.Core.Jobs.Events;
 [JsonDerivedType(typeof(ChatMessagePosted), "chat_message_posted")]
 [JsonDerivedType(typeof(ChatMessagesDelivered), "chat_messages_delivered")]
 [JsonDerivedType(typeof(UsageRecorded), "usage_recorded")]
+[JsonDerivedType(typeof(ApprovalRequested), "approval_requested")]
+[JsonDerivedType(typeof(ApprovalGranted), "approval_granted")]
 public abstract record JobEvent(DateTimeOffset At);

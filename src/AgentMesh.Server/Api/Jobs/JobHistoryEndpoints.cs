@@ -1,11 +1,15 @@
 using System.Text.Json;
 using AgentMesh.Core.Jobs;
+using AgentMesh.Guardrails.Audit;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AgentMesh.Server.Api.Jobs;
 
-/// <summary><c>/api/jobs/{id}/logs</c> and <c>/api/jobs/{id}/events</c>: read by sequence number, or the tail.</summary>
+/// <summary>
+/// <c>/api/jobs/{id}/logs</c> and <c>/api/jobs/{id}/events</c>: read by sequence number, or the tail;
+/// <c>/api/jobs/{id}/audit</c>: the audit of each run (the <c>run_audit</c> events).
+/// </summary>
 public static class JobHistoryEndpoints
 {
     public const int DefaultLogLimit = 1000;
@@ -23,7 +27,46 @@ public static class JobHistoryEndpoints
         jobs.MapGet("/{id}/events", EventsAsync).WithName("GetJobEvents")
             .WithSummary("The job's event history after a sequence number.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapGet("/{id}/audit", AuditAsync).WithName("GetJobAudit")
+            .WithSummary("The audit trail of each run: tool calls (command lines, files read and written), files changed, people involved.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Results<Ok<JobAuditPage>, ProblemHttpResult>> AuditAsync(string id, IAgentMeshStore store, CancellationToken cancellationToken)
+    {
+        if (await store.Jobs.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.JobNotFound(id);
+        }
+        // A job's history is bounded (runs × events per run), so the audit reads it whole.
+        var runs = new List<JobRunAudit>();
+        var after = 0L;
+        while (true)
+        {
+            var events = await store.History.ReadAsync(id, after, MaxEventLimit, cancellationToken).ConfigureAwait(false);
+            foreach (var e in events)
+            {
+                if (e.Type == Worker.JobExecution.RunAuditEventType)
+                {
+                    runs.Add(new JobRunAudit(e.Sequence, e.At, Worker.JobExecution.ReadAudit(e.DataJson)));
+                }
+                else if (e.Type == "approval_granted"
+                    && JsonSerializer.Deserialize<AgentMesh.Core.Jobs.Events.JobEvent>(e.DataJson, AgentMesh.Core.CoreJson.Options) is AgentMesh.Core.Jobs.Events.ApprovalGranted granted
+                    && runs.FindLastIndex(r => r.Audit.Run == granted.Run) is var index and >= 0)
+                {
+                    // The approval comes after the run's audit was stored: it joins that run's people here.
+                    var audit = runs[index].Audit;
+                    runs[index] = runs[index] with { Audit = audit with { People = [.. audit.People, new AuditPersonAction(granted.By, AuditRole.Approved, granted.At)] } };
+                }
+            }
+            if (events.Count < MaxEventLimit)
+            {
+                break;
+            }
+            after = events[^1].Sequence;
+        }
+        return TypedResults.Ok(new JobAuditPage(id, runs));
     }
 
     private static async Task<Results<Ok<JobLogPage>, ProblemHttpResult>> LogsAsync(
