@@ -49,10 +49,7 @@ public static class DashboardExtensions
             cookie.ExpireTimeSpan = options.SessionLifetime;
             cookie.SlidingExpiration = true;
         });
-        services.AddAuthorizationBuilder()
-            .AddPolicy(DashboardPolicies.Read, p => p.RequireRole(DashboardRoles.Admin, DashboardRoles.Maintainer, DashboardRoles.Viewer))
-            .AddPolicy(DashboardPolicies.Act, p => p.RequireRole(DashboardRoles.Admin, DashboardRoles.Maintainer))
-            .AddPolicy(DashboardPolicies.Admin, p => p.RequireRole(DashboardRoles.Admin));
+        services.AddDashboardPolicies();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignInLinks>();
         services.AddSingleton<IJobFeed, StoreJobFeed>();
@@ -61,6 +58,16 @@ public static class DashboardExtensions
         // manifest (MudBlazor's and the framework's scripts) in production too.
         builder.WebHost.UseStaticWebAssets();
         return builder;
+    }
+
+    /// <summary>The role each policy asks for; the node and the component tests evaluate the same ones.</summary>
+    internal static IServiceCollection AddDashboardPolicies(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
+            .AddPolicy(DashboardPolicies.Read, p => p.RequireRole(DashboardRoles.Admin, DashboardRoles.Maintainer, DashboardRoles.Viewer))
+            .AddPolicy(DashboardPolicies.Act, p => p.RequireRole(DashboardRoles.Admin, DashboardRoles.Maintainer))
+            .AddPolicy(DashboardPolicies.Admin, p => p.RequireRole(DashboardRoles.Admin));
+        return services;
     }
 
     public static WebApplication MapAgentMeshDashboard(this WebApplication app)
