@@ -31,6 +31,8 @@ install_test_prerequisites() {
   if [ -z "${AGENTMESH_TEST_POSTGRES:-}" ]; then
     apt_install "ls /usr/lib/postgresql/*/bin/pg_ctl" postgresql
   fi
+  # The dashboard's browser tests drive Debian's chromium through Playwright (its own download does not work here).
+  apt_install "test -x /usr/bin/chromium" chromium
   # The agent sandbox tests need bubblewrap.
   apt_install "command -v bwrap" bubblewrap
   # The sandbox egress tests run the in-sandbox relay (Python) and a client (curl) under bubblewrap.

@@ -42,7 +42,7 @@ public static class DashboardExtensions
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             cookie.LoginPath = SignInEndpoints.SignInPath;
-            cookie.AccessDeniedPath = SignInEndpoints.SignInPath + "?denied=1";
+            cookie.AccessDeniedPath = SignInEndpoints.DeniedPath;
             cookie.Cookie.Name = "agentmesh.dashboard";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax;
@@ -74,6 +74,8 @@ public static class DashboardExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseStaticFiles();
+        // After the authentication and authorization the host adds first; the components' forms need it.
+        app.UseAntiforgery();
         app.MapDashboardSignIn();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()

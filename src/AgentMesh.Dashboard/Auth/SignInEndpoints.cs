@@ -16,16 +16,18 @@ public static class SignInEndpoints
 {
     public const string SignInPath = "/signin";
     public const string LocalPath = "/signin/local";
+    public const string DeniedPath = "/signin/denied";
     public const string SignOutPath = "/signout";
 
     public static IEndpointRouteBuilder MapDashboardSignIn(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet(SignInPath, (HttpContext context) => Page(
-            context.Request.Query.ContainsKey("denied")
-                ? "Your role does not allow that page."
-                : "Sign in with the one-time link the node printed on its console when it started (<code>sign in:</code>), or a link an admin made for you.",
+        endpoints.MapGet(SignInPath, () => Page(
+            "Sign in with the one-time link the node printed on its console when it started (<code>sign in:</code>), or a link an admin made for you.",
             StatusCodes.Status200OK)).AllowAnonymous();
+        endpoints.MapGet(DeniedPath, () => Page(
+            "Your role does not allow that page. <a href=\"/\">Back to the board</a>.",
+            StatusCodes.Status403Forbidden)).AllowAnonymous();
         endpoints.MapGet(LocalPath, () => Results.Content(LocalPage, "text/html; charset=utf-8")).AllowAnonymous();
         endpoints.MapPost(LocalPath, RedeemAsync).AllowAnonymous().DisableAntiforgery();
         endpoints.MapGet(SignOutPath, async (HttpContext context) =>
