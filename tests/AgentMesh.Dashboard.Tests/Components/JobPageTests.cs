@@ -76,9 +76,9 @@ public sealed class JobPageTests : DashboardContext
         var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
         cut.WaitForAssertion(() => cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea"), Wait);
 
-        cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea").Change("use tabs");
+        cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea").Input("use tabs");
         await cut.Find("[data-testid=chat-send]").ClickAsync(new());
-        cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea").Change("stop, use spaces");
+        cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea").Input("stop, use spaces");
         await cut.Find("[data-testid=chat-interrupt]").ClickAsync(new());
 
         Actions.Calls.ShouldBe([$"message {id} by a-maintainer: use tabs", $"interrupt {id} by a-maintainer: stop, use spaces"]);
