@@ -5,6 +5,7 @@ using AgentMesh.Dashboard.Jobs;
 using AgentMesh.Dashboard.Tests.Support;
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Shouldly;
 using Xunit;
@@ -134,6 +135,29 @@ public sealed class BoardPageTests : DashboardContext
 
         Actions.Calls.ShouldBeEmpty();
         Services.GetService<ISnackbar>()!.ShownSnackbars.Select(s => s.Message).ShouldBe(["Your role can watch jobs but not move them."]);
+    }
+
+    [Fact]
+    public async Task A_broken_feed_keeps_the_last_board_and_says_live_updates_stopped()
+    {
+        await Seeder.EnqueueAsync("octo/widgets", 10);
+        Services.AddSingleton<IJobFeed>(new BreakingFeed());
+
+        var cut = Render<BoardPage>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=feed-error]").TextContent.ShouldBe("Live updates stopped (the store went away). Reload the page to resume."), Wait);
+        CardIn(cut, "queued").ShouldHaveSingleItem();
+    }
+
+    /// <summary>A feed that goes live, then fails, as a lost database connection would.</summary>
+    private sealed class BreakingFeed : IJobFeed
+    {
+        public async IAsyncEnumerable<JobFeedNotice> SubscribeAsync(string? jobId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            yield return new JobFeedNotice(JobFeedKind.Resync, "", 0);
+            await Task.Yield();
+            throw new InvalidOperationException("the store went away");
+        }
     }
 
     private static List<IElement> CardIn(IRenderedComponent<BoardPage> cut, string column) =>

@@ -6,6 +6,7 @@ using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Logging;
 using MudBlazor;
 
 namespace AgentMesh.Dashboard.Components.Pages;
@@ -38,6 +39,7 @@ public sealed partial class BoardPage : IAsyncDisposable
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private TimeProvider Time { get; set; } = null!;
+    [Inject] private ILogger<BoardPage> Logger { get; set; } = null!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
@@ -45,6 +47,7 @@ public sealed partial class BoardPage : IAsyncDisposable
     private JobState? StateFilter { get; set; }
     private string? TextFilter { get; set; }
     private bool CanMove { get; set; }
+    private string? FeedError { get; set; }
     private DateTimeOffset Now => Time.GetUtcNow();
 
     private List<JobCard> VisibleCards => [.. _cards.Values
@@ -102,6 +105,16 @@ public sealed partial class BoardPage : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        catch (Exception ex)
+        {
+            // The page stays as last seen and says so; the person reloads to start again.
+            DashboardLog.LiveUpdatesStopped(Logger, "the board", ex);
+            await InvokeAsync(() =>
+            {
+                FeedError = $"Live updates stopped ({ex.Message}). Reload the page to resume.";
+                StateHasChanged();
+            });
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
+using Microsoft.Extensions.Logging;
 using MudBlazor;
 
 namespace AgentMesh.Dashboard.Components.Pages;
@@ -46,6 +47,7 @@ public sealed partial class JobPage : IAsyncDisposable
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private TimeProvider Time { get; set; } = null!;
+    [Inject] private ILogger<JobPage> Logger { get; set; } = null!;
     [Inject] private DashboardOptions Options { get; set; } = null!;
     [Inject] private IJSRuntime JS { get; set; } = null!;
 
@@ -54,6 +56,7 @@ public sealed partial class JobPage : IAsyncDisposable
     internal JobCard? Card { get; private set; }
     internal IReadOnlyList<LogLine> Lines => _lines;
     private bool CanAct { get; set; }
+    private string? FeedError { get; set; }
     private string? Message { get; set; }
     private DateTimeOffset Now => Time.GetUtcNow();
     private string IssueUrl => Card is { } card ? Options.IssueUrl(card.Repo, card.Number).ToString() : "";
@@ -92,6 +95,16 @@ public sealed partial class JobPage : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        catch (Exception ex)
+        {
+            // The page stays as last seen and says so; the person reloads to start again.
+            DashboardLog.LiveUpdatesStopped(Logger, "a job page", ex);
+            await InvokeAsync(() =>
+            {
+                FeedError = $"Live updates stopped ({ex.Message}). Reload the page to resume.";
+                StateHasChanged();
+            });
         }
     }
 
