@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using MudBlazor.Services;
 
@@ -74,6 +75,13 @@ public static class DashboardExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseStaticFiles();
+        // A published node (deploy/) has its assets next to agentmesh.dll, while its working
+        // directory, and so its content root, is the data folder: serve them from there too.
+        var published = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(published) && !string.Equals(Path.GetFullPath(published).TrimEnd('/'), Path.GetFullPath(app.Environment.WebRootPath ?? "-").TrimEnd('/'), StringComparison.Ordinal))
+        {
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(published) });
+        }
         // After the authentication and authorization the host adds first; the components' forms need it.
         app.UseAntiforgery();
         app.MapDashboardSignIn();
