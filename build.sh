@@ -31,6 +31,8 @@ install_test_prerequisites() {
   if [ -z "${AGENTMESH_TEST_POSTGRES:-}" ]; then
     apt_install "ls /usr/lib/postgresql/*/bin/pg_ctl" postgresql
   fi
+  # The dashboard's browser tests drive Debian's chromium through Playwright (its own download does not work here).
+  apt_install "test -x /usr/bin/chromium" chromium
   # The agent sandbox tests need bubblewrap.
   apt_install "command -v bwrap" bubblewrap
   # The sandbox egress tests run the in-sandbox relay (Python) and a client (curl) under bubblewrap.
@@ -59,7 +61,8 @@ run_tests() {
   # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").
   local totals
   totals=$(grep -E '^\s*(Passed!|Failed!)' "$log" | awk -F'[:,]' '
-    { for (i = 1; i <= NF; i++) { k = $i; gsub(/[^A-Za-z]/, "", k); v = $(i+1); gsub(/[^0-9]/, "", v)
+    { sub(/^[^-]*- /, "")  # drop "Failed!  - " so the first field is "Failed", not "FailedFailed"
+      for (i = 1; i <= NF; i++) { k = $i; gsub(/[^A-Za-z]/, "", k); v = $(i+1); gsub(/[^0-9]/, "", v)
         if (k == "Failed") f += v; else if (k == "Passed") p += v; else if (k == "Skipped") s += v } }
     END { printf "%d passed, %d failed, %d skipped", p, f, s }')
   rm -f "$log"

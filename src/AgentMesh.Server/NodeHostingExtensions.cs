@@ -1,4 +1,6 @@
+using AgentMesh.Dashboard;
 using AgentMesh.Server.Api;
+using AgentMesh.Server.Api.Jobs;
 using AgentMesh.Server.Health;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Maintenance;
@@ -38,6 +40,7 @@ public static class NodeHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.AddAdminApi();
+        builder.AddAgentMeshDashboard<DashboardJobActions>();
 
         // Order matters: the data directory lock first, migrations next, then the silo and the
         // services that use the store.
@@ -74,6 +77,7 @@ public static class NodeHostingExtensions
         {
             app.MapAdminApi();
             app.MapAgentMeshPipeline();
+            app.MapAgentMeshDashboard();
         }
         return app;
     }

@@ -1,0 +1,34 @@
+namespace AgentMesh.Dashboard.Jobs;
+
+/// <summary>
+/// What the dashboard hears about jobs changing. One seam, so the transport can change (today the
+/// store's change feed; later Orleans streams) without touching a page. Notifications are best
+/// effort: the store is the truth, a notice only says what to re-read.
+/// </summary>
+public interface IJobFeed
+{
+    /// <summary>
+    /// Changes of one job, or of every job when <paramref name="jobId"/> is null, until cancelled.
+    /// The first notice is <see cref="JobFeedKind.Resync"/>, sent once the subscription is live:
+    /// load the snapshot then, so no change falls between snapshot and subscription.
+    /// </summary>
+    IAsyncEnumerable<JobFeedNotice> SubscribeAsync(string? jobId, CancellationToken cancellationToken);
+}
+
+public enum JobFeedKind
+{
+    /// <summary>Re-read everything shown: notices may have been missed.</summary>
+    Resync,
+
+    /// <summary>The job's state, attempt, usage or pull request changed.</summary>
+    Job,
+
+    /// <summary>Log lines were appended, up to <see cref="JobFeedNotice.Sequence"/>.</summary>
+    Log,
+
+    /// <summary>History events were appended.</summary>
+    History,
+}
+
+/// <param name="JobId">Empty for <see cref="JobFeedKind.Resync"/>.</param>
+public sealed record JobFeedNotice(JobFeedKind Kind, string JobId, long Sequence);

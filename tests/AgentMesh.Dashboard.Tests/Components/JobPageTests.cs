@@ -1,0 +1,108 @@
+using AgentMesh.Core.Jobs;
+using AgentMesh.Dashboard.Auth;
+using AgentMesh.Dashboard.Components.Pages;
+using AgentMesh.Dashboard.Tests.Support;
+using Bunit;
+using MudBlazor;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.Dashboard.Tests.Components;
+
+public sealed class JobPageTests : DashboardContext
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task The_log_shows_the_tail_then_each_new_line_once_in_sequence()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 3, JobState.Running);
+        await Seeder.AppendLogAsync(id, JobPage.TailLines + 100, "before");
+
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => Sequences(cut).Count.ShouldBe(JobPage.TailLines), Wait);
+        Sequences(cut)[0].ShouldBe(101);
+
+        for (var batch = 0; batch < 5; batch++)
+        {
+            await Seeder.AppendLogAsync(id, 3, $"live {batch}");
+        }
+
+        cut.WaitForAssertion(() => Sequences(cut)[^1].ShouldBe(JobPage.TailLines + 115), Wait);
+        Sequences(cut).ShouldBe(Enumerable.Range(101, JobPage.TailLines + 15).Select(i => (long)i).ToList());
+        cut.Find("[data-seq='615']").TextContent.ShouldContain("live 4 3");
+    }
+
+    [Fact]
+    public async Task The_header_shows_state_usage_links_and_follows_the_job()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 4, JobState.Running, tokens: 2_000, cost: 1.5m);
+
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=job-state]").TextContent.ShouldContain("running"), Wait);
+        cut.Find("[data-testid=job-title]").TextContent.ShouldBe("octo/widgets#4");
+        cut.Find("[data-testid=job-usage]").TextContent.ShouldContain("2,000 tokens · $1.50");
+        cut.Find("[data-testid=issue-link]").GetAttribute("href").ShouldBe("https://github.example/octo/widgets/issues/4");
+
+        await Seeder.MoveAsync(id, JobState.Failed);
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=job-state]").TextContent.ShouldContain("failed"), Wait);
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] .mud-timeline-item").Count.ShouldBe(2), Wait);
+        cut.Find("[data-testid=stop]").HasAttribute("disabled").ShouldBeTrue();
+        cut.Find("[data-testid=retry]").HasAttribute("disabled").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Stop_asks_for_confirmation_then_stops()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 5, JobState.Running);
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        var dialogs = Render<MudDialogProvider>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=stop]"), Wait);
+
+        var click = cut.Find("[data-testid=stop]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => dialogs.Find(".mud-dialog").TextContent.ShouldContain("Stop octo/widgets#5?"), Wait);
+        Actions.Calls.ShouldBeEmpty();
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Stop").Click();
+        await click;
+
+        Actions.Calls.ShouldBe([$"stop {id} by a-maintainer"]);
+    }
+
+    [Fact]
+    public async Task Chat_sends_a_message_or_interrupts_then_sends()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 6, JobState.Running);
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea"), Wait);
+
+        cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea").Input("use tabs");
+        await cut.Find("[data-testid=chat-send]").ClickAsync(new());
+        cut.Find("textarea[data-testid=chat-text], [data-testid=chat-text] textarea").Input("stop, use spaces");
+        await cut.Find("[data-testid=chat-interrupt]").ClickAsync(new());
+
+        Actions.Calls.ShouldBe([$"message {id} by a-maintainer: use tabs", $"interrupt {id} by a-maintainer: stop, use spaces"]);
+    }
+
+    [Fact]
+    public async Task A_viewer_gets_no_stop_retry_or_chat()
+    {
+        SignInAs(DashboardRoles.Viewer);
+        var id = await Seeder.EnqueueAsync("octo/widgets", 7, JobState.Running);
+
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=job-state]").TextContent.ShouldContain("running"), Wait);
+
+        cut.FindAll("[data-testid=stop], [data-testid=retry], [data-testid=chat-send], [data-testid=chat-interrupt]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_unknown_job_says_so()
+    {
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, "no-such-job"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=job-missing]").TextContent.ShouldContain("no-such-job does not exist"), Wait);
+    }
+
+    private static List<long> Sequences(IRenderedComponent<JobPage> cut) =>
+        [.. cut.FindAll("[data-seq]").Select(e => long.Parse(e.GetAttribute("data-seq")!, System.Globalization.CultureInfo.InvariantCulture))];
+}

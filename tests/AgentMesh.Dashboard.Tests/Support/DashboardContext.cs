@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using AgentMesh.Dashboard.Auth;
+using AgentMesh.Dashboard.Jobs;
+using Bunit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Xunit;
+
+namespace AgentMesh.Dashboard.Tests.Support;
+
+/// <summary>
+/// A bUnit context with the dashboard's real services over a real SQLite store: the store's change
+/// feed, the real role policies, MudBlazor; only job actions are recorded instead of sent.
+/// </summary>
+public abstract class DashboardContext : BunitContext, IAsyncLifetime
+{
+    private JobSeeder? _seeder;
+
+    internal JobSeeder Seeder => _seeder ?? throw new InvalidOperationException("InitializeAsync has not run.");
+
+    internal RecordingJobActions Actions { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        _seeder = await JobSeeder.StartAsync();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(Seeder.Store);
+        Services.AddSingleton<IJobFeed, StoreJobFeed>();
+        Services.AddSingleton<IJobActions>(Actions);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(new DashboardOptions { GitHubWebAddress = new Uri("https://github.example/") });
+        Services.AddSingleton(new SignInLinks(TimeProvider.System));
+        Services.AddDashboardPolicies();
+        // bUnit registers placeholders first; the real services evaluate the dashboard's real policies.
+        Services.AddSingleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>();
+        Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        Services.AddCascadingAuthenticationState();
+        SignInAs(DashboardRoles.Maintainer);
+    }
+
+    /// <summary>The person the rendered components see.</summary>
+    protected void SignInAs(string role) =>
+        Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, $"a-{role}"), new Claim(ClaimTypes.Role, role)], "test"))));
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_seeder is not null)
+        {
+            await _seeder.DisposeAsync();
+        }
+    }
+
+    private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
+    }
+}
