@@ -597,19 +597,13 @@ public sealed partial class JobExecution(
     }
 
     /// <summary>The event type of a run's audit in the job's history.</summary>
-    public const string RunAuditEventType = "run_audit";
+    public const string RunAuditEventType = RunAuditJson.EventType;
 
     /// <summary>A run's audit as a <see cref="RunAuditEventType"/> event stores it.</summary>
-    public static string SerializeAudit(RunAudit audit) => JsonSerializer.Serialize(audit, AuditJson);
+    public static string SerializeAudit(RunAudit audit) => RunAuditJson.Serialize(audit);
 
     /// <summary>Reads a stored <see cref="RunAuditEventType"/> event.</summary>
-    public static RunAudit ReadAudit(string dataJson) =>
-        JsonSerializer.Deserialize<RunAudit>(dataJson, AuditJson) ?? throw new JsonException("A run_audit event holds no audit.");
-
-    private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    public static RunAudit ReadAudit(string dataJson) => RunAuditJson.Read(dataJson);
 
     private static PushedWork? ResumesAtThePullRequest(JobActorState job, Workspace workspace) =>
         job is { State: JobState.Running, Kind: JobKind.SolveIssue, Pushed: { } pushed } && pushed.Run == job.Run && workspace.ReusedRemoteBranch

@@ -2,6 +2,7 @@ using AgentMesh.Core.Jobs;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Components.Pages;
 using AgentMesh.Dashboard.Tests.Support;
+using AgentMesh.Guardrails.Audit;
 using Bunit;
 using MudBlazor;
 using Shouldly;
@@ -50,6 +51,33 @@ public sealed class JobPageTests : DashboardContext
         cut.WaitForAssertion(() => cut.FindAll("[data-testid=history] .mud-timeline-item").Count.ShouldBe(2), Wait);
         cut.Find("[data-testid=stop]").HasAttribute("disabled").ShouldBeTrue();
         cut.Find("[data-testid=retry]").HasAttribute("disabled").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_runs_audit_shows_its_tool_calls_files_changed_and_people()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 5, JobState.Running);
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=job-state]").TextContent.ShouldContain("running"), Wait);
+        var audit = new RunAudit(
+            "octo/widgets#5:solve_issue",
+            1,
+            [
+                new AuditToolCall(DateTimeOffset.UnixEpoch, "Bash", "dotnet test", [], []),
+                new AuditToolCall(DateTimeOffset.UnixEpoch, "Write", null, [], ["src/Hello.cs"]),
+            ],
+            0,
+            [new FileChange("src/Hello.cs", null, 12, 3), new FileChange("logo.png", null, null, null)],
+            [new AuditPersonAction("octo", AuditRole.Triggered, DateTimeOffset.UnixEpoch)]);
+
+        await Seeder.Store.Jobs.TurnAsync(id, null, record =>
+            new AgentMesh.Storage.Abstractions.JobChange(record.State, record.DataJson, [new AgentMesh.Storage.Abstractions.NewEvent(RunAuditJson.EventType, RunAuditJson.Serialize(audit))], []));
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=audit]").Count.ShouldBe(1), Wait);
+        cut.Find("[data-testid=audit]").TextContent.ShouldContain("Audit of run 1");
+        cut.FindAll("[data-testid=audit-call]").Select(c => c.TextContent.Trim()).ShouldBe(["Bash: dotnet test", "Write: src/Hello.cs"]);
+        cut.FindAll("[data-testid=audit-file]").Select(f => f.TextContent).ShouldBe(["src/Hello.cs+12 −3", "logo.pngbinary"]);
+        cut.Find("[data-testid=audit-person]").TextContent.ShouldContain("octo (triggered)");
     }
 
     [Fact]

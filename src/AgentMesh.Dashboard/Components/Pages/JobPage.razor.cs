@@ -28,6 +28,9 @@ public sealed partial class JobPage : IAsyncDisposable
 
     private readonly List<LogLine> _lines = [];
     private readonly List<JobEventRecord> _history = [];
+
+    // Each run's audit (tool calls, files changed, people), from its run_audit event in the history.
+    private readonly List<AgentMesh.Guardrails.Audit.RunAudit> _audits = [];
     private readonly CancellationTokenSource _stopping = new();
     private long _lastSequence;
     private long _lastEvent;
@@ -177,6 +180,10 @@ public sealed partial class JobPage : IAsyncDisposable
             {
                 _history.Add(item);
                 _lastEvent = item.Sequence;
+                if (item.Type == AgentMesh.Guardrails.Audit.RunAuditJson.EventType)
+                {
+                    _audits.Add(AgentMesh.Guardrails.Audit.RunAuditJson.Read(item.DataJson));
+                }
             }
             StateHasChanged();
         });
