@@ -19,6 +19,9 @@ public sealed partial class DeliveryGrain(
 {
     private const string ReminderName = "finish-delivery";
 
+    // The reminder this activation registered: unregistering it needs no read of the reminder table.
+    private IGrainReminder? _reminder;
+
     public async Task<bool> AcceptAsync(WebhookDelivery incoming)
     {
         ArgumentNullException.ThrowIfNull(incoming);
@@ -36,7 +39,7 @@ public sealed partial class DeliveryGrain(
         // The reminder first: a crash between the two writes leaves a reminder for nothing (harmless),
         // never a stored delivery without one.
         var period = timing.Value.DeliveryReminderPeriod;
-        await this.RegisterOrUpdateReminder(ReminderName, period, period).ConfigureAwait(true);
+        _reminder = await this.RegisterOrUpdateReminder(ReminderName, period, period).ConfigureAwait(true);
         await delivery.WriteStateAsync().ConfigureAwait(true);
         // Queued behind this turn: the caller gets its answer first.
         _ = this.AsReference<IDeliveryGrain>().ProcessAsync();
@@ -82,9 +85,11 @@ public sealed partial class DeliveryGrain(
 
     private async Task ForgetReminderAsync()
     {
-        if (await this.GetReminder(ReminderName).ConfigureAwait(true) is { } reminder)
+        // After a restart this activation never registered it: look it up once.
+        if ((_reminder ?? await this.GetReminder(ReminderName).ConfigureAwait(true)) is { } reminder)
         {
             await this.UnregisterReminder(reminder).ConfigureAwait(true);
+            _reminder = null;
         }
     }
 
