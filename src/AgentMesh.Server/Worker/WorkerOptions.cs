@@ -17,6 +17,12 @@ public sealed class WorkerOptions
     /// <summary>On shutdown, how long running agents may finish before their jobs are handed back. Default 30 s.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The largest bundle of held work (a run's commits waiting for approval, kept in the store so any worker can push
+    /// them) a job may keep; larger work fails the job instead. Default 50 MiB.
+    /// </summary>
+    public long MaxHeldWorkBytes { get; set; } = 50L * 1024 * 1024;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -35,6 +41,10 @@ public sealed class WorkerOptions
         if (ShutdownGrace < TimeSpan.Zero)
         {
             problems.Add($"{SectionName}:ShutdownGrace must not be negative, not {ShutdownGrace}.");
+        }
+        if (MaxHeldWorkBytes < 1)
+        {
+            problems.Add($"{SectionName}:MaxHeldWorkBytes must be positive, not {MaxHeldWorkBytes}.");
         }
         return problems;
     }
