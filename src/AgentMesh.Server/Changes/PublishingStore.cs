@@ -29,6 +29,8 @@ public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher pu
 
     public INodeRegistry Nodes => inner.Nodes;
 
+    public IHeldWorkStore HeldWork => inner.HeldWork;
+
     public IChangeFeed Feed => inner.Feed;
 
     /// <summary>The store this one publishes for (tests, and writes that need no notice).</summary>
