@@ -53,7 +53,8 @@ public static class DashboardExtensions
         services.AddDashboardPolicies();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignInLinks>();
-        services.AddSingleton<IJobFeed, StoreJobFeed>();
+        // The node registers its feed over the cluster's job-change streams first; the store's feed is the fallback.
+        services.TryAddSingleton<IJobFeed, StoreJobFeed>();
         services.AddSingleton<IJobActions, TActions>();
         // The node runs from its build output in every environment, so it reads the static web assets
         // manifest (MudBlazor's and the framework's scripts) in production too.

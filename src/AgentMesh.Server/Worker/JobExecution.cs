@@ -7,7 +7,9 @@ using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
 using System.Net;
 using AgentMesh.GitHub.Rest;
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Changes;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Pipeline;
 using AgentMesh.Core.Repos;
@@ -29,6 +31,7 @@ namespace AgentMesh.Server.Worker;
 /// </summary>
 public sealed partial class JobExecution(
     IAgentMeshStore store,
+    JobChangeFeed changeFeed,
     JobActor jobs,
     RepoActor repos,
     PullRequestIndex pullRequests,
@@ -276,7 +279,10 @@ public sealed partial class JobExecution(
         try
         {
             // Subscribe first, then look: a change between the two is seen on the next wake-up.
-            var changes = store.Feed.SubscribeAsync(jobId, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            // Its own log lines are no news to the watcher: only the job's state (stop, chat, a lost lease) is.
+            var changes = changeFeed.SubscribeAsync(jobId, cancellationToken)
+                .Where(c => c.Kind is JobChangeKind.Job or JobChangeKind.Resync)
+                .GetAsyncEnumerator(cancellationToken);
             await using (changes.ConfigureAwait(false))
             {
                 var moveNext = changes.MoveNextAsync().AsTask();

@@ -5,8 +5,8 @@ public sealed class WorkerOptions
 {
     public const string SectionName = "Worker";
 
-    /// <summary>How often an idle slot looks for work when no wake-up arrives. Default 1 s.</summary>
-    public TimeSpan ClaimPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a slot waits before claiming again after a claim failed (e.g. the store was unreachable). Default 1 s.</summary>
+    public TimeSpan PauseAfterError { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Log lines written per batch. Default 50.</summary>
     public int LogBatchSize { get; set; } = 50;
@@ -26,9 +26,9 @@ public sealed class WorkerOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (ClaimPollInterval <= TimeSpan.Zero)
+        if (PauseAfterError <= TimeSpan.Zero)
         {
-            problems.Add($"{SectionName}:ClaimPollInterval must be positive, not {ClaimPollInterval}.");
+            problems.Add($"{SectionName}:PauseAfterError must be positive, not {PauseAfterError}.");
         }
         if (LogBatchSize is < 1 or > 10_000)
         {
