@@ -5,6 +5,7 @@ using AgentMesh.Server.Health;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Maintenance;
 using AgentMesh.Server.Pipeline;
+using AgentMesh.Server.Tenants;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage;
 using AgentMesh.Storage.Abstractions;
@@ -40,7 +41,7 @@ public static class NodeHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.AddAdminApi();
-        builder.AddAgentMeshDashboard<DashboardJobActions>();
+        builder.AddAgentMeshDashboard<DashboardJobActions, DashboardJobCreation, DashboardTenants>();
 
         // Order matters: the data directory lock first, migrations next, then the silo and the
         // services that use the store.
