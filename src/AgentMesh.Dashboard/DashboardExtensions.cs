@@ -90,9 +90,9 @@ public static class DashboardExtensions
     private static string? SecretInSettingsFile(IConfiguration configuration)
     {
         var key = $"{GitHubOAuthOptions.SectionName}:{nameof(GitHubOAuthOptions.ClientSecret)}";
-        return configuration is IConfigurationRoot root
-            ? root.Providers.OfType<FileConfigurationProvider>().FirstOrDefault(p => p.TryGet(key, out var value) && !string.IsNullOrEmpty(value))?.Source.Path
-            : null;
+        var holder = (configuration as IConfigurationRoot)?.Providers.OfType<FileConfigurationProvider>()
+            .FirstOrDefault(p => p.TryGet(key, out var value) && !string.IsNullOrEmpty(value));
+        return holder is null ? null : holder.Source.FileProvider?.GetFileInfo(holder.Source.Path ?? "").PhysicalPath ?? holder.Source.Path;
     }
 
     /// <summary>The role each policy asks for; the node and the component tests evaluate the same ones.</summary>
