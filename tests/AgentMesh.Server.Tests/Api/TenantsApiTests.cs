@@ -27,11 +27,13 @@ public sealed class TenantsApiTests(SharedAdminApiNode shared)
         (await _node.Client.PostJsonAsync("/api/tenants", new { account = globex })).StatusCode.ShouldBe(HttpStatusCode.Created);
         await PutAsync($"/api/tenants/{acme}/members/alice", new { role = "admin" }, HttpStatusCode.OK);
         await PutAsync($"/api/tenants/{acme}/members/bob", new { role = "viewer" }, HttpStatusCode.OK);
+        await PutAsync($"/api/tenants/{acme}/budget", new { dailyTokens = 2_000_000, monthlyCostUsd = (decimal?)null }, HttpStatusCode.OK);
         await PutAsync($"/api/tenants/{globex}/repos/acme/widgets", null, HttpStatusCode.OK);
 
         var moved = await (await PutAsync($"/api/tenants/{acme}/repos/acme/widgets", null, HttpStatusCode.OK)).ReadAsync<TenantState>(HttpStatusCode.OK);
 
         moved.Repos.ShouldBe([new TenantRepo("acme/widgets", TenantRepo.ByHand)]);
+        moved.Budget.ShouldBe(new TenantBudget(2_000_000, null));
         moved.Members.ShouldBe([new TenantMember("alice", TenantRole.Admin), new TenantMember("bob", TenantRole.Viewer)]);
         (await (await _node.Client.GetAsync(new Uri($"/api/tenants/{globex}", UriKind.Relative))).ReadAsync<TenantState>(HttpStatusCode.OK)).Repos.ShouldBeEmpty();
         var all = await (await _node.Client.GetAsync(new Uri("/api/tenants", UriKind.Relative))).ReadAsync<List<TenantState>>(HttpStatusCode.OK);
@@ -58,6 +60,8 @@ public sealed class TenantsApiTests(SharedAdminApiNode shared)
             .ShouldBeProblemAsync(HttpStatusCode.NotFound, "Tenant nobody-here does not exist.");
         await (await PutAsync("/api/tenants/nobody-here/members/alice", new { role = "admin" }, HttpStatusCode.NotFound))
             .ShouldBeProblemAsync(HttpStatusCode.NotFound, "Tenant nobody-here does not exist.");
+        await (await PutAsync($"/api/tenants/{acme}/budget", new { dailyTokens = 0 }, HttpStatusCode.BadRequest))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "TenantBudget is invalid: DailyTokens must be positive or null for unlimited (was 0).");
         using var misspelt = new StringContent("{\"rol\":\"admin\"}", Encoding.UTF8, "application/json");
         (await _node.Client.PutAsync(new Uri($"/api/tenants/{acme}/members/bob", UriKind.Relative), misspelt)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 

@@ -18,8 +18,8 @@ public sealed partial class DashboardJobActions(JobAdminService admin, JobActor 
 
     /// <summary>
     /// Closes the job, then its issue on GitHub. The job first: once it is closed no worker starts on it, and the
-    /// issues.closed webhook GitHub then sends finds a closed job. Closing a closed issue changes nothing, so
-    /// closing again (after GitHub failed the first time) finishes the work.
+    /// issues.closed webhook GitHub then sends finds a closed job. Closing a closed issue changes nothing, so a
+    /// repeated close (a double drop, two people at once) is harmless.
     /// </summary>
     public async Task<JobActionResult> CloseAsync(string jobId, string actor, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed partial class DashboardJobActions(JobAdminService admin, JobActor 
         catch (Exception ex) when (ex is ApiException or HttpRequestException or InvalidOperationException)
         {
             LogIssueNotClosed(logger, repo, number, jobId, ex.Message);
-            return JobActionResult.Refused($"The job is closed, but GitHub did not close {repo}#{number} ({ex.Message}). Close it again to retry.");
+            return JobActionResult.Refused($"The job is closed, but GitHub did not close {repo}#{number} ({ex.Message}): close the issue on GitHub.");
         }
     }
 

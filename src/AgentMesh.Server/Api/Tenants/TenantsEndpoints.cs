@@ -32,7 +32,17 @@ public static class TenantsEndpoints
             .WithSummary("Removes a member. The last admin cannot be removed.").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         tenants.MapPut("/{account}/repos/{owner}/{repo}", MoveRepoAsync).WithName("MoveRepoToTenant")
             .WithSummary("Moves a repo to this tenant from whichever tenant held it.").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tenants.MapPut("/{account}/budget", SetBudgetAsync).WithName("SetTenantBudget")
+            .WithSummary("Sets the tenant-wide budget (null is unlimited); stored and shown, not yet enforced by admission.")
+            .Accepts<TenantBudget>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Results<Ok<TenantState>, ProblemHttpResult>> SetBudgetAsync(
+        string account, HttpRequest request, TenantService tenants, CancellationToken cancellationToken)
+    {
+        var (budget, problem) = await JsonBody.ReadAsync<TenantBudget>(request, StrictJson, "a tenant budget ({\"dailyTokens\": n|null, \"monthlyCostUsd\": n|null})", cancellationToken).ConfigureAwait(false);
+        return problem ?? Answer(account, await tenants.SetBudgetAsync(account, budget!, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<Ok<List<TenantState>>> ListAsync(TenantService tenants, CancellationToken cancellationToken) =>
