@@ -46,9 +46,12 @@ public static class SignInEndpoints
         {
             return Page("This sign-in link is unknown, expired or already used. Each link signs in once: ask for a new one, or restart the node for a new console link.", StatusCodes.Status401Unauthorized);
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, grant.Name), new Claim(ClaimTypes.Role, grant.Role), new Claim(DashboardClaims.Method, "link")],
-            CookieAuthenticationDefaults.AuthenticationScheme);
+        List<Claim> claims = [new Claim(ClaimTypes.Name, grant.Name), new Claim(ClaimTypes.Role, grant.Role), new Claim(DashboardClaims.Method, "link")];
+        if (grant.Tenant is { } tenant)
+        {
+            claims.Add(new Claim(DashboardClaims.Tenant, tenant));
+        }
+        var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
         return Results.Redirect("/");
     }

@@ -63,7 +63,8 @@ public sealed class TenantGrain(
         {
             return TenantChange.Refused(ex.Message);
         }
-        if (!ReferenceEquals(next, _state) && next != _state)
+        // The rules return the same instance for a change that changes nothing (a redelivered event): no write then.
+        if (!ReferenceEquals(next, _state))
         {
             await SaveAsync(next).ConfigureAwait(true);
         }
