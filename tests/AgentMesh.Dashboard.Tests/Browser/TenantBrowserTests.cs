@@ -45,6 +45,12 @@ public sealed class TenantBrowserTests
             await mia.Locator("[data-testid=job-missing]").WaitForAsync(new() { Timeout = PageTimeoutMs });
             (await mia.Locator("[data-testid=stop]").CountAsync()).ShouldBe(0);
             (await mia.Locator("[data-testid=job-title]").CountAsync()).ShouldBe(0);
+
+            // A request crafted with her dashboard cookie straight at the node's stop endpoint opens no door either:
+            // the admin API takes the admin token, never a dashboard session. (Actions sent on her circuit are refused
+            // by the tenant guard: TenantIsolationTests.)
+            var crafted = await mia.APIRequest.PostAsync(new Uri(node.BaseAddress, $"/api/jobs/{Uri.EscapeDataString(theirJob)}/stop").ToString());
+            crafted.Status.ShouldBe(401);
             (await node.JobAsync(theirs, DashboardNode.OtherRepo)).State.ShouldBe("queued");
         }
 
