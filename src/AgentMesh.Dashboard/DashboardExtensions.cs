@@ -71,7 +71,8 @@ public static class DashboardExtensions
         services.AddDashboardPolicies();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignInLinks>();
-        services.AddSingleton<IJobFeed, StoreJobFeed>();
+        // The node registers its feed over the cluster's job-change streams first; the store's feed is the fallback.
+        services.TryAddSingleton<IJobFeed, StoreJobFeed>();
         services.AddSingleton<TActions>();
         services.AddSingleton<TCreation>();
         services.AddSingleton<IDashboardTenants, TTenants>();

@@ -33,6 +33,8 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     INodeRegistry Nodes { get; }
 
+    IHeldWorkStore HeldWork { get; }
+
     IChangeFeed Feed { get; }
 }
 

@@ -39,6 +39,7 @@ public sealed class PostgresStore : IAgentMeshStore
         Mailbox = new PostgresJobMailbox(context);
         Outbox = new PostgresOutbox(context);
         Nodes = new PostgresNodeRegistry(context);
+        HeldWork = new PostgresHeldWorkStore(context);
     }
 
     public string ProviderName => "postgres";
@@ -56,6 +57,8 @@ public sealed class PostgresStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public INodeRegistry Nodes { get; }
+
+    public IHeldWorkStore HeldWork { get; }
 
     public IChangeFeed Feed => _feed;
 

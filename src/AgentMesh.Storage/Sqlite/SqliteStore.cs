@@ -33,6 +33,7 @@ public sealed class SqliteStore : IAgentMeshStore
         Mailbox = new SqliteJobMailbox(_database);
         Outbox = new SqliteOutbox(_database);
         Nodes = new SqliteNodeRegistry(_database);
+        HeldWork = new SqliteHeldWorkStore(_database);
     }
 
     public string ProviderName => "sqlite";
@@ -50,6 +51,8 @@ public sealed class SqliteStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public INodeRegistry Nodes { get; }
+
+    public IHeldWorkStore HeldWork { get; }
 
     public IChangeFeed Feed => _feed;
 

@@ -27,11 +27,12 @@ public sealed partial class JobPage : IAsyncDisposable
 
     private const int ReadBatch = 1000;
 
-    private readonly List<LogLine> _lines = [];
+    private readonly List<LogLineView> _lines = [];
     private readonly List<JobEventRecord> _history = [];
 
     // Each run's audit (tool calls, files changed, people), from its run_audit event in the history.
     private readonly List<AgentMesh.Guardrails.Audit.RunAudit> _audits = [];
+    private IReadOnlyList<RunUsageRow> _runUsage = [];
     private readonly CancellationTokenSource _stopping = new();
     private long _lastSequence;
     private long _lastEvent;
@@ -59,7 +60,13 @@ public sealed partial class JobPage : IAsyncDisposable
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
     internal JobCard? Card { get; private set; }
-    internal IReadOnlyList<LogLine> Lines => _lines;
+    internal IReadOnlyList<LogLineView> Lines => _lines;
+
+    /// <summary>The lines the search leaves (all of them without one).</summary>
+    internal IEnumerable<LogLineView> ShownLines => _lines.Where(l => l.Matches(Search));
+
+    /// <summary>Text the shown lines must hold; the log stops following while a search is on.</summary>
+    internal string? Search { get; set; }
     private bool CanAct { get; set; }
     private string? FeedError { get; set; }
     private string? Message { get; set; }
@@ -164,7 +171,7 @@ public sealed partial class JobPage : IAsyncDisposable
         {
             foreach (var line in fresh.Where(l => l.Sequence > _lastSequence))
             {
-                _lines.Add(line);
+                _lines.Add(LogLineView.From(line));
                 _lastSequence = line.Sequence;
             }
             if (_lines.Count > MaxLines)
@@ -194,6 +201,7 @@ public sealed partial class JobPage : IAsyncDisposable
                     _audits.Add(AgentMesh.Guardrails.Audit.RunAuditJson.Read(item.DataJson));
                 }
             }
+            _runUsage = RunUsageRow.From(_history);
             StateHasChanged();
         });
     }
@@ -210,7 +218,8 @@ public sealed partial class JobPage : IAsyncDisposable
             await JS.InvokeVoidAsync("agentMeshLog.attach", _logElement);
             _logGrew = true;
         }
-        if (_logGrew)
+        // A search shows a filtered view: following the log's end would pull the reader off their match.
+        if (_logGrew && string.IsNullOrWhiteSpace(Search))
         {
             _logGrew = false;
             await JS.InvokeAsync<bool>("agentMeshLog.scrollIfFollowing", _logElement);
@@ -268,6 +277,16 @@ public sealed partial class JobPage : IAsyncDisposable
 
     private void Report(JobActionResult result, string done) =>
         Snackbar.Add(result.Done ? done : result.Error ?? "Refused.", result.Done ? Severity.Success : Severity.Error);
+
+    private static string LineClass(LogLineKind kind) => kind switch
+    {
+        LogLineKind.ToolCall => "am-log-toolcall",
+        LogLineKind.ToolResult => "am-log-toolresult",
+        LogLineKind.ToolError => "am-log-toolerror",
+        LogLineKind.Error => "am-log-error",
+        LogLineKind.System => "am-log-system",
+        _ => "",
+    };
 
     private static Color StateColor(JobState state) => state switch
     {
