@@ -25,6 +25,9 @@ public sealed class TenantScope
 
     public bool IsRestricted => _repos is not null;
 
+    /// <summary>The repos of a restricted scope, ordered; empty for <see cref="Everything"/>.</summary>
+    public IReadOnlyList<string> Repos => _repos is null ? [] : [.. _repos.Order(StringComparer.OrdinalIgnoreCase)];
+
     public bool Allows(string repo) => _repos is null || _repos.Contains(repo);
 
     public static TenantScope Of(string tenant, IEnumerable<string> repos) => new(tenant, repos);

@@ -42,6 +42,21 @@ public sealed class TenantIsolationTests : DashboardContext
     }
 
     [Fact]
+    public async Task A_tenants_snapshot_is_its_own_newest_jobs_not_crowded_out_by_a_busier_tenant()
+    {
+        var ours = await Seeder.EnqueueAsync("acme/widgets", 1);
+        await Seeder.EnqueueAsync("globex/tools", 2);
+        await Seeder.EnqueueAsync("globex/tools", 3);
+        await Seeder.EnqueueAsync("globex/tools", 4);
+
+        var scoped = await ScopedJobs.ListAsync(Seeder.Store.Jobs, TenantScope.Of("acme", ["acme/widgets"]), 2, CancellationToken.None);
+        var everything = await ScopedJobs.ListAsync(Seeder.Store.Jobs, TenantScope.Everything, 2, CancellationToken.None);
+
+        scoped.Select(j => j.Id).ShouldBe([ours]);
+        everything.Select(j => j.Repo).ShouldBe(["globex/tools", "globex/tools"]);
+    }
+
+    [Fact]
     public async Task An_admin_sees_every_tenant()
     {
         SignInAs(DashboardRoles.Admin);

@@ -78,8 +78,8 @@ public sealed partial class BoardPage : IAsyncDisposable
                 switch (notice.Kind)
                 {
                     case JobFeedKind.Resync:
-                        var records = await Store.Jobs.ListAsync(new JobQuery(Limit: SnapshotLimit), cancellationToken);
-                        var snapshot = records.Where(r => _scope.Allows(r.Repo)).Select(JobCard.From).ToList();
+                        var records = await ScopedJobs.ListAsync(Store.Jobs, _scope, SnapshotLimit, cancellationToken);
+                        var snapshot = records.Select(JobCard.From).ToList();
                         await InvokeAsync(() =>
                         {
                             _cards.Clear();
