@@ -7,6 +7,7 @@ using AgentMesh.Server.Health;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Maintenance;
 using AgentMesh.Server.Pipeline;
+using AgentMesh.Server.Tenants;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage;
 using AgentMesh.Storage.Abstractions;
@@ -52,7 +53,7 @@ public static class NodeHostingExtensions
             sp.GetRequiredService<JobChangePublisher>(),
             sp.GetRequiredService<JobWakeUps>()));
         builder.AddAdminApi();
-        builder.AddAgentMeshDashboard<DashboardJobActions>();
+        builder.AddAgentMeshDashboard<DashboardJobActions, DashboardJobCreation, DashboardTenants>();
 
         // Order matters: the data directory lock first, migrations next, then the silo and the
         // services that use the store.

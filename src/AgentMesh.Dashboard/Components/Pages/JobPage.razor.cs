@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Jobs;
+using AgentMesh.Dashboard.Tenants;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
@@ -47,6 +48,7 @@ public sealed partial class JobPage : IAsyncDisposable
     [Inject] private IJobFeed Feed { get; set; } = null!;
     [Inject] private IAgentMeshStore Store { get; set; } = null!;
     [Inject] private IJobActions Actions { get; set; } = null!;
+    [Inject] private TenantScopes Scopes { get; set; } = null!;
     [Inject] private IAuthorizationService Authorization { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
@@ -75,6 +77,13 @@ public sealed partial class JobPage : IAsyncDisposable
     {
         _user = (await AuthenticationState).User;
         CanAct = (await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded;
+        var scope = await Scopes.ForAsync(_user, _stopping.Token);
+        if (scope.IsRestricted && await Store.Jobs.GetAsync(Id, _stopping.Token) is var job && (job is null || !scope.Allows(job.Repo)))
+        {
+            // Another tenant's job is answered as a missing one: its id tells nothing, and nothing of it is read or followed.
+            _missing = true;
+            return;
+        }
         _listening = ListenAsync(_stopping.Token);
     }
 
