@@ -20,6 +20,7 @@ public static class DashboardExtensions
 {
     /// <param name="builder">The node's builder.</param>
     /// <typeparam name="TActions">The node's implementation of job actions (the admin API's path).</typeparam>
+    /// <remarks>The host also registers the <see cref="IJobFeed"/> the pages listen to (the node's is over the cluster's job-change streams).</remarks>
     public static WebApplicationBuilder AddAgentMeshDashboard<TActions>(this WebApplicationBuilder builder)
         where TActions : class, IJobActions
     {
@@ -53,8 +54,6 @@ public static class DashboardExtensions
         services.AddDashboardPolicies();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignInLinks>();
-        // The node registers its feed over the cluster's job-change streams first; the store's feed is the fallback.
-        services.TryAddSingleton<IJobFeed, StoreJobFeed>();
         services.AddSingleton<IJobActions, TActions>();
         // The node runs from its build output in every environment, so it reads the static web assets
         // manifest (MudBlazor's and the framework's scripts) in production too.
