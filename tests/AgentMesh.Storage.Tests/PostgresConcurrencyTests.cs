@@ -166,8 +166,12 @@ public sealed class PostgresConcurrencyTests
                 (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2)).ShouldBe((expected, expected, expected));
             }
             await using var tables = database.CreateCommand(
-                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'jobs'");
-            ((long)(await tables.ExecuteScalarAsync())!).ShouldBe(1);
+                "SELECT count(*) FILTER (WHERE tablename = 'jobs'), count(*) FILTER (WHERE tablename = 'webhook_inbox') FROM pg_tables WHERE schemaname = 'public'");
+            await using (var reader = await tables.ExecuteReaderAsync())
+            {
+                (await reader.ReadAsync()).ShouldBeTrue();
+                (reader.GetInt64(0), reader.GetInt64(1)).ShouldBe((1L, 0L));
+            }
         }
         finally
         {

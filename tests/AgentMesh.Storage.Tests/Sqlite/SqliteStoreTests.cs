@@ -65,6 +65,7 @@ public sealed class SqliteStoreTests : IDisposable
         var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
             .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:drop_webhook_inbox:{at}"]);
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%webhook_inbox%';").ShouldBe(["0"]);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["2"]);
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["3"]);
         (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
         (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
     }
