@@ -31,8 +31,6 @@ public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher pu
 
     public IHeldWorkStore HeldWork => inner.HeldWork;
 
-    public IChangeFeed Feed => inner.Feed;
-
     /// <summary>The store this one publishes for (tests, and writes that need no notice).</summary>
     public IAgentMeshStore Inner => inner;
 

@@ -34,8 +34,6 @@ public interface IAgentMeshStore : IAsyncDisposable
     INodeRegistry Nodes { get; }
 
     IHeldWorkStore HeldWork { get; }
-
-    IChangeFeed Feed { get; }
 }
 
 /// <param name="Reachable">The store answered a query.</param>
