@@ -27,8 +27,6 @@ public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher pu
 
     public IOutbox Outbox => inner.Outbox;
 
-    public INodeRegistry Nodes => inner.Nodes;
-
     public IHeldWorkStore HeldWork => inner.HeldWork;
 
     /// <summary>The store this one publishes for (tests, and writes that need no notice).</summary>

@@ -31,8 +31,6 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     IOutbox Outbox { get; }
 
-    INodeRegistry Nodes { get; }
-
     IHeldWorkStore HeldWork { get; }
 }
 

@@ -390,22 +390,6 @@ internal static class PostgresSql
          WHERE job_id = @job_id AND seq <= @up_to AND delivered_at IS NULL
         """;
 
-    // ---- nodes ------------------------------------------------------------------------------------------
-
-    public const string Heartbeat = """
-        INSERT INTO nodes (node_id, roles, slots, running_jobs, stopping, version, started_at, heartbeat_at)
-        VALUES (@node_id, @roles, @slots, @running_jobs, @stopping, @version, @now, @now)
-        ON CONFLICT (node_id) DO UPDATE
-           SET roles = EXCLUDED.roles, slots = EXCLUDED.slots, running_jobs = EXCLUDED.running_jobs,
-               stopping = EXCLUDED.stopping, version = EXCLUDED.version, heartbeat_at = EXCLUDED.heartbeat_at
-        """;
-
-    public const string ListNodes = """
-        SELECT node_id, roles, slots, running_jobs, stopping, version, started_at, heartbeat_at
-          FROM nodes ORDER BY node_id COLLATE "C"
-        """;
-
-    public const string RemoveNode = "DELETE FROM nodes WHERE node_id = @node_id";
 
     // ---- held work ----------------------------------------------------------------------------------------
 

@@ -36,7 +36,6 @@ public sealed class PostgresStore : IAgentMeshStore
         History = new PostgresJobHistory(context);
         Mailbox = new PostgresJobMailbox(context);
         Outbox = new PostgresOutbox(context);
-        Nodes = new PostgresNodeRegistry(context);
         HeldWork = new PostgresHeldWorkStore(context);
     }
 
@@ -53,8 +52,6 @@ public sealed class PostgresStore : IAgentMeshStore
     public IJobMailbox Mailbox { get; }
 
     public IOutbox Outbox { get; }
-
-    public INodeRegistry Nodes { get; }
 
     public IHeldWorkStore HeldWork { get; }
 

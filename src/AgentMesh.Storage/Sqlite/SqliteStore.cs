@@ -30,7 +30,6 @@ public sealed class SqliteStore : IAgentMeshStore
         History = new SqliteJobHistory(_database);
         Mailbox = new SqliteJobMailbox(_database);
         Outbox = new SqliteOutbox(_database);
-        Nodes = new SqliteNodeRegistry(_database);
         HeldWork = new SqliteHeldWorkStore(_database);
     }
 
@@ -47,8 +46,6 @@ public sealed class SqliteStore : IAgentMeshStore
     public IJobMailbox Mailbox { get; }
 
     public IOutbox Outbox { get; }
-
-    public INodeRegistry Nodes { get; }
 
     public IHeldWorkStore HeldWork { get; }
 

@@ -24,8 +24,6 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
 
     public IOutbox Outbox => inner.Outbox;
 
-    public INodeRegistry Nodes => inner.Nodes;
-
     public IHeldWorkStore HeldWork => inner.HeldWork;
 
     public Task MigrateAsync(CancellationToken cancellationToken = default) => inner.MigrateAsync(cancellationToken);

@@ -64,7 +64,7 @@ public sealed class SqliteStoreTests : IDisposable
         SqliteStore.ExpectedSchemaVersion.ShouldBe(3);
         var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:drop_webhook_inbox:{at}"]);
+            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:drop_replaced_tables:{at}"]);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%webhook_inbox%';").ShouldBe(["0"]);
     }
 
