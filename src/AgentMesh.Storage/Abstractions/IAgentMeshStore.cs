@@ -33,6 +33,9 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     INodeRegistry Nodes { get; }
 
+    /// <summary>Tokens, cost and runs per repository per hour (the dashboard's usage read model).</summary>
+    IUsageStore Usage { get; }
+
     IChangeFeed Feed { get; }
 }
 

@@ -38,6 +38,7 @@ public sealed class PostgresStore : IAgentMeshStore
         History = new PostgresJobHistory(context);
         Mailbox = new PostgresJobMailbox(context);
         Outbox = new PostgresOutbox(context);
+        Usage = new PostgresUsageStore(context);
         Nodes = new PostgresNodeRegistry(context);
     }
 
@@ -56,6 +57,8 @@ public sealed class PostgresStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public INodeRegistry Nodes { get; }
+
+    public IUsageStore Usage { get; }
 
     public IChangeFeed Feed => _feed;
 

@@ -32,6 +32,7 @@ public sealed class SqliteStore : IAgentMeshStore
         History = new SqliteJobHistory(_database);
         Mailbox = new SqliteJobMailbox(_database);
         Outbox = new SqliteOutbox(_database);
+        Usage = new SqliteUsageStore(_database);
         Nodes = new SqliteNodeRegistry(_database);
     }
 
@@ -50,6 +51,8 @@ public sealed class SqliteStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public INodeRegistry Nodes { get; }
+
+    public IUsageStore Usage { get; }
 
     public IChangeFeed Feed => _feed;
 

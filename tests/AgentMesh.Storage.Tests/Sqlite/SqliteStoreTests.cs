@@ -63,9 +63,9 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
-        SqliteStore.ExpectedSchemaVersion.ShouldBe(1);
+        SqliteStore.ExpectedSchemaVersion.ShouldBe(3);
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{_clock.GetUtcNow().ToUnixTimeMilliseconds()}"]);
+            .ShouldBe([$"1:initial:{_clock.GetUtcNow().ToUnixTimeMilliseconds()}", $"3:usage:{_clock.GetUtcNow().ToUnixTimeMilliseconds()}"]);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["1"]);
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe([SqliteMigrator.Migrations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
         (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
     }
