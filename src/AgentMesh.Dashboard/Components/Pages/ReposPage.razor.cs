@@ -1,0 +1,195 @@
+using System.Security.Claims;
+using AgentMesh.Core.Repos;
+using AgentMesh.Dashboard.Auth;
+using AgentMesh.Dashboard.Repos;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace AgentMesh.Dashboard.Components.Pages;
+
+/// <summary>
+/// The configured repositories with their status and token use; for admins and maintainers, the
+/// settings editor, enable/disable, and connecting a repository the node's GitHub identity can see.
+/// </summary>
+public sealed partial class ReposPage : IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private List<RepoSummary> _repos = [];
+    private ConnectableRepos? _connectable;
+    private bool _loaded;
+    private bool _connecting;
+    private bool _busy;
+    private string? _editing;
+    private RepoConfigForm? _form;
+    private ClaimsPrincipal _user = new();
+
+    [Inject] private IRepoSettings Settings { get; set; } = null!;
+    [Inject] private IRepoConnector Connector { get; set; } = null!;
+    [Inject] private IAuthorizationService Authorization { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
+
+    private bool CanEdit { get; set; }
+    private string? LoadError { get; set; }
+    private string? EditError { get; set; }
+    private string? ConnectMessage { get; set; }
+    private bool ConnectSucceeded { get; set; }
+    private string WebhookAddress { get; set; } = "";
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await AuthenticationState).User;
+        CanEdit = (await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded;
+        // GitHub delivers to this node's own webhook endpoint unless the person names another (a proxy, a tunnel).
+        WebhookAddress = Navigation.ToAbsoluteUri("/webhooks/github").AbsoluteUri;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _repos = [.. await Settings.ListAsync(_stopping.Token)];
+            LoadError = null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LoadError = $"The repositories could not be read: {ex.Message}";
+        }
+        _loaded = true;
+    }
+
+    private void Edit(RepoSummary repo)
+    {
+        _editing = repo.Repo;
+        _form = RepoConfigForm.From(repo.Config);
+        EditError = null;
+    }
+
+    private void CancelEdit()
+    {
+        _editing = null;
+        _form = null;
+        EditError = null;
+    }
+
+    internal async Task SaveAsync()
+    {
+        if (_editing is not { } repo || _form is not { } form || !await MayEditAsync())
+        {
+            return;
+        }
+        await RunAsync(async () =>
+        {
+            var result = await Settings.SaveAsync(repo, form.ToConfig(), ActorName, _stopping.Token);
+            if (result.Done)
+            {
+                Snackbar.Add($"Saved the settings of {repo}.", Severity.Success);
+                CancelEdit();
+                await LoadAsync();
+            }
+            else
+            {
+                EditError = result.Error ?? "Refused.";
+            }
+        });
+    }
+
+    internal async Task ToggleAsync(RepoSummary repo)
+    {
+        if (!await MayEditAsync())
+        {
+            return;
+        }
+        var enable = !repo.Config.Enabled;
+        await RunAsync(async () =>
+        {
+            var result = await Settings.SetEnabledAsync(repo.Repo, enable, ActorName, _stopping.Token);
+            Snackbar.Add(result.Done ? $"{repo.Repo} {(enable ? "enabled" : "disabled")}." : result.Error ?? "Refused.", result.Done ? Severity.Success : Severity.Error);
+            await LoadAsync();
+        });
+    }
+
+    internal async Task OpenConnectAsync()
+    {
+        if (!await MayEditAsync())
+        {
+            return;
+        }
+        _connecting = true;
+        _connectable = null;
+        ConnectMessage = null;
+        StateHasChanged();
+        _connectable = await Connector.ListAsync(_stopping.Token);
+    }
+
+    internal async Task ConnectAsync(string repo)
+    {
+        if (!await MayEditAsync())
+        {
+            return;
+        }
+        if (!Uri.TryCreate(WebhookAddress, UriKind.Absolute, out var webhook))
+        {
+            ConnectSucceeded = false;
+            ConnectMessage = $"The webhook address must be an absolute URL (was '{WebhookAddress}').";
+            return;
+        }
+        await RunAsync(async () =>
+        {
+            var result = await Connector.ConnectAsync(repo, webhook, ActorName, _stopping.Token);
+            ConnectSucceeded = result.Done;
+            ConnectMessage = result.Done
+                ? $"Connected {repo}: webhook {result.HookId} delivers to {webhook}{(result.InvitationAccepted ? "; the invitation was accepted" : "")}."
+                : result.Error ?? "Refused.";
+            await LoadAsync();
+            _connectable = await Connector.ListAsync(_stopping.Token);
+        });
+    }
+
+    /// <summary>One change at a time: the buttons are disabled while it runs.</summary>
+    private async Task RunAsync(Func<Task> change)
+    {
+        _busy = true;
+        try
+        {
+            await change();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private string ActorName => _user.Identity?.Name ?? "dashboard";
+
+    /// <summary>Every action checks the role again: a hidden button is no permission.</summary>
+    private async Task<bool> MayEditAsync()
+    {
+        if ((await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded)
+        {
+            return true;
+        }
+        Snackbar.Add("Your role can see repositories but not change them.", Severity.Warning);
+        return false;
+    }
+
+    private static string Limit(long? budget) => budget is { } limit ? $" of {Formats.Tokens(limit)}" : "";
+
+    private static string Triggers(RepoConfig config) => string.Join(", ", new[]
+    {
+        config.AutoSolve ? "every new issue" : null,
+        config.TriggerLabel is { } label ? $"label {label}" : null,
+        config.TriggerMention,
+    }.OfType<string>());
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+}
