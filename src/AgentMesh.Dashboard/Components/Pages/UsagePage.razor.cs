@@ -26,16 +26,12 @@ public sealed partial class UsagePage : IDisposable
     [Inject] private TimeProvider Time { get; set; } = null!;
 
     /// <summary>How many UTC days the charts cover, today included.</summary>
-    [SupplyParameterFromQuery] public int Days { get; set; } = 14;
+    private int Days { get; set; } = 14;
 
     internal DailyUsage Usage => _usage;
     private string? LoadError { get; set; }
 
-    protected override async Task OnInitializedAsync()
-    {
-        Days = Math.Clamp(Days, 1, 90);
-        await LoadAsync();
-    }
+    protected override Task OnInitializedAsync() => LoadAsync();
 
     private async Task ChangeDaysAsync(int days)
     {
