@@ -14,6 +14,9 @@ public sealed partial class UsagePage : IDisposable
 {
     private static readonly int[] DayChoices = [7, 14, 30];
 
+    // A day costs dollars, not thousands of them: ticks a dollar apart (the default is 20), in cents.
+    private static readonly LineChartOptions CostAxis = new() { YAxisTicks = 1, YAxisFormat = "0.00" };
+
     private readonly CancellationTokenSource _stopping = new();
     private DailyUsage _usage = new([], []);
     private IReadOnlyList<BudgetGauge> _gauges = [];
