@@ -41,6 +41,22 @@ public sealed class ClusterPageTests : DashboardContext
         cut.Find("[data-testid=cluster-summary]").TextContent.ShouldContain("1 of 2 nodes alive · 1 agents running · 3 slots free");
     }
 
+    [Fact]
+    public void The_page_reads_the_cluster_again_every_few_seconds()
+    {
+        var clock = new AgentMesh.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var cluster = new FixedCluster([]);
+        Services.AddSingleton<TimeProvider>(clock);
+        Services.AddSingleton<IClusterView>(cluster);
+        var cut = Render<ClusterPage>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=cluster-summary]").TextContent.ShouldContain("0 of 0 nodes alive"), Wait);
+
+        cluster.Nodes = [new ClusterNode("node-c", "10.0.0.3:11111@1", "joining", ["worker"], 1, 0, false, "1.2.3", null, true, [])];
+        clock.Advance(ClusterPage.RefreshInterval);
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=node-row][data-node='node-c'] [data-testid=node-status]").TextContent.ShouldBe("joining"), Wait);
+    }
+
     [Theory]
     [InlineData(DashboardRoles.Admin, true)]
     [InlineData(DashboardRoles.Maintainer, false)]
@@ -62,6 +78,8 @@ public sealed class ClusterPageTests : DashboardContext
 
     private sealed class FixedCluster(IReadOnlyList<ClusterNode> nodes) : IClusterView
     {
-        public Task<IReadOnlyList<ClusterNode>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(nodes);
+        public IReadOnlyList<ClusterNode> Nodes { get; set; } = nodes;
+
+        public Task<IReadOnlyList<ClusterNode>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(Nodes);
     }
 }

@@ -131,6 +131,29 @@ public sealed class ReposPageTests : DashboardContext
         _connector.Calls.ShouldBe(["connect octo/new to http://localhost/webhooks/github by a-maintainer"]);
     }
 
+    [Fact]
+    public void GitHub_out_of_reach_is_said_on_the_page_and_the_page_lives_on()
+    {
+        Services.AddSingleton<IRepoConnector>(new UnreachableConnector());
+        var cut = Render<ReposPage>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=connect-open]"), Wait);
+
+        cut.Find("[data-testid=connect-open]").Click();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=connect-error]").TextContent.ShouldBe(
+            "GitHub could not be asked for repositories: Connection refused (api.github.example:443)"), Wait);
+        cut.FindAll("[data-testid=repo-row]").Count.ShouldBe(2);
+    }
+
+    private sealed class UnreachableConnector : IRepoConnector
+    {
+        public Task<ConnectableRepos> ListAsync(CancellationToken cancellationToken) =>
+            throw new HttpRequestException("Connection refused (api.github.example:443)");
+
+        public Task<RepoConnectResult> ConnectAsync(string repo, Uri webhookUrl, string actor, CancellationToken cancellationToken) =>
+            throw new HttpRequestException("Connection refused (api.github.example:443)");
+    }
+
     private static AngleSharp.Dom.IElement Row(IRenderedComponent<ReposPage> cut, string repo) =>
         cut.Find($"[data-testid=repo-row][data-repo='{repo}']");
 }

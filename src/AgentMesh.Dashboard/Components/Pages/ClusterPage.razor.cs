@@ -58,8 +58,12 @@ public sealed partial class ClusterPage : IAsyncDisposable
             using var timer = new PeriodicTimer(RefreshInterval, Time);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await LoadAsync();
-                await InvokeAsync(StateHasChanged);
+                // On the renderer's dispatcher, so the table never changes under a render.
+                await InvokeAsync(async () =>
+                {
+                    await LoadAsync();
+                    StateHasChanged();
+                });
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -124,7 +124,20 @@ public sealed partial class ReposPage : IDisposable
         _connectable = null;
         ConnectMessage = null;
         StateHasChanged();
-        _connectable = await Connector.ListAsync(_stopping.Token);
+        _connectable = await ListConnectableAsync();
+    }
+
+    /// <summary>What GitHub shows the node, or why it could not be asked (unreachable, refused).</summary>
+    private async Task<ConnectableRepos> ListConnectableAsync()
+    {
+        try
+        {
+            return await Connector.ListAsync(_stopping.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ConnectableRepos([], $"GitHub could not be asked for repositories: {ex.Message}");
+        }
     }
 
     internal async Task ConnectAsync(string repo)
@@ -141,23 +154,36 @@ public sealed partial class ReposPage : IDisposable
         }
         await RunAsync(async () =>
         {
-            var result = await Connector.ConnectAsync(repo, webhook, ActorName, _stopping.Token);
+            RepoConnectResult result;
+            try
+            {
+                result = await Connector.ConnectAsync(repo, webhook, ActorName, _stopping.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // GitHub unreachable or the store failing: said on the page, the circuit lives on.
+                result = RepoConnectResult.Refused($"Connecting {repo} failed: {ex.Message}");
+            }
             ConnectSucceeded = result.Done;
             ConnectMessage = result.Done
                 ? $"Connected {repo}: webhook {result.HookId} delivers to {webhook}{(result.InvitationAccepted ? "; the invitation was accepted" : "")}."
                 : result.Error ?? "Refused.";
             await LoadAsync();
-            _connectable = await Connector.ListAsync(_stopping.Token);
+            _connectable = await ListConnectableAsync();
         });
     }
 
-    /// <summary>One change at a time: the buttons are disabled while it runs.</summary>
+    /// <summary>One change at a time: the buttons are disabled while it runs; a failure is said, not thrown at the circuit.</summary>
     private async Task RunAsync(Func<Task> change)
     {
         _busy = true;
         try
         {
             await change();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Snackbar.Add($"That failed: {ex.Message}", Severity.Error);
         }
         finally
         {
