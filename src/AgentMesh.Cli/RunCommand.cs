@@ -3,6 +3,7 @@ using AgentMesh.Agents.Profiles;
 using AgentMesh.Agents.Workspaces;
 using AgentMesh.Server;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Changes;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Outbox;
@@ -170,6 +171,7 @@ public static class RunCommand
         }
         return new RunSession(
             services.GetRequiredService<IAgentMeshStore>(),
+            services.GetRequiredService<JobChangeFeed>(),
             services.GetRequiredService<JobActor>(),
             services.GetRequiredService<RepoActor>(),
             github,

@@ -1,16 +1,18 @@
 using System.Globalization;
 using AgentMesh.Core.Jobs;
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Changes;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Cli;
 
 /// <summary>
-/// Shows one job live: its log by sequence number and a status line (state, attempt, tokens), re-read whenever the store's change feed says the job or its log changed. The
-/// feed carries only ids and sequence numbers, so every wake-up re-reads from where it left off;
-/// its periodic resync covers a wake-up that was lost (or written by another process).
+/// Shows one job live: its log by sequence number and a status line (state, attempt, tokens), re-read whenever
+/// the cluster's job-change stream says the job or its log changed. A notice carries only ids and sequence
+/// numbers, so every wake-up re-reads from where it left off.
 /// </summary>
-public sealed class RunLogFollower(IAgentMeshStore store, string jobId, RunConsole console)
+public sealed class RunLogFollower(IAgentMeshStore store, JobChangeFeed changes, string jobId, RunConsole console)
 {
     private const int PageSize = 500;
 
@@ -30,13 +32,13 @@ public sealed class RunLogFollower(IAgentMeshStore store, string jobId, RunConso
         try
         {
             // The first item is a resync sent once the subscription is live: nothing written after it is missed.
-            await foreach (var change in store.Feed.SubscribeAsync(jobId, cancellationToken).ConfigureAwait(false))
+            await foreach (var change in changes.SubscribeAsync(jobId, cancellationToken).ConfigureAwait(false))
             {
-                if (change.Kind is StoreChangeKind.Log or StoreChangeKind.Resync)
+                if (change.Kind is JobChangeKind.Log or JobChangeKind.Resync)
                 {
                     await PrintNewLinesAsync(cancellationToken).ConfigureAwait(false);
                 }
-                if (change.Kind is StoreChangeKind.Job or StoreChangeKind.Resync)
+                if (change.Kind is JobChangeKind.Job or JobChangeKind.Resync)
                 {
                     status(await DescribeAsync(cancellationToken).ConfigureAwait(false));
                 }

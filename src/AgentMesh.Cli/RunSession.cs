@@ -4,6 +4,7 @@ using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Core.Repos;
 using AgentMesh.GitHub.Rest;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Changes;
 using AgentMesh.Server.Api.Jobs;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Outbox;
@@ -22,6 +23,7 @@ namespace AgentMesh.Cli;
 /// </summary>
 public sealed class RunSession(
     IAgentMeshStore store,
+    JobChangeFeed changes,
     JobActor jobs,
     RepoActor repos,
     GitHubClientProvider github,
@@ -187,7 +189,7 @@ public sealed class RunSession(
     /// <summary>Runs a claim to its end with the log shown live. False when Ctrl+C handed it back.</summary>
     private async Task<bool> RunClaimedAsync(ClaimedJob claimed, CancellationToken cancellationToken)
     {
-        var follower = new RunLogFollower(store, claimed.Job.Id, console);
+        var follower = new RunLogFollower(store, changes, claimed.Job.Id, console);
         // Not cancellable: from the claim on, Ctrl+C must reach ExecuteAsync, which hands the claim back.
         await follower.SkipExistingAsync(CancellationToken.None).ConfigureAwait(false);
         var initial = await follower.DescribeAsync(CancellationToken.None).ConfigureAwait(false);

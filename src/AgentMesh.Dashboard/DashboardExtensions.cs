@@ -1,6 +1,7 @@
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Components;
 using AgentMesh.Dashboard.Jobs;
+using AgentMesh.Dashboard.Tenants;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,8 +21,12 @@ public static class DashboardExtensions
 {
     /// <param name="builder">The node's builder.</param>
     /// <typeparam name="TActions">The node's implementation of job actions (the admin API's path).</typeparam>
-    public static WebApplicationBuilder AddAgentMeshDashboard<TActions>(this WebApplicationBuilder builder)
+    /// <typeparam name="TCreation">The node's way to start a job by hand (the webhook's path).</typeparam>
+    /// <typeparam name="TTenants">The node's tenants (the tenant grains).</typeparam>
+    public static WebApplicationBuilder AddAgentMeshDashboard<TActions, TCreation, TTenants>(this WebApplicationBuilder builder)
         where TActions : class, IJobActions
+        where TCreation : class, IJobCreation
+        where TTenants : class, IDashboardTenants
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
@@ -29,6 +34,15 @@ public static class DashboardExtensions
             && Uri.TryCreate(builder.Configuration["GitHub:GitBaseAddress"], UriKind.Absolute, out var gitBase))
         {
             options.GitHubWebAddress = gitBase;
+        }
+        if (builder.Configuration.GetSection(GitHubOAuthOptions.SectionName)[nameof(GitHubOAuthOptions.ApiAddress)] is null
+            && Uri.TryCreate(builder.Configuration["GitHub:Rest:BaseAddress"], UriKind.Absolute, out var apiBase))
+        {
+            options.GitHubOAuth.ApiAddress = apiBase;
+        }
+        if (SecretInSettingsFile(builder.Configuration) is { } file)
+        {
+            throw new InvalidOperationException($"{GitHubOAuthOptions.SectionName}:{nameof(GitHubOAuthOptions.ClientSecret)} is in {file}: set it in the environment (AGENTMESH_Dashboard__GitHubOAuth__ClientSecret) only.");
         }
         if (options.Validate() is { Count: > 0 } problems)
         {
@@ -40,7 +54,7 @@ public static class DashboardExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             cookie.LoginPath = SignInEndpoints.SignInPath;
             cookie.AccessDeniedPath = SignInEndpoints.DeniedPath;
@@ -50,15 +64,36 @@ public static class DashboardExtensions
             cookie.ExpireTimeSpan = options.SessionLifetime;
             cookie.SlidingExpiration = true;
         });
+        if (options.GitHubOAuth.Enabled)
+        {
+            authentication.AddGitHubOAuth(options);
+        }
         services.AddDashboardPolicies();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignInLinks>();
-        services.AddSingleton<IJobFeed, StoreJobFeed>();
-        services.AddSingleton<IJobActions, TActions>();
+        // The node registers its feed over the cluster's job-change streams first; the store's feed is the fallback.
+        services.TryAddSingleton<IJobFeed, StoreJobFeed>();
+        services.AddSingleton<TActions>();
+        services.AddSingleton<TCreation>();
+        services.AddSingleton<IDashboardTenants, TTenants>();
+        services.AddSingleton<TenantScopes>();
+        // Per circuit: each action is checked against the person of that circuit.
+        services.AddScoped<TenantGuard>();
+        services.AddScoped<IJobActions>(sp => new TenantGuardedJobActions(sp.GetRequiredService<TActions>(), sp.GetRequiredService<TenantGuard>()));
+        services.AddScoped<IJobCreation>(sp => new TenantGuardedJobCreation(sp.GetRequiredService<TCreation>(), sp.GetRequiredService<TenantGuard>()));
         // The node runs from its build output in every environment, so it reads the static web assets
         // manifest (MudBlazor's and the framework's scripts) in production too.
         builder.WebHost.UseStaticWebAssets();
         return builder;
+    }
+
+    /// <summary>The settings file that holds the OAuth client secret, if one does: a secret belongs in the environment.</summary>
+    private static string? SecretInSettingsFile(IConfiguration configuration)
+    {
+        var key = $"{GitHubOAuthOptions.SectionName}:{nameof(GitHubOAuthOptions.ClientSecret)}";
+        var holder = (configuration as IConfigurationRoot)?.Providers.OfType<FileConfigurationProvider>()
+            .FirstOrDefault(p => p.TryGet(key, out var value) && !string.IsNullOrEmpty(value));
+        return holder is null ? null : holder.Source.FileProvider?.GetFileInfo(holder.Source.Path ?? "").PhysicalPath ?? holder.Source.Path;
     }
 
     /// <summary>The role each policy asks for; the node and the component tests evaluate the same ones.</summary>

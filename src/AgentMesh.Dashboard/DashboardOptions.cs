@@ -17,6 +17,9 @@ public sealed class DashboardOptions
     /// <summary>GitHub's web address for issue and pull request links; defaults to <c>GitHub:GitBaseAddress</c>, else https://github.com/.</summary>
     public Uri GitHubWebAddress { get; set; } = new("https://github.com/");
 
+    /// <summary>GitHub sign-in; off unless its client id and secret are set.</summary>
+    public Auth.GitHubOAuthOptions GitHubOAuth { get; set; } = new();
+
     /// <summary>Problems with the settings, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -33,6 +36,7 @@ public sealed class DashboardOptions
         {
             problems.Add($"{SectionName}:{nameof(SessionLifetime)} must be positive (was {SessionLifetime}).");
         }
+        problems.AddRange(GitHubOAuth.Validate());
         return problems;
     }
 

@@ -1,10 +1,13 @@
 using AgentMesh.Dashboard;
 using AgentMesh.Server.Api;
+using AgentMesh.Dashboard.Jobs;
 using AgentMesh.Server.Api.Jobs;
+using AgentMesh.Server.Changes;
 using AgentMesh.Server.Health;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Maintenance;
 using AgentMesh.Server.Pipeline;
+using AgentMesh.Server.Tenants;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage;
 using AgentMesh.Storage.Abstractions;
@@ -24,6 +27,8 @@ public static class NodeHostingExtensions
 
         // Npgsql logs every command at Information; an operator wants its warnings, not its traffic.
         builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        // Orleans' placement runs through a Polly pipeline that logs every attempt at Information.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         // A bad setting stops the node with one line naming the key (ServeCommand prints it);
         // the host's own "failed to start" error with its stack trace would only bury that line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
@@ -35,12 +40,20 @@ public static class NodeHostingExtensions
         services.AddOptions<StoreOptions>().Bind(builder.Configuration.GetSection(StoreOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
 
-        services.AddSingleton<IAgentMeshStore>(sp => AgentMeshStoreFactory.Create(
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+        // Every write the node makes announces itself on the cluster's job-change streams.
+        services.AddSingleton<JobChangePublisher>();
+        services.AddSingleton<JobWakeUps>();
+        services.AddSingleton<JobChangeFeed>();
+        services.AddSingleton<IJobFeed, ClusterJobFeed>();
+        services.AddSingleton<IAgentMeshStore>(sp => new PublishingStore(
+            AgentMeshStoreFactory.Create(
+                sp.GetRequiredService<IOptions<StoreOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>()),
+            sp.GetRequiredService<JobChangePublisher>(),
+            sp.GetRequiredService<JobWakeUps>()));
         builder.AddAdminApi();
-        builder.AddAgentMeshDashboard<DashboardJobActions>();
+        builder.AddAgentMeshDashboard<DashboardJobActions, DashboardJobCreation, DashboardTenants>();
 
         // Order matters: the data directory lock first, migrations next, then the silo and the
         // services that use the store.

@@ -31,6 +31,10 @@ public sealed class BoardMovesTests
         move.Reason.ShouldBe(reason);
     }
 
+    [Fact]
+    public void The_close_confirmation_says_the_GitHub_issue_is_closed_too() =>
+        BoardMoves.Decide(Card(JobState.Queued), JobState.Closed).Reason.ShouldBe("Close octo/widgets#4: the job ends, then its issue is closed on GitHub.");
+
     private static JobCard Card(JobState state) =>
         new("j1", "octo/widgets", 4, "solve_issue", state, 1, 3, 1, 0, 0m, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
 }

@@ -21,6 +21,15 @@ public sealed class SignInLinksTests
     }
 
     [Fact]
+    public void A_link_made_for_a_tenant_signs_in_to_that_tenant_only()
+    {
+        var links = new SignInLinks(_time);
+
+        links.Redeem(links.Issue(DashboardRoles.Maintainer, "mia", TimeSpan.FromHours(1), "acme")).ShouldBe(new SignInGrant(DashboardRoles.Maintainer, "mia", "acme"));
+        links.Redeem(links.Issue(DashboardRoles.Maintainer, "max", TimeSpan.FromHours(1), " ")).ShouldBe(new SignInGrant(DashboardRoles.Maintainer, "max"));
+    }
+
+    [Fact]
     public void Unknown_altered_empty_and_expired_tokens_grant_nothing()
     {
         var links = new SignInLinks(_time);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentMesh.FakeModel;
+using AgentMesh.Testing;
 using AgentMesh.Testing.Postgres;
 using Shouldly;
 using Xunit;
@@ -80,4 +81,53 @@ public sealed class FleetTests
         world.GitHub.Comments(World.Repo, issue.Number).Count.ShouldBe(1, "no duplicate comment");
         web.Output.ShouldContain($"Silo {holder} was declared dead", Case.Sensitive, "the web node saw the death through Orleans membership");
     }
+
+    [Fact]
+    public async Task Work_held_for_approval_on_one_worker_is_pushed_by_another_whose_repository_never_saw_it()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync();
+        await using var world = await World.StartAsync(
+            ModelTurn.Bash("mkdir -p .github/workflows && printf 'on: push\\n' > .github/workflows/ci.yml && git add .github && git -c user.name=Agent -c user.email=agent@example.com commit -q -m 'Add a CI workflow'"),
+            ModelTurn.PrReady("Added a CI workflow."));
+        world.Settings["AGENTMESH_Store__Provider"] = "postgres";
+        world.Settings["AGENTMESH_Store__ConnectionString"] = connectionString;
+        world.Settings["AGENTMESH_Node__HeartbeatInterval"] = "00:00:01";
+        var web = await world.StartNodeAsync("web-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "web" });
+        // Each worker has a data directory of its own, so a bare repository of its own: as on separate machines.
+        var first = await world.StartNodeAsync("worker-1", WorkerSettings(world, "worker-1"));
+        await world.ConfigureRepoAsync(web, new { enabled = true, autoSolve = true });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add CI", "Please add a workflow.", World.Maintainer);
+        var branch = $"agentmesh/issue-{issue.Number}";
+        await world.SendIssueOpenedAsync(web, issue);
+        var waiting = await world.WaitForJobStateAsync(web, "waiting_for_approval", issue.Number);
+        var jobId = waiting.GetProperty("id").GetString()!;
+        GitTool.Run(world.GitHub.State.Repositories[World.Repo].GitDirectory, "branch", "--list", branch).ShouldBeEmpty("held work is not pushed before approval");
+
+        // The worker that held the work leaves the fleet; a worker that never saw the commit joins.
+        await first.SignalAsync("TERM");
+        await first.WaitForExitAsync();
+        await world.StartNodeAsync("worker-2", WorkerSettings(world, "worker-2"));
+        var approval = world.GitHub.AddComment(World.Repo, issue.Number, World.Maintainer, "@agentmesh approve");
+        await world.SendWebhookAsync(web, "issue_comment", world.GitHub.IssueCommentPayload(World.Repo, approval.Id, "created"));
+
+        await world.WaitForJobStateAsync(web, "pr_opened", issue.Number);
+        world.ShowFile(branch, ".github/workflows/ci.yml").ShouldBe("on: push\n");
+        world.Log(branch).ShouldStartWith("Add a CI workflow\n");
+        world.GitHub.State.Repositories[World.Repo].Issues.Count(i => i.PullRequest is not null).ShouldBe(1, "exactly one pull request");
+        var events = await world.GetJsonAsync(web, $"/api/jobs/{jobId}/events");
+        events.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "job_claimed")
+            .Select(c => c.GetProperty("data").GetProperty("workerId").GetString()!.Split('/')[0])
+            .ShouldBe(["worker-1", "worker-2"]);
+        var log = await world.GetJsonAsync(web, $"/api/jobs/{jobId}/logs?tail=500");
+        var lines = log.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
+        lines.ShouldContain(l => l.StartsWith("the approved commit ", StringComparison.Ordinal) && l.EndsWith(" is from the store", StringComparison.Ordinal),
+            "worker-2 took the commit from the store: " + string.Join("\n", lines.TakeLast(20)));
+        lines.Count(l => l == "starting the agent").ShouldBe(1, "approval pushes the held commit; the agent does not run again");
+    }
+
+    private static Dictionary<string, string> WorkerSettings(World world, string nodeId) => new()
+    {
+        ["AGENTMESH_Node__Roles"] = "worker",
+        ["AGENTMESH_Store__DataDirectory"] = world.Directory.Combine(nodeId),
+    };
 }

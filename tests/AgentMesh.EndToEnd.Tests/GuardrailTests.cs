@@ -137,6 +137,8 @@ public sealed class GuardrailTests
             .ShouldBe([(World.Maintainer, "triggered"), (World.Maintainer, "approved")]);
         var lines = await LogLinesAsync(world, node, jobId);
         lines.ShouldContain("protected path changed: .github/workflows/ci.yml (pattern .github/workflows/**); waiting for approval");
+        lines.ShouldContain(l => l.StartsWith("held commit ", StringComparison.Ordinal) && l.EndsWith(" kept for approval", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.EndsWith(" is from this node's copy of the repository", StringComparison.Ordinal), "the node that held the work pushes it from its own repository");
         lines.Count(l => l == "starting the agent").ShouldBe(1);
     }
 

@@ -99,7 +99,6 @@ internal sealed class World : IAsyncDisposable
             ["AGENTMESH_GitHub__GitBaseAddress"] = GitHub.WebBaseAddress.ToString(),
             ["AGENTMESH_GitHub__Webhooks__GlobalSecret"] = WebhookSecret,
             ["AGENTMESH_Pipeline__BotLogin"] = Bot,
-            ["AGENTMESH_Worker__ClaimPollInterval"] = "00:00:00.200",
             ["AGENTMESH_Agents__DefaultProfile"] = "claude",
             ["AGENTMESH_Agents__Profiles__claude__Cli"] = "Claude",
             ["AGENTMESH_Agents__Profiles__claude__Command"] = ClaudeCli.Path,

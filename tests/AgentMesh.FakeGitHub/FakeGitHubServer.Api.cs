@@ -34,6 +34,7 @@ public sealed partial class FakeGitHubServer
         Route("PATCH", @"^user/repository_invitations/(?<id>\d+)$", AcceptInvitation),
         Route("GET", "^rate_limit$", GetRateLimit),
         Route("GET", "^user$", GetUser),
+        Route("GET", "^user/orgs$", ListUserOrganizations),
         Route("GET", "^orgs/(?<org>[^/]+)/members/(?<user>[^/]+)$", CheckMembership),
         new FakeApiRoute("POST", new Regex(@"^app/installations/(?<id>\d+)/access_tokens$", RegexOptions.CultureInvariant), CreateInstallationToken, ForApp: true),
         new FakeApiRoute("GET", new Regex(Repo + "/installation$", RegexOptions.CultureInvariant), GetRepositoryInstallation, ForApp: true),

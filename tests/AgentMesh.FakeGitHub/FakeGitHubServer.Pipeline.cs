@@ -25,6 +25,11 @@ public sealed partial class FakeGitHubServer
             await ApiAsync(context, path[ApiPrefix.Length..]);
             return;
         }
+        if (path.StartsWith("/login/oauth/", StringComparison.Ordinal))
+        {
+            await OAuthAsync(context, path);
+            return;
+        }
         if (GitPath().Match(path) is { Success: true } git)
         {
             await GitAsync(context, git);

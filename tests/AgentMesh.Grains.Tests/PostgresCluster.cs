@@ -34,7 +34,12 @@ public static class PostgresCluster
             });
             services(silo.Services);
         });
-        builder.ConfigureClient(client => client.Services.AddAgentMeshSerialization());
+        builder.ConfigureClient(client =>
+        {
+            client.Services.AddAgentMeshSerialization();
+            // Tests subscribe to the live streams as a dashboard or a worker would.
+            client.AddMemoryStreams(GrainStorage.StreamProvider);
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

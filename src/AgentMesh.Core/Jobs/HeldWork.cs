@@ -2,8 +2,9 @@ namespace AgentMesh.Core.Jobs;
 
 /// <summary>
 /// A run's work that the pre-push check held back because it changes protected paths. The commit stays in
-/// the bare repository of the node that ran it (under <c>refs/agentmesh/held/&lt;job&gt;</c>); approval pushes
-/// exactly <see cref="Commit"/> — a commit id names its content, so nothing changed after the request is pushed.
+/// the bare repository of the node that ran it (under <c>refs/agentmesh/held/&lt;job&gt;</c>) and, as a git bundle,
+/// in the store, so any worker can push it; approval pushes exactly <see cref="Commit"/> — a commit id names its
+/// content, so nothing changed after the request is pushed.
 /// </summary>
 /// <param name="Run">The run whose work it is; an approval never carries over to a later run.</param>
 /// <param name="Commit">The held commit.</param>

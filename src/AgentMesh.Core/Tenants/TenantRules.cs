@@ -55,6 +55,26 @@ public static class TenantRules
         return state with { Repos = [.. state.Repos.Concat(fresh).OrderBy(r => r.Repo, StringComparer.OrdinalIgnoreCase)] };
     }
 
+    /// <summary>
+    /// A repo an admin hands to this tenant (moved from another tenant, or named by hand in token mode). It keeps
+    /// <paramref name="installationId"/> when this tenant has that installation, else it is held with
+    /// <see cref="TenantRepo.ByHand"/>. A repo the tenant already has is left as it is.
+    /// </summary>
+    public static TenantState AssignRepo(TenantState state, string repo, long installationId = TenantRepo.ByHand)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!RepoName.IsValid(repo))
+        {
+            throw new ArgumentException($"Repo must be \"owner/name\" (was \"{repo}\").", nameof(repo));
+        }
+        if (state.OwnsRepo(repo))
+        {
+            return state;
+        }
+        var held = state.Installations.Contains(installationId) ? installationId : TenantRepo.ByHand;
+        return state with { Repos = [.. state.Repos.Append(new TenantRepo(repo, held)).OrderBy(r => r.Repo, StringComparer.OrdinalIgnoreCase)] };
+    }
+
     /// <summary>Repos no longer granted. Unknown names change nothing.</summary>
     public static TenantState RemoveRepos(TenantState state, IEnumerable<string> repos)
     {

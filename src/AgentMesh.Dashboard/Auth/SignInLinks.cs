@@ -18,8 +18,8 @@ public sealed class SignInLinks(TimeProvider timeProvider)
 
     private readonly List<Pending> _pending = [];
 
-    /// <summary>Mints a token for <paramref name="role"/> valid for <paramref name="lifetime"/>.</summary>
-    public string Issue(string role, string issuedTo, TimeSpan lifetime)
+    /// <summary>Mints a token for <paramref name="role"/> valid for <paramref name="lifetime"/>; with <paramref name="tenant"/>, for that tenant's repos only.</summary>
+    public string Issue(string role, string issuedTo, TimeSpan lifetime, string? tenant = null)
     {
         if (!DashboardRoles.IsKnown(role))
         {
@@ -32,7 +32,7 @@ public sealed class SignInLinks(TimeProvider timeProvider)
             {
                 _pending.RemoveAt(0);
             }
-            _pending.Add(new Pending(Encoding.ASCII.GetBytes(token), role, issuedTo, timeProvider.GetUtcNow() + lifetime));
+            _pending.Add(new Pending(Encoding.ASCII.GetBytes(token), role, issuedTo, timeProvider.GetUtcNow() + lifetime, string.IsNullOrWhiteSpace(tenant) ? null : tenant));
         }
         return token;
     }
@@ -63,13 +63,14 @@ public sealed class SignInLinks(TimeProvider timeProvider)
                 return null;
             }
             _pending.Remove(match);
-            return new SignInGrant(match.Role, match.IssuedTo);
+            return new SignInGrant(match.Role, match.IssuedTo, match.Tenant);
         }
     }
 
-    private sealed record Pending(byte[] Token, string Role, string IssuedTo, DateTimeOffset ExpiresAt);
+    private sealed record Pending(byte[] Token, string Role, string IssuedTo, DateTimeOffset ExpiresAt, string? Tenant);
 }
 
 /// <param name="Role">One of <see cref="DashboardRoles"/>.</param>
 /// <param name="Name">The name the person is shown and recorded under (e.g. in a chat message's author).</param>
-public sealed record SignInGrant(string Role, string Name);
+/// <param name="Tenant">The tenant whose repos the person sees; null for every repo.</param>
+public sealed record SignInGrant(string Role, string Name, string? Tenant = null);

@@ -44,7 +44,7 @@ public static class BoardMoves
             JobState.Stopped =>
                 new(BoardMoveAction.None, $"{card.Title} is {from.ToWire()}, which is final: there is nothing to stop."),
             JobState.Closed when !from.IsTerminal() =>
-                new(BoardMoveAction.Close, $"Close {card.Title}: the job ends as if its issue were closed."),
+                new(BoardMoveAction.Close, $"Close {card.Title}: the job ends, then its issue is closed on GitHub."),
             JobState.Closed =>
                 new(BoardMoveAction.None, $"{card.Title} is {from.ToWire()}, which is final: re-queue it first."),
             _ => new(BoardMoveAction.None, $"A job becomes {to.ToWire()} through its agent or GitHub, not by hand; the board can re-queue, stop or close."),

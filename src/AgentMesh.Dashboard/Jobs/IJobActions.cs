@@ -11,7 +11,7 @@ public interface IJobActions
     /// <summary>Re-runs a failed or stopped job (a new run from attempt 1).</summary>
     Task<JobActionResult> RetryAsync(string jobId, string actor, CancellationToken cancellationToken);
 
-    /// <summary>Closes the job as if its issue were closed.</summary>
+    /// <summary>Closes the job as if its issue were closed, then closes the issue on GitHub (idempotent).</summary>
     Task<JobActionResult> CloseAsync(string jobId, string actor, CancellationToken cancellationToken);
 
     /// <summary>Posts a chat message to the running agent; with <paramref name="interrupt"/> the agent is interrupted first.</summary>

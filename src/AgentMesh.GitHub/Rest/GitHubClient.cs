@@ -40,6 +40,13 @@ public sealed class GitHubClient : IDisposable
     public Task<Issue> GetIssueAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
         Run(() => Octokit.Issue.Get(owner, repo, number), cancellationToken);
 
+    public Task<Issue> CreateIssueAsync(string owner, string repo, NewIssue issue, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Issue.Create(owner, repo, issue), cancellationToken);
+
+    /// <summary>Closes an issue; closing a closed one changes nothing, so a retry is safe.</summary>
+    public Task<Issue> CloseIssueAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Issue.Update(owner, repo, number, new IssueUpdate { State = ItemState.Closed }), cancellationToken);
+
     /// <summary>All comments of an issue or PR conversation, every page, oldest first.</summary>
     public Task<IReadOnlyList<IssueComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
         Run(() => Octokit.Issue.Comment.GetAllForIssue(owner, repo, number, Pages), cancellationToken);

@@ -4,6 +4,8 @@ using AgentMesh.Server.Api.Jobs;
 using AgentMesh.Server.Api.Nodes;
 using AgentMesh.Server.Api.Repos;
 using AgentMesh.Server.Api.Stats;
+using AgentMesh.Server.Api.Tenants;
+using AgentMesh.Server.Tenants;
 using AgentMesh.Server.LiveLogs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,6 +30,7 @@ public static class AdminApiExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
         services.TryAddSingleton<AdminTokenVerifier>();
         services.TryAddSingleton<JobAdminService>();
+        services.TryAddSingleton<TenantService>();
         services.TryAddSingleton<LiveLogPublisher>();
 
         // The same wire form the store persists (CoreJson): camelCase properties, snake_case enum names.
@@ -61,6 +64,7 @@ public static class AdminApiExtensions
         api.MapRepos();
         api.MapStats();
         api.MapNodes();
+        api.MapTenants();
         api.MapLiveLogs();
         app.MapOrleansDashboard(OrleansDashboardPrefix).WithMetadata(AdminApiEndpoint.Instance);
         return app;

@@ -20,14 +20,21 @@ public sealed record GrainDatabase(string Invariant, string ConnectionString, Db
 /// </summary>
 public static class GrainSiloConfiguration
 {
+    /// <summary>The grain storage Orleans' stream pub-sub uses by default.</summary>
+    public const string PubSubStoreName = "PubSubStore";
+
     public static ISiloBuilder UseAgentMeshGrains(this ISiloBuilder silo, GrainDatabase database, GrainTimingOptions timing)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(timing);
         silo.AddAdoNetGrainStorage(GrainStorage.Name, o => Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds));
-        // Stream subscriptions live in storage the whole cluster shares.
-        silo.AddAdoNetGrainStorage("PubSubStore", o => Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds));
+        // Stream subscriptions live in storage the whole cluster shares, in Orleans' binary form (PubSubStateSerializer says why).
+        silo.Services.AddAdoNetGrainStorage(PubSubStoreName, options => options.Configure<Serializer>((o, serializer) =>
+        {
+            Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds);
+            o.GrainStorageSerializer = new PubSubStateSerializer(serializer);
+        }));
         silo.UseAdoNetReminderService(o => Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds));
         silo.Configure<ReminderOptions>(o =>
         {

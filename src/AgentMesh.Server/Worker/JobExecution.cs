@@ -7,7 +7,9 @@ using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
 using System.Net;
 using AgentMesh.GitHub.Rest;
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Changes;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Pipeline;
 using AgentMesh.Core.Repos;
@@ -29,6 +31,7 @@ namespace AgentMesh.Server.Worker;
 /// </summary>
 public sealed partial class JobExecution(
     IAgentMeshStore store,
+    JobChangeFeed changeFeed,
     JobActor jobs,
     RepoActor repos,
     PullRequestIndex pullRequests,
@@ -40,6 +43,7 @@ public sealed partial class JobExecution(
     IAuthorPermissions permissions,
     INodeSecrets nodeSecrets,
     JobEffects effects,
+    HeldWorkKeeper heldWork,
     PipelineOptions pipeline,
     WorkerOptions options,
     TimeProvider timeProvider,
@@ -101,7 +105,7 @@ public sealed partial class JobExecution(
                 // asked about, without running the agent again.
                 log.Write("system", $"pushing the work of run {held.Run} held at {held.Commit[..Math.Min(12, held.Commit.Length)]}, approved by {held.ApprovedBy}");
                 await log.FlushAsync().ConfigureAwait(false);
-                await PushApprovedAsync(job, held, workspace, token, repository.DefaultBranch ?? "main", lease, stoppingToken).ConfigureAwait(false);
+                await PushApprovedAsync(job, held, workspace, token, repository.DefaultBranch ?? "main", log, lease, stoppingToken).ConfigureAwait(false);
                 return;
             }
 
@@ -275,7 +279,10 @@ public sealed partial class JobExecution(
         try
         {
             // Subscribe first, then look: a change between the two is seen on the next wake-up.
-            var changes = store.Feed.SubscribeAsync(jobId, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            // Its own log lines are no news to the watcher: only the job's state (stop, chat, a lost lease) is.
+            var changes = changeFeed.SubscribeAsync(jobId, cancellationToken)
+                .Where(c => c.Kind is JobChangeKind.Job or JobChangeKind.Resync)
+                .GetAsyncEnumerator(cancellationToken);
             await using (changes.ConfigureAwait(false))
             {
                 var moveNext = changes.MoveNextAsync().AsTask();
@@ -403,7 +410,8 @@ public sealed partial class JobExecution(
     /// <summary>
     /// The guardrails between "the agent finished" and "push" (docs/security.md): a credential in the diff or
     /// the commit messages fails the job for good, naming file and line, never the value; a change to a
-    /// protected path holds the work in the node's bare repository and asks for a maintainer's approval.
+    /// protected path holds the work (in the node's bare repository and, as a bundle, in the store) and asks for a
+    /// maintainer's approval.
     /// Returns true when the work may be pushed.
     /// </summary>
     private async Task<bool> PrePushAsync(JobActorState job, string summary, Workspace workspace, RepoConfig repoConfig, RunGuards guards, JobLogWriter log, JobLease lease, CancellationToken cancellationToken)
@@ -460,9 +468,10 @@ public sealed partial class JobExecution(
                 {
                     log.Write("guard", $"protected path changed: {hit.Path} (pattern {hit.Pattern}); waiting for approval");
                 }
-                // The held commit stays reachable in the node's bare repository (its worktree goes): a ref
-                // per job keeps git's garbage collection away from it until approval pushes it.
-                await git.RunAsync(workspace.MirrorPath, ["update-ref", HeldRef(job.Id), head], cancellationToken: cancellationToken).ConfigureAwait(false);
+                // Kept before approval is asked for, in this node's repository and in the store: whichever worker
+                // takes the approved job can push exactly this commit.
+                await heldWork.HoldAsync(job.Id, job.Run, workspace, head, cancellationToken).ConfigureAwait(false);
+                log.Write("guard", $"held commit {head[..Math.Min(12, head.Length)]} kept for approval");
                 await log.FlushAsync().ConfigureAwait(false);
                 var paths = decision.ProtectedPaths.Select(h => h.Path).Distinct(StringComparer.Ordinal).ToList();
                 var comment = decision.Comment!;
@@ -475,17 +484,16 @@ public sealed partial class JobExecution(
     }
 
     /// <summary>Pushes work a maintainer approved, then opens the pull request (or reports the fix round pushed).</summary>
-    private async Task PushApprovedAsync(JobActorState job, HeldWork held, Workspace workspace, string token, string baseBranch, JobLease lease, CancellationToken cancellationToken)
+    private async Task PushApprovedAsync(JobActorState job, HeldWork held, Workspace workspace, string token, string baseBranch, JobLogWriter log, JobLease lease, CancellationToken cancellationToken)
     {
-        var git = new Git();
-        if (!await git.SucceedsAsync(workspace.Path, ["cat-file", "-e", held.Commit + "^{commit}"], cancellationToken).ConfigureAwait(false))
-        {
-            throw new JobConfigurationException(
-                $"the approved commit {held.Commit} is not in this node's copy of the repository (it was held on the node that ran the agent); re-run the job.");
-        }
-        await git.RunAsync(workspace.Path, ["reset", "--quiet", "--hard", held.Commit], cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The node that held the work may not be this one: the commit comes from the store when it is not here.
+        var from = await heldWork.RestoreAsync(job.Id, held, workspace, cancellationToken).ConfigureAwait(false);
+        log.Write("system", $"the approved commit {held.Commit[..Math.Min(12, held.Commit.Length)]} is from {from}");
+        await log.FlushAsync().ConfigureAwait(false);
+        await new Git().RunAsync(workspace.Path, ["reset", "--quiet", "--hard", held.Commit], cancellationToken: cancellationToken).ConfigureAwait(false);
         await workspaces.PushAsync(workspace, token, cancellationToken).ConfigureAwait(false);
-        await git.SucceedsAsync(workspace.MirrorPath, ["update-ref", "-d", HeldRef(job.Id)], cancellationToken).ConfigureAwait(false);
+        // Pushed: a later attempt finds the commit on the remote branch, so the held copies can go.
+        await heldWork.ReleaseAsync(job.Id, workspace, cancellationToken).ConfigureAwait(false);
         if (job.State == JobState.Fixing || job.Kind == JobKind.FixPullRequest)
         {
             await jobs.SendAsync(job.Id, new FixPushed(), lease, effects.FixPushed, cancellationToken).ConfigureAwait(false);
@@ -493,8 +501,6 @@ public sealed partial class JobExecution(
         }
         await OpenPullRequestAsync(job, held.Summary, workspace, baseBranch, lease, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string HeldRef(string jobId) => $"refs/agentmesh/held/{jobId}";
 
     private static HeldWork? ResumesApprovedWork(JobActorState job) =>
         job.Held is { } held && held.IsApprovedFor(job.Run, job.State == JobState.Fixing ? job.FixRounds : 0)

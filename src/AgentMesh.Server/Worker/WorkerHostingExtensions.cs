@@ -51,6 +51,7 @@ public static class WorkerHostingExtensions
         });
         services.AddSingleton(new AgentSessions(Path.Combine(dataDirectory, "agent-sessions")));
         services.AddSingleton<JobEffects>();
+        services.AddSingleton<HeldWorkKeeper>();
         services.AddSingleton<JobExecution>();
         services.AddSingleton<RunningJobs>();
 

@@ -5,8 +5,8 @@ public sealed class WorkerOptions
 {
     public const string SectionName = "Worker";
 
-    /// <summary>How often an idle slot looks for work when no wake-up arrives. Default 1 s.</summary>
-    public TimeSpan ClaimPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a slot waits before claiming again after a claim failed (e.g. the store was unreachable). Default 1 s.</summary>
+    public TimeSpan PauseAfterError { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Log lines written per batch. Default 50.</summary>
     public int LogBatchSize { get; set; } = 50;
@@ -17,12 +17,18 @@ public sealed class WorkerOptions
     /// <summary>On shutdown, how long running agents may finish before their jobs are handed back. Default 30 s.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The largest bundle of held work (a run's commits waiting for approval, kept in the store so any worker can push
+    /// them) a job may keep; larger work fails the job instead. Default 50 MiB.
+    /// </summary>
+    public long MaxHeldWorkBytes { get; set; } = 50L * 1024 * 1024;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (ClaimPollInterval <= TimeSpan.Zero)
+        if (PauseAfterError <= TimeSpan.Zero)
         {
-            problems.Add($"{SectionName}:ClaimPollInterval must be positive, not {ClaimPollInterval}.");
+            problems.Add($"{SectionName}:PauseAfterError must be positive, not {PauseAfterError}.");
         }
         if (LogBatchSize is < 1 or > 10_000)
         {
@@ -35,6 +41,10 @@ public sealed class WorkerOptions
         if (ShutdownGrace < TimeSpan.Zero)
         {
             problems.Add($"{SectionName}:ShutdownGrace must not be negative, not {ShutdownGrace}.");
+        }
+        if (MaxHeldWorkBytes < 1)
+        {
+            problems.Add($"{SectionName}:MaxHeldWorkBytes must be positive, not {MaxHeldWorkBytes}.");
         }
         return problems;
     }

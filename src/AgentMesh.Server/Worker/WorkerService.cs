@@ -1,4 +1,6 @@
+using AgentMesh.Core.Jobs;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Changes;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,18 +8,22 @@ using Microsoft.Extensions.Options;
 namespace AgentMesh.Server.Worker;
 
 /// <summary>
-/// A worker node's slots: each claims a job, runs it, and claims the next. Idle slots wake on the
-/// change feed (a job was created or re-queued anywhere) and, as a fallback, on a poll.
+/// A worker node's slots: each claims a job, runs it, and claims the next. Idle slots sleep until the
+/// cluster's job-change stream says a job changed anywhere (created, re-queued, released, or due: a job
+/// grain's reminder announces a job whose backoff ended), then claim again. No slot polls the store.
 /// On shutdown the slots stop claiming; running agents get <see cref="WorkerOptions.ShutdownGrace"/>
 /// to finish, then are stopped and their jobs handed back for another node.
 /// </summary>
 public sealed partial class WorkerService(
     IAgentMeshStore store,
+    JobChangeFeed changes,
+    JobWakeUps wakeUps,
     JobActor jobs,
     JobExecution execution,
     RunningJobs running,
     IOptions<NodeOptions> node,
     WorkerOptions options,
+    TimeProvider timeProvider,
     ILogger<WorkerService> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wakeUp = new(0, int.MaxValue);
@@ -49,7 +55,11 @@ public sealed partial class WorkerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var feed = WakeOnChangesAsync(stoppingToken);
+        var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var feed = WakeOnChangesAsync(live, stoppingToken);
+        // Subscribed before the first claim: a job queued in between is announced to this subscription.
+        await live.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);
         var slots = Enumerable.Range(1, node.Value.WorkerSlots).Select(slot => RunSlotAsync(slot, stoppingToken)).ToList();
         await Task.WhenAll(slots).ConfigureAwait(false);
         await feed.ConfigureAwait(false);
@@ -65,7 +75,7 @@ public sealed partial class WorkerService(
                 var claimed = await store.Jobs.ClaimAsync(owner, node.Value.LeaseDuration, stoppingToken).ConfigureAwait(false);
                 if (claimed is null)
                 {
-                    await _wakeUp.WaitAsync(options.ClaimPollInterval, stoppingToken).ConfigureAwait(false);
+                    await _wakeUp.WaitAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
                 await RunClaimedAsync(claimed).ConfigureAwait(false);
@@ -77,7 +87,7 @@ public sealed partial class WorkerService(
             catch (Exception ex)
             {
                 LogSlotFailed(logger, ex, owner);
-                await Task.Delay(options.ClaimPollInterval, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.PauseAfterError, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -105,13 +115,14 @@ public sealed partial class WorkerService(
         }
     }
 
-    private async Task WakeOnChangesAsync(CancellationToken stoppingToken)
+    private async Task WakeOnChangesAsync(TaskCompletionSource live, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var change in store.Feed.SubscribeAsync(jobId: null, stoppingToken).ConfigureAwait(false))
+            await foreach (var change in changes.SubscribeAsync(jobId: null, stoppingToken).ConfigureAwait(false))
             {
-                if (change.Kind is StoreChangeKind.Job or StoreChangeKind.Resync && _wakeUp.CurrentCount < node.Value.WorkerSlots)
+                live.TrySetResult();
+                if (_wakeUp.CurrentCount < node.Value.WorkerSlots)
                 {
                     _wakeUp.Release();
                 }
@@ -120,7 +131,36 @@ public sealed partial class WorkerService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex)
+        {
+            live.TrySetException(ex);
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Jobs that wait for a time get their job grain's reminder when they are written; this catches the ones
+    /// written before (by an earlier version, or while a reminder could not be set), once per start.
+    /// </summary>
+    private async Task ScheduleWaitingJobsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var now = timeProvider.GetUtcNow();
+            var waiting = await store.Jobs.ListAsync(new JobQuery(States: [JobState.Queued, JobState.Fixing], Limit: 10_000), stoppingToken).ConfigureAwait(false);
+            foreach (var job in waiting.Where(j => JobWakeUps.WaitsForATime(j, now)))
+            {
+                await wakeUps.ScheduleAsync(job).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogScheduleFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The jobs waiting for a time could not be given their reminders at start")]
+    private static partial void LogScheduleFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker slot {Owner} failed; it goes on after a pause")]
     private static partial void LogSlotFailed(ILogger logger, Exception exception, string owner);

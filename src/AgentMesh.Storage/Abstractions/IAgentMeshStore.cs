@@ -33,6 +33,8 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     INodeRegistry Nodes { get; }
 
+    IHeldWorkStore HeldWork { get; }
+
     /// <summary>Tokens, cost and runs per repository per hour (the dashboard's usage read model).</summary>
     IUsageStore Usage { get; }
 

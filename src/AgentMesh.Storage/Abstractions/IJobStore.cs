@@ -69,7 +69,7 @@ public interface IJobStore
     /// <summary>Sets how many jobs of a repo may hold a lease at once (default when never set: 1).</summary>
     Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes terminal jobs last updated before <paramref name="cutoff"/>, with their logs, events and mail.</summary>
+    /// <summary>Deletes terminal jobs last updated before <paramref name="cutoff"/>, with their logs, events, mail and held work.</summary>
     Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }
 

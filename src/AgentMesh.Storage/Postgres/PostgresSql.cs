@@ -313,6 +313,8 @@ internal static class PostgresSql
             DELETE FROM job_events WHERE job_id IN (SELECT id FROM doomed)
         ), mail AS (
             DELETE FROM job_mail WHERE job_id IN (SELECT id FROM doomed)
+        ), held AS (
+            DELETE FROM held_work WHERE job_id IN (SELECT id FROM doomed)
         ), slots AS (
             UPDATE repo_limits r SET leased = r.leased - d.n
               FROM (SELECT repo, count(*)::int AS n FROM doomed WHERE lease_owner IS NOT NULL GROUP BY repo) d
@@ -415,4 +417,18 @@ internal static class PostgresSql
         """;
 
     public const string RemoveNode = "DELETE FROM nodes WHERE node_id = @node_id";
+
+    // ---- held work ----------------------------------------------------------------------------------------
+
+    /// <summary>Stores a job's held work, replacing an earlier one; inserts nothing when the job is missing.</summary>
+    public const string UpsertHeldWork = """
+        INSERT INTO held_work (job_id, run, commit_sha, bundle, created_at)
+        SELECT @job_id, @run, @commit_sha, @bundle, @now WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @job_id)
+        ON CONFLICT (job_id) DO UPDATE
+           SET run = EXCLUDED.run, commit_sha = EXCLUDED.commit_sha, bundle = EXCLUDED.bundle, created_at = EXCLUDED.created_at
+        """;
+
+    public const string SelectHeldWork = "SELECT job_id, run, commit_sha, bundle, created_at FROM held_work WHERE job_id = @job_id";
+
+    public const string DeleteHeldWork = "DELETE FROM held_work WHERE job_id = @job_id";
 }

@@ -40,6 +40,7 @@ public sealed class PostgresStore : IAgentMeshStore
         Outbox = new PostgresOutbox(context);
         Usage = new PostgresUsageStore(context);
         Nodes = new PostgresNodeRegistry(context);
+        HeldWork = new PostgresHeldWorkStore(context);
     }
 
     public string ProviderName => "postgres";
@@ -57,6 +58,8 @@ public sealed class PostgresStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public INodeRegistry Nodes { get; }
+
+    public IHeldWorkStore HeldWork { get; }
 
     public IUsageStore Usage { get; }
 

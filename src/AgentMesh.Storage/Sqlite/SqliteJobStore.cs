@@ -221,7 +221,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
     }
 
     public Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
-        // Logs, events and mail go with the job row (ON DELETE CASCADE).
+        // Logs, events, mail and held work go with the job row (ON DELETE CASCADE).
         database.WriteAsync(context => context.Command(SqliteSql.PurgeTerminalJobs)
             .With("@cutoff", UnixMilliseconds.From(cutoff))
             .Execute(), cancellationToken);

@@ -283,4 +283,21 @@ internal static class SqliteSql
     public const string ListNodes = "SELECT node_id, roles_json, slots, running_jobs, stopping, version, started_at, heartbeat_at FROM nodes ORDER BY node_id;";
 
     public const string DeleteNode = "DELETE FROM nodes WHERE node_id = @id;";
+
+    // ---- held work ----
+
+    /// <summary>Stores a job's held work, replacing an earlier one; inserts nothing when the job is missing.</summary>
+    public const string UpsertHeldWork = """
+        INSERT INTO held_work (job_id, run, commit_sha, bundle, created_at)
+        SELECT @id, @run, @commit, @bundle, @now WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @id)
+        ON CONFLICT (job_id) DO UPDATE SET
+            run = excluded.run,
+            commit_sha = excluded.commit_sha,
+            bundle = excluded.bundle,
+            created_at = excluded.created_at;
+        """;
+
+    public const string SelectHeldWork = "SELECT job_id, run, commit_sha, bundle, created_at FROM held_work WHERE job_id = @id;";
+
+    public const string DeleteHeldWork = "DELETE FROM held_work WHERE job_id = @id;";
 }

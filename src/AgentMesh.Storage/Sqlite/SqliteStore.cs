@@ -34,6 +34,7 @@ public sealed class SqliteStore : IAgentMeshStore
         Outbox = new SqliteOutbox(_database);
         Usage = new SqliteUsageStore(_database);
         Nodes = new SqliteNodeRegistry(_database);
+        HeldWork = new SqliteHeldWorkStore(_database);
     }
 
     public string ProviderName => "sqlite";
@@ -51,6 +52,8 @@ public sealed class SqliteStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public INodeRegistry Nodes { get; }
+
+    public IHeldWorkStore HeldWork { get; }
 
     public IUsageStore Usage { get; }
 

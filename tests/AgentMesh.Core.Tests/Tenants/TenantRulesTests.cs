@@ -44,10 +44,10 @@ public sealed class TenantRulesTests
     [Fact]
     public void Members_are_set_case_insensitively_and_the_last_admin_stays()
     {
-        var state = TenantRules.SetMember(TenantRules.SetMember(Acme, "Alice", TenantRole.Admin), "bob", TenantRole.Member);
+        var state = TenantRules.SetMember(TenantRules.SetMember(Acme, "Alice", TenantRole.Admin), "bob", TenantRole.Maintainer);
 
-        state.Members.ShouldBe([new TenantMember("Alice", TenantRole.Admin), new TenantMember("bob", TenantRole.Member)]);
-        Should.Throw<TenantRuleException>(() => TenantRules.SetMember(state, "alice", TenantRole.Member))
+        state.Members.ShouldBe([new TenantMember("Alice", TenantRole.Admin), new TenantMember("bob", TenantRole.Maintainer)]);
+        Should.Throw<TenantRuleException>(() => TenantRules.SetMember(state, "alice", TenantRole.Maintainer))
             .Message.ShouldBe("Cannot demote Alice: tenant acme needs at least one admin.");
         Should.Throw<TenantRuleException>(() => TenantRules.RemoveMember(state, "ALICE"))
             .Message.ShouldBe("Cannot remove Alice: tenant acme needs at least one admin.");
@@ -64,5 +64,36 @@ public sealed class TenantRulesTests
         TenantRules.SetBudget(Acme, new TenantBudget(1_000_000, 250m)).Budget.ShouldBe(new TenantBudget(1_000_000, 250m));
         Should.Throw<InvalidConfigurationException>(() => TenantRules.SetBudget(Acme, new TenantBudget(0, -1m))).Message.ShouldBe(
             "TenantBudget is invalid: DailyTokens must be positive or null for unlimited (was 0). MonthlyCostUsd must be positive or null for unlimited (was -1).");
+    }
+}
+
+public sealed class TenantAssignmentTests
+{
+    private static readonly TenantState Acme = TenantRules.AddInstallation(new TenantState { Account = "acme" }, 11, ["acme/widgets"]);
+
+    [Fact]
+    public void An_assigned_repo_keeps_a_known_installation_else_is_held_by_hand_and_a_repeat_changes_nothing()
+    {
+        var kept = TenantRules.AssignRepo(Acme, "acme/api", 11);
+        kept.Repos.ShouldBe([new TenantRepo("acme/api", 11), new TenantRepo("acme/widgets", 11)]);
+        var byHand = TenantRules.AssignRepo(Acme, "other/tool", 99);
+        byHand.Repos.ShouldContain(new TenantRepo("other/tool", TenantRepo.ByHand));
+        TenantRules.AssignRepo(byHand, "OTHER/tool").ShouldBeSameAs(byHand);
+        Should.Throw<ArgumentException>(() => TenantRules.AssignRepo(Acme, "tool")).Message.ShouldStartWith("Repo must be \"owner/name\" (was \"tool\").");
+    }
+
+    [Fact]
+    public void Sign_in_takes_the_member_entry_then_the_own_account_then_the_organisation()
+    {
+        var acme = TenantRules.SetMember(new TenantState { Account = "acme" }, "alice", TenantRole.Maintainer);
+        var globex = new TenantState { Account = "globex" };
+        var bob = new TenantState { Account = "bob" };
+        TenantState[] all = [acme, globex, bob];
+
+        TenantAccess.Decide(all, "ALICE", []).ShouldBe(new TenantAccess("acme", TenantRole.Maintainer));
+        TenantAccess.Decide(all, "alice", ["globex"]).ShouldBe(new TenantAccess("acme", TenantRole.Maintainer));
+        TenantAccess.Decide(all, "carol", ["globex"]).ShouldBe(new TenantAccess("globex", TenantRole.Viewer));
+        TenantAccess.Decide(all, "bob", ["acme"]).ShouldBe(new TenantAccess("bob", TenantRole.Admin));
+        TenantAccess.Decide(all, "dave", ["initech"]).ShouldBeNull();
     }
 }

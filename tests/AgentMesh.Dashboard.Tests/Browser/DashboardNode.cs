@@ -19,6 +19,14 @@ internal sealed partial class DashboardNode : IAsyncDisposable
     public const string Owner = "octo";
     public const string Repo = "octo/widgets";
     public const string Bot = "agentmesh-bot";
+
+    /// <summary>A second repository, owned by an organisation, for tenant isolation.</summary>
+    public const string OtherRepo = "globex/tools";
+
+    /// <summary>The GitHub login configured as a dashboard admin (<c>Dashboard:GitHubOAuth:AdminLogins</c>).</summary>
+    public const string AdminLogin = "root-admin";
+    private const string OAuthClientId = "Iv1.dashboard-tests";
+    private const string OAuthClientSecret = "dashboard-oauth-secret-0123456789abcdef";
     private const string WebhookSecret = "dashboard-webhook-secret";
     private const string AdminToken = "dashboard-admin-token-0123456789";
 
@@ -46,6 +54,9 @@ internal sealed partial class DashboardNode : IAsyncDisposable
         var botToken = gitHub.CreateToken(Bot);
         gitHub.CreateRepo(Owner, "widgets");
         gitHub.AddCollaborator(Repo, Bot, "write");
+        gitHub.CreateRepo("globex", "tools", ownerType: "Organization");
+        gitHub.AddCollaborator(OtherRepo, Bot, "write");
+        gitHub.RegisterOAuthApp(OAuthClientId, OAuthClientSecret);
         var environment = new Dictionary<string, string>
         {
             ["AGENTMESH_Node__NodeId"] = "dashboard-node",
@@ -60,10 +71,14 @@ internal sealed partial class DashboardNode : IAsyncDisposable
             ["AGENTMESH_GitHub__GitBaseAddress"] = gitHub.WebBaseAddress.ToString(),
             ["AGENTMESH_GitHub__Webhooks__GlobalSecret"] = WebhookSecret,
             ["AGENTMESH_Pipeline__BotLogin"] = Bot,
+            ["AGENTMESH_Dashboard__GitHubOAuth__ClientId"] = OAuthClientId,
+            ["AGENTMESH_Dashboard__GitHubOAuth__ClientSecret"] = OAuthClientSecret,
+            ["AGENTMESH_Dashboard__GitHubOAuth__AdminLogins__0"] = AdminLogin,
         };
         var program = await AgentMeshProgram.StartServeAsync(directory.Path, environment);
         var node = new DashboardNode(gitHub, directory, program);
-        await node.ConfigureRepoAsync();
+        await node.ConfigureRepoAsync(Repo);
+        await node.ConfigureRepoAsync(OtherRepo);
         return node;
     }
 
@@ -79,26 +94,27 @@ internal sealed partial class DashboardNode : IAsyncDisposable
     }
 
     /// <summary>Opens an issue on the fake GitHub and sends its <c>issues.opened</c> webhook; returns the issue number.</summary>
-    public async Task<int> OpenIssueAsync(string title)
+    public async Task<int> OpenIssueAsync(string title, string repo = Repo)
     {
-        var issue = GitHub.CreateIssue(Repo, title, null, Owner);
+        var author = repo.Split('/')[0];
+        var issue = GitHub.CreateIssue(repo, title, null, author);
         using var response = await GitHub.SendWebhookAsync(
             new Uri(BaseAddress, "/webhooks/github"),
             "issues",
-            Encoding.UTF8.GetBytes(GitHub.IssuesPayload(Repo, issue.Number, "opened", Owner).ToJsonString()),
+            Encoding.UTF8.GetBytes(GitHub.IssuesPayload(repo, issue.Number, "opened", author).ToJsonString()),
             WebhookSecret);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         return issue.Number;
     }
 
     /// <summary>The job of an issue as the admin API shows it (id and state), once it exists.</summary>
-    public async Task<(string Id, string State)> JobAsync(int issueNumber)
+    public async Task<(string Id, string State)> JobAsync(int issueNumber, string repo = Repo)
     {
         (string, string)? found = null;
         await Eventually.UntilAsync(
             async () =>
             {
-                var list = await GetJsonAsync($"/api/jobs?repo={Uri.EscapeDataString(Repo)}");
+                var list = await GetJsonAsync($"/api/jobs?repo={Uri.EscapeDataString(repo)}");
                 foreach (var job in list.GetProperty("items").EnumerateArray())
                 {
                     if (job.GetProperty("number").GetInt32() == issueNumber)
@@ -109,19 +125,23 @@ internal sealed partial class DashboardNode : IAsyncDisposable
                 }
                 return false;
             },
-            $"the admin API to list a job for {Repo}#{issueNumber}");
+            $"the admin API to list a job for {repo}#{issueNumber}");
         return found!.Value;
     }
 
-    private async Task ConfigureRepoAsync()
+    private Task ConfigureRepoAsync(string repo) => SendAsync(HttpMethod.Put, $"/api/repos/{repo}", new { enabled = true, autoSolve = true });
+
+    /// <summary>Sends an admin API request with the admin token; anything but success fails the test with the answer.</summary>
+    public async Task SendAsync(HttpMethod method, string path, object? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(BaseAddress, $"/api/repos/{Repo}"))
+        using var request = new HttpRequestMessage(method, new Uri(BaseAddress, path));
+        if (body is not null)
         {
-            Content = JsonContent.Create(new { enabled = true, autoSolve = true }),
-        };
+            request.Content = JsonContent.Create(body);
+        }
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         using var response = await _http.SendAsync(request);
-        response.IsSuccessStatusCode.ShouldBeTrue($"PUT /api/repos/{Repo} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        response.IsSuccessStatusCode.ShouldBeTrue($"{method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)

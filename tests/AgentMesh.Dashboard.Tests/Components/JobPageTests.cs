@@ -1,6 +1,8 @@
 using AgentMesh.Core.Jobs;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Components.Pages;
+using AgentMesh.Dashboard.Jobs;
+using AgentMesh.Storage.Abstractions;
 using AgentMesh.Dashboard.Tests.Support;
 using AgentMesh.Guardrails.Audit;
 using Bunit;
@@ -78,6 +80,79 @@ public sealed class JobPageTests : DashboardContext
         cut.FindAll("[data-testid=audit-call]").Select(c => c.TextContent.Trim()).ShouldBe(["Bash: dotnet test", "Write: src/Hello.cs"]);
         cut.FindAll("[data-testid=audit-file]").Select(f => f.TextContent).ShouldBe(["src/Hello.cs+12 −3", "logo.pngbinary"]);
         cut.Find("[data-testid=audit-person]").TextContent.ShouldContain("octo (triggered)");
+    }
+
+    [Fact]
+    public async Task Tool_calls_and_their_results_show_as_such()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 8, JobState.Running);
+        await Seeder.Store.Logs.AppendAsync(id, [
+            new NewLogLine("agent", "Let me look at the tests."),
+            new NewLogLine("tool", "Bash {\"command\":\"dotnet test\"}"),
+            new NewLogLine("tool_result", "Passed! 12 tests"),
+            new NewLogLine("tool", "Read {\"file_path\":\"src/Hello.cs\"}"),
+            new NewLogLine("tool_error", "file not found"),
+        ]);
+
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=tool-call]").Count.ShouldBe(2), Wait);
+        cut.FindAll("[data-testid=tool-call]").Select(c => c.TextContent.Trim()).ShouldBe(["⚙ Bash", "⚙ Read"]);
+        cut.Find("[data-seq='2']").TextContent.ShouldContain("{\"command\":\"dotnet test\"}");
+        cut.Find("[data-testid=tool-result]").TextContent.ShouldContain("↳ Passed! 12 tests");
+        cut.Find("[data-testid=tool-error]").TextContent.ShouldContain("file not found");
+        cut.Find("[data-seq='5']").GetAttribute("data-kind").ShouldBe(nameof(LogLineKind.ToolError));
+        cut.Find("[data-seq='1']").GetAttribute("data-kind").ShouldBe(nameof(LogLineKind.Agent));
+    }
+
+    [Fact]
+    public async Task Search_shows_only_the_matching_lines_and_new_lines_that_match()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 9, JobState.Running);
+        await Seeder.Store.Logs.AppendAsync(id, [
+            new NewLogLine("agent", "compiling"),
+            new NewLogLine("tool", "Bash {\"command\":\"dotnet build\"}"),
+            new NewLogLine("tool_result", "error CS1002: ; expected"),
+        ]);
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => Sequences(cut).Count.ShouldBe(3), Wait);
+
+        cut.Find("input[data-testid=log-search], [data-testid=log-search] input").Input("ERROR");
+
+        cut.WaitForAssertion(() => Sequences(cut).ShouldBe([3L]), Wait);
+        cut.Find("[data-testid=log-matches]").TextContent.ShouldContain("1 matching");
+        await Seeder.Store.Logs.AppendAsync(id, [new NewLogLine("agent", "fixed the error"), new NewLogLine("agent", "done")]);
+        cut.WaitForAssertion(() => Sequences(cut).ShouldBe([3L, 4L]), Wait);
+
+        cut.Find("input[data-testid=log-search], [data-testid=log-search] input").Input("");
+        cut.WaitForAssertion(() => Sequences(cut).ShouldBe([1L, 2L, 3L, 4L, 5L]), Wait);
+    }
+
+    [Fact]
+    public async Task Tokens_and_cost_show_per_run_and_attempt()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 10, JobState.Running);
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=job-state]").TextContent.ShouldContain("running"), Wait);
+
+        await RecordUsageAsync(id, run: 1, attempt: 1, tokens: 1_000, cost: 0.10m);
+        await RecordUsageAsync(id, run: 1, attempt: 1, tokens: 500, cost: 0.05m);
+        await RecordUsageAsync(id, run: 1, attempt: 2, tokens: 2_000, cost: 0.20m);
+        await RecordUsageAsync(id, run: 2, attempt: 1, tokens: 300, cost: 0.03m);
+
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=run-usage-row]").Count.ShouldBe(3), Wait);
+        cut.FindAll("[data-testid=run-usage-row]").Select(r => string.Join("|", r.QuerySelectorAll("td").Select(td => td.TextContent))).ShouldBe([
+            "1|1|1,500|$0.15",
+            "1|2|2,000|$0.20",
+            "2|1|300|$0.03",
+        ]);
+    }
+
+    private Task RecordUsageAsync(string id, int run, int attempt, long tokens, decimal cost)
+    {
+        var usage = new AgentMesh.Core.Jobs.Events.UsageRecorded(DateTimeOffset.UnixEpoch, run, attempt, new TokenUsage(tokens, 0, 0, 0), cost, UsageTotals.Zero);
+        var json = System.Text.Json.JsonSerializer.Serialize<AgentMesh.Core.Jobs.Events.JobEvent>(usage, AgentMesh.Core.CoreJson.Options);
+        return Seeder.Store.Jobs.TurnAsync(id, null, record => new JobChange(record.State, record.DataJson, [new NewEvent("usage_recorded", json)], []));
     }
 
     [Fact]

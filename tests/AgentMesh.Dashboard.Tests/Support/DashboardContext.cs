@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Jobs;
+using AgentMesh.Dashboard.Tenants;
 using Bunit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -22,6 +23,10 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
 
     internal RecordingJobActions Actions { get; } = new();
 
+    internal RecordingJobCreation Creation { get; } = new();
+
+    internal FakeTenants Tenants { get; } = new();
+
     public async Task InitializeAsync()
     {
         _seeder = await JobSeeder.StartAsync();
@@ -30,6 +35,9 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Seeder.Store);
         Services.AddSingleton<IJobFeed, StoreJobFeed>();
         Services.AddSingleton<IJobActions>(Actions);
+        Services.AddSingleton<IJobCreation>(Creation);
+        Services.AddSingleton<IDashboardTenants>(Tenants);
+        Services.AddSingleton<TenantScopes>();
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new DashboardOptions { GitHubWebAddress = new Uri("https://github.example/") });
         Services.AddSingleton(new SignInLinks(TimeProvider.System));
@@ -41,10 +49,16 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         SignInAs(DashboardRoles.Maintainer);
     }
 
-    /// <summary>The person the rendered components see.</summary>
-    protected void SignInAs(string role) =>
-        Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, $"a-{role}"), new Claim(ClaimTypes.Role, role)], "test"))));
+    /// <summary>The person the rendered components see; with <paramref name="tenant"/>, a member of that tenant only.</summary>
+    protected void SignInAs(string role, string? tenant = null)
+    {
+        List<Claim> claims = [new Claim(ClaimTypes.Name, $"a-{role}"), new Claim(ClaimTypes.Role, role)];
+        if (tenant is not null)
+        {
+            claims.Add(new Claim(DashboardClaims.Tenant, tenant));
+        }
+        Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(new ClaimsPrincipal(new ClaimsIdentity(claims, "test"))));
+    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {

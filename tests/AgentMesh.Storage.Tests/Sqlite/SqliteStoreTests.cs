@@ -64,8 +64,9 @@ public sealed class SqliteStoreTests : IDisposable
 
         Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
         SqliteStore.ExpectedSchemaVersion.ShouldBe(3);
+        var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{_clock.GetUtcNow().ToUnixTimeMilliseconds()}", $"3:usage:{_clock.GetUtcNow().ToUnixTimeMilliseconds()}"]);
+            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}"]);
     }
 
     [Fact]

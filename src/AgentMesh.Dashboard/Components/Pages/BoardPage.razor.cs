@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Jobs;
+using AgentMesh.Dashboard.Tenants;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
@@ -31,10 +32,12 @@ public sealed partial class BoardPage : IAsyncDisposable
     private Task? _listening;
     private ITimer? _clock;
     private ClaimsPrincipal _user = new();
+    private TenantScope _scope = TenantScope.Everything;
 
     [Inject] private IJobFeed Feed { get; set; } = null!;
     [Inject] private IAgentMeshStore Store { get; set; } = null!;
     [Inject] private IJobActions Actions { get; set; } = null!;
+    [Inject] private TenantScopes Scopes { get; set; } = null!;
     [Inject] private IAuthorizationService Authorization { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
@@ -58,6 +61,8 @@ public sealed partial class BoardPage : IAsyncDisposable
     {
         _user = (await AuthenticationState).User;
         CanMove = (await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded;
+        // Once per page: a person of a tenant sees its repos' jobs only (the feed itself names every job).
+        _scope = await Scopes.ForAsync(_user, _stopping.Token);
         _listening = ListenAsync(_stopping.Token);
         _clock = Time.CreateTimer(_ => _ = InvokeAsync(StateHasChanged), null, ClockTick, ClockTick);
     }
@@ -73,7 +78,7 @@ public sealed partial class BoardPage : IAsyncDisposable
                 switch (notice.Kind)
                 {
                     case JobFeedKind.Resync:
-                        var records = await Store.Jobs.ListAsync(new JobQuery(Limit: SnapshotLimit), cancellationToken);
+                        var records = await ScopedJobs.ListAsync(Store.Jobs, _scope, SnapshotLimit, cancellationToken);
                         var snapshot = records.Select(JobCard.From).ToList();
                         await InvokeAsync(() =>
                         {
@@ -89,7 +94,7 @@ public sealed partial class BoardPage : IAsyncDisposable
                         var record = await Store.Jobs.GetAsync(notice.JobId, cancellationToken);
                         await InvokeAsync(() =>
                         {
-                            if (record is null)
+                            if (record is null || !_scope.Allows(record.Repo))
                             {
                                 _cards.Remove(notice.JobId);
                             }

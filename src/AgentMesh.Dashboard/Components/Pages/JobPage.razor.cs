@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Jobs;
+using AgentMesh.Dashboard.Tenants;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
@@ -26,11 +27,12 @@ public sealed partial class JobPage : IAsyncDisposable
 
     private const int ReadBatch = 1000;
 
-    private readonly List<LogLine> _lines = [];
+    private readonly List<LogLineView> _lines = [];
     private readonly List<JobEventRecord> _history = [];
 
     // Each run's audit (tool calls, files changed, people), from its run_audit event in the history.
     private readonly List<AgentMesh.Guardrails.Audit.RunAudit> _audits = [];
+    private IReadOnlyList<RunUsageRow> _runUsage = [];
     private readonly CancellationTokenSource _stopping = new();
     private long _lastSequence;
     private long _lastEvent;
@@ -46,6 +48,7 @@ public sealed partial class JobPage : IAsyncDisposable
     [Inject] private IJobFeed Feed { get; set; } = null!;
     [Inject] private IAgentMeshStore Store { get; set; } = null!;
     [Inject] private IJobActions Actions { get; set; } = null!;
+    [Inject] private TenantScopes Scopes { get; set; } = null!;
     [Inject] private IAuthorizationService Authorization { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
@@ -57,7 +60,13 @@ public sealed partial class JobPage : IAsyncDisposable
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
     internal JobCard? Card { get; private set; }
-    internal IReadOnlyList<LogLine> Lines => _lines;
+    internal IReadOnlyList<LogLineView> Lines => _lines;
+
+    /// <summary>The lines the search leaves (all of them without one).</summary>
+    internal IEnumerable<LogLineView> ShownLines => _lines.Where(l => l.Matches(Search));
+
+    /// <summary>Text the shown lines must hold; the log stops following while a search is on.</summary>
+    internal string? Search { get; set; }
     private bool CanAct { get; set; }
     private string? FeedError { get; set; }
     private string? Message { get; set; }
@@ -68,6 +77,13 @@ public sealed partial class JobPage : IAsyncDisposable
     {
         _user = (await AuthenticationState).User;
         CanAct = (await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded;
+        var scope = await Scopes.ForAsync(_user, _stopping.Token);
+        if (scope.IsRestricted && await Store.Jobs.GetAsync(Id, _stopping.Token) is var job && (job is null || !scope.Allows(job.Repo)))
+        {
+            // Another tenant's job is answered as a missing one: its id tells nothing, and nothing of it is read or followed.
+            _missing = true;
+            return;
+        }
         _listening = ListenAsync(_stopping.Token);
     }
 
@@ -155,7 +171,7 @@ public sealed partial class JobPage : IAsyncDisposable
         {
             foreach (var line in fresh.Where(l => l.Sequence > _lastSequence))
             {
-                _lines.Add(line);
+                _lines.Add(LogLineView.From(line));
                 _lastSequence = line.Sequence;
             }
             if (_lines.Count > MaxLines)
@@ -185,6 +201,7 @@ public sealed partial class JobPage : IAsyncDisposable
                     _audits.Add(AgentMesh.Guardrails.Audit.RunAuditJson.Read(item.DataJson));
                 }
             }
+            _runUsage = RunUsageRow.From(_history);
             StateHasChanged();
         });
     }
@@ -201,7 +218,8 @@ public sealed partial class JobPage : IAsyncDisposable
             await JS.InvokeVoidAsync("agentMeshLog.attach", _logElement);
             _logGrew = true;
         }
-        if (_logGrew)
+        // A search shows a filtered view: following the log's end would pull the reader off their match.
+        if (_logGrew && string.IsNullOrWhiteSpace(Search))
         {
             _logGrew = false;
             await JS.InvokeAsync<bool>("agentMeshLog.scrollIfFollowing", _logElement);
@@ -259,6 +277,16 @@ public sealed partial class JobPage : IAsyncDisposable
 
     private void Report(JobActionResult result, string done) =>
         Snackbar.Add(result.Done ? done : result.Error ?? "Refused.", result.Done ? Severity.Success : Severity.Error);
+
+    private static string LineClass(LogLineKind kind) => kind switch
+    {
+        LogLineKind.ToolCall => "am-log-toolcall",
+        LogLineKind.ToolResult => "am-log-toolresult",
+        LogLineKind.ToolError => "am-log-toolerror",
+        LogLineKind.Error => "am-log-error",
+        LogLineKind.System => "am-log-system",
+        _ => "",
+    };
 
     private static Color StateColor(JobState state) => state switch
     {

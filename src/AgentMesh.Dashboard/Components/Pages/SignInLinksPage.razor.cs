@@ -13,6 +13,7 @@ public sealed partial class SignInLinksPage
     [Inject] private DashboardOptions Options { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
     [Inject] private IAuthorizationService Authorization { get; set; } = null!;
+    [Inject] private AgentMesh.Dashboard.Tenants.IDashboardTenants Tenants { get; set; } = null!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
@@ -20,6 +21,11 @@ public sealed partial class SignInLinksPage
     private string Role { get; set; } = DashboardRoles.Viewer;
     private string? Link { get; set; }
     private string? LinkFor { get; set; }
+    private string? Tenant { get; set; }
+    private IReadOnlyList<string> TenantAccounts { get; set; } = [];
+
+    protected override async Task OnInitializedAsync() =>
+        TenantAccounts = [.. (await Tenants.ListAsync(CancellationToken.None)).Select(t => t.State.Account)];
 
     private async Task CreateAsync()
     {
@@ -28,8 +34,8 @@ public sealed partial class SignInLinksPage
         {
             return;
         }
-        var token = Links.Issue(Role, Name.Trim(), Options.InviteLinkLifetime);
+        var token = Links.Issue(Role, Name.Trim(), Options.InviteLinkLifetime, Tenant);
         Link = $"{Navigation.BaseUri.TrimEnd('/')}{SignInEndpoints.LocalPath}#{token}";
-        LinkFor = $"{Name.Trim()} ({Role})";
+        LinkFor = Tenant is null ? $"{Name.Trim()} ({Role})" : $"{Name.Trim()} ({Role} of {Tenant})";
     }
 }

@@ -1,0 +1,32 @@
+namespace AgentMesh.Grains.Abstractions.Jobs;
+
+/// <summary>What changed about a job; a notice carries ids and sequence numbers, never the data.</summary>
+public enum JobChangeKind
+{
+    /// <summary>The job's row changed (state, attempt, lease, usage, mailbox); Sequence is the row's version.</summary>
+    Job,
+
+    /// <summary>Log lines were stored, up to Sequence.</summary>
+    Log,
+
+    /// <summary>Events were appended to the job's history.</summary>
+    Event,
+
+    /// <summary>
+    /// Re-read everything shown: a subscription's first item (it is live, load the snapshot now), or notices
+    /// were dropped because the reader fell behind, or a change touched many jobs at once.
+    /// </summary>
+    Resync,
+}
+
+/// <summary>
+/// A job changed. Sent on the memory streams <c>job-changes/{job}</c> (everything about one job) and
+/// <c>job-changes/*</c> (state changes of every job: the board, the workers' wake-ups). Best effort:
+/// the store is the truth and a reader re-reads from it, so a notice only says what to re-read.
+/// </summary>
+[GenerateSerializer]
+[Alias("AgentMesh.JobChangeNotice")]
+public sealed record JobChangeNotice(
+    [property: Id(0)] JobChangeKind Kind,
+    [property: Id(1)] string JobId,
+    [property: Id(2)] long Sequence);

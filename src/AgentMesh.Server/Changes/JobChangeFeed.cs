@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Orleans.Streams;
+using AgentMesh.Grains.Abstractions.Jobs;
+
+namespace AgentMesh.Server.Changes;
+
+/// <summary>
+/// Reads job change notices from the cluster's memory streams as an async sequence, on any silo. The first
+/// item is a <see cref="JobChangeKind.Resync"/>, sent once the subscription is live: load the snapshot then,
+/// and no change falls between the snapshot and the subscription. A reader that falls
+/// <see cref="Capacity"/> notices behind loses the oldest and gets a Resync in their place.
+/// </summary>
+public sealed class JobChangeFeed(IClusterClient cluster)
+{
+    /// <summary>Enough for bursts; a reader this far behind re-reads anyway.</summary>
+    public const int Capacity = 1024;
+
+    private static readonly JobChangeNotice Resync = new(JobChangeKind.Resync, string.Empty, 0);
+
+    /// <summary>Changes of one job, or the state changes of every job (<paramref name="jobId"/> null), until cancelled.</summary>
+    public async IAsyncEnumerable<JobChangeNotice> SubscribeAsync(string? jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var missed = 0;
+        var channel = Channel.CreateBounded<JobChangeNotice>(
+            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Exchange(ref missed, 1));
+        var stream = JobChangePublisher.Stream(cluster, jobId);
+        var handle = await stream.SubscribeAsync((notice, _) =>
+        {
+            channel.Writer.TryWrite(notice);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+        try
+        {
+            yield return Resync;
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var notice))
+                {
+                    if (Interlocked.Exchange(ref missed, 0) == 1 && notice.Kind != JobChangeKind.Resync)
+                    {
+                        yield return Resync;
+                    }
+                    yield return notice;
+                }
+            }
+        }
+        finally
+        {
+            await UnsubscribeAsync(handle).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task UnsubscribeAsync(Orleans.Streams.StreamSubscriptionHandle<JobChangeNotice> handle)
+    {
+        try
+        {
+            await handle.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The silo is shutting down or the pub-sub grain is unreachable: the subscription dies with the silo.
+        }
+    }
+}

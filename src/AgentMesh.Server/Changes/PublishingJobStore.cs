@@ -1,0 +1,88 @@
+using AgentMesh.Storage.Abstractions;
+
+namespace AgentMesh.Server.Changes;
+
+/// <summary><see cref="IJobStore"/> that announces each committed change of a job (see <see cref="PublishingStore"/>).</summary>
+internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher publisher, JobWakeUps wakeUps) : IJobStore
+{
+    public async Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.EnqueueAsync(job, cancellationToken).ConfigureAwait(false);
+        // Also when it existed: a delivery re-processed after its silo died may be the first to announce it.
+        await ChangedAsync(result.Job).ConfigureAwait(false);
+        return result;
+    }
+
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken = default) => inner.GetAsync(jobId, cancellationToken);
+
+    public Task<JobRecord?> FindByNaturalKeyAsync(string naturalKey, CancellationToken cancellationToken = default) =>
+        inner.FindByNaturalKeyAsync(naturalKey, cancellationToken);
+
+    public Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
+        inner.ListAsync(query, cancellationToken);
+
+    public async Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        var claimed = await inner.ClaimAsync(owner, leaseDuration, cancellationToken).ConfigureAwait(false);
+        if (claimed is not null)
+        {
+            await publisher.JobChangedAsync(claimed.Job.Id, claimed.Job.Version).ConfigureAwait(false);
+        }
+        return claimed;
+    }
+
+    // A renewal changes nothing a reader shows: no notice, or every running job would wake its watchers.
+    public Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
+        inner.RenewLeaseAsync(lease, leaseDuration, cancellationToken);
+
+    public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)
+    {
+        var appendedEvents = false;
+        var record = await inner.TurnAsync(
+            jobId,
+            lease,
+            current =>
+            {
+                var change = decide(current);
+                appendedEvents = change.Events.Count > 0;
+                return change;
+            },
+            cancellationToken).ConfigureAwait(false);
+        await ChangedAsync(record).ConfigureAwait(false);
+        if (appendedEvents)
+        {
+            await publisher.EventsAppendedAsync(record.Id, record.Version).ConfigureAwait(false);
+        }
+        return record;
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default)
+    {
+        var rescued = await inner.RescueExpiredLeasesAsync(backoff, cancellationToken).ConfigureAwait(false);
+        foreach (var record in rescued)
+        {
+            await ChangedAsync(record).ConfigureAwait(false);
+            await publisher.EventsAppendedAsync(record.Id, record.Version).ConfigureAwait(false);
+        }
+        return rescued;
+    }
+
+    public Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default) =>
+        inner.ExpireLeasesOfAsync(ownerPrefix, cancellationToken);
+
+    public async Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
+    {
+        await inner.SetRepoConcurrencyAsync(repo, maxConcurrentJobs, cancellationToken).ConfigureAwait(false);
+        // A raised limit makes queued jobs of the repo claimable: idle workers look again.
+        await publisher.EveryJobMayHaveChangedAsync().ConfigureAwait(false);
+    }
+
+    public Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        inner.PurgeTerminalAsync(cutoff, cancellationToken);
+
+    private async Task ChangedAsync(JobRecord record)
+    {
+        await publisher.JobChangedAsync(record.Id, record.Version).ConfigureAwait(false);
+        await wakeUps.ScheduleAsync(record).ConfigureAwait(false);
+    }
+}

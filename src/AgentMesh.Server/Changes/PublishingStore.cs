@@ -1,0 +1,47 @@
+using AgentMesh.Storage.Abstractions;
+
+namespace AgentMesh.Server.Changes;
+
+/// <summary>
+/// The node's view of the store: every write that changes what a job's readers see is followed, once
+/// committed, by a notice on the cluster's streams (<see cref="JobChangePublisher"/>), and a job held back
+/// until a time gets its job grain's reminder (<see cref="JobWakeUps"/>). One place, so no writer can
+/// forget to tell the workers, the board or a running job's watcher.
+/// </summary>
+public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher publisher, JobWakeUps wakeUps) : IAgentMeshStore
+{
+    private readonly PublishingJobStore _jobs = new(inner.Jobs, publisher, wakeUps);
+    private readonly PublishingJobLog _logs = new(inner.Logs, publisher);
+
+    public string ProviderName => inner.ProviderName;
+
+    public IActorStore Actors => inner.Actors;
+
+    public IJobStore Jobs => _jobs;
+
+    public IJobLog Logs => _logs;
+
+    public IJobHistory History => inner.History;
+
+    public IJobMailbox Mailbox => inner.Mailbox;
+
+    public IOutbox Outbox => inner.Outbox;
+
+    public INodeRegistry Nodes => inner.Nodes;
+
+    public IHeldWorkStore HeldWork => inner.HeldWork;
+
+    // Usage rows are read by the usage page when it opens; no job reader waits on them.
+    public IUsageStore Usage => inner.Usage;
+
+    public IChangeFeed Feed => inner.Feed;
+
+    /// <summary>The store this one publishes for (tests, and writes that need no notice).</summary>
+    public IAgentMeshStore Inner => inner;
+
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => inner.MigrateAsync(cancellationToken);
+
+    public Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => inner.CheckHealthAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
