@@ -1,5 +1,6 @@
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Cluster;
+using AgentMesh.Dashboard.Tenants;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -19,10 +20,12 @@ public sealed partial class ClusterPage : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private IReadOnlyList<ClusterNode> _nodes = [];
     private Task? _refreshing;
+    private TenantScope _scope = TenantScope.Everything;
 
     [Inject] private IClusterView Cluster { get; set; } = null!;
     [Inject] private IAuthorizationService Authorization { get; set; } = null!;
     [Inject] private TimeProvider Time { get; set; } = null!;
+    [Inject] private TenantScopes Scopes { get; set; } = null!;
     [Inject] private ILogger<ClusterPage> Logger { get; set; } = null!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
@@ -34,6 +37,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
     {
         var user = (await AuthenticationState).User;
         IsAdmin = (await Authorization.AuthorizeAsync(user, DashboardPolicies.Admin)).Succeeded;
+        _scope = await Scopes.ForAsync(user, _stopping.Token);
         await LoadAsync();
         _refreshing = RefreshAsync(_stopping.Token);
     }
@@ -42,7 +46,8 @@ public sealed partial class ClusterPage : IAsyncDisposable
     {
         try
         {
-            _nodes = await Cluster.ListAsync(_stopping.Token);
+            // Every node shows; a tenant's member sees only its own repositories' agents on them.
+            _nodes = [.. (await Cluster.ListAsync(_stopping.Token)).Select(n => n with { Agents = [.. n.Agents.Where(a => _scope.Allows(a.Repo))] })];
             LoadError = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

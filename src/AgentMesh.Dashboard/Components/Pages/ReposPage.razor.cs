@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AgentMesh.Core.Repos;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Repos;
+using AgentMesh.Dashboard.Tenants;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -24,16 +25,24 @@ public sealed partial class ReposPage : IDisposable
     private string? _editing;
     private RepoConfigForm? _form;
     private ClaimsPrincipal _user = new();
+    private TenantScope _scope = TenantScope.Everything;
 
     [Inject] private IRepoSettings Settings { get; set; } = null!;
     [Inject] private IRepoConnector Connector { get; set; } = null!;
     [Inject] private IAuthorizationService Authorization { get; set; } = null!;
+    [Inject] private TenantScopes Scopes { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
     private bool CanEdit { get; set; }
+
+    /// <summary>
+    /// Connecting is for people who see every repository: what the bot can see spans tenants, and a
+    /// connected repository belongs to no tenant until an admin moves it into one.
+    /// </summary>
+    private bool CanConnect => CanEdit && !_scope.IsRestricted;
     private string? LoadError { get; set; }
     private string? EditError { get; set; }
     private string? ConnectMessage { get; set; }
@@ -44,6 +53,7 @@ public sealed partial class ReposPage : IDisposable
     {
         _user = (await AuthenticationState).User;
         CanEdit = (await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded;
+        _scope = await Scopes.ForAsync(_user, _stopping.Token);
         // GitHub delivers to this node's own webhook endpoint unless the person names another (a proxy, a tunnel).
         WebhookAddress = Navigation.ToAbsoluteUri("/webhooks/github").AbsoluteUri;
         await LoadAsync();
@@ -53,7 +63,8 @@ public sealed partial class ReposPage : IDisposable
     {
         try
         {
-            _repos = [.. await Settings.ListAsync(_stopping.Token)];
+            // A tenant's member sees its repositories only.
+            _repos = [.. (await Settings.ListAsync(_stopping.Token)).Where(r => _scope.Allows(r.Repo))];
             LoadError = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -79,7 +90,7 @@ public sealed partial class ReposPage : IDisposable
 
     internal async Task SaveAsync()
     {
-        if (_editing is not { } repo || _form is not { } form || !await MayEditAsync())
+        if (_editing is not { } repo || _form is not { } form || !await MayEditAsync(repo))
         {
             return;
         }
@@ -101,7 +112,7 @@ public sealed partial class ReposPage : IDisposable
 
     internal async Task ToggleAsync(RepoSummary repo)
     {
-        if (!await MayEditAsync())
+        if (!await MayEditAsync(repo.Repo))
         {
             return;
         }
@@ -116,7 +127,7 @@ public sealed partial class ReposPage : IDisposable
 
     internal async Task OpenConnectAsync()
     {
-        if (!await MayEditAsync())
+        if (!await MayConnectAsync())
         {
             return;
         }
@@ -142,7 +153,7 @@ public sealed partial class ReposPage : IDisposable
 
     internal async Task ConnectAsync(string repo)
     {
-        if (!await MayEditAsync())
+        if (!await MayConnectAsync())
         {
             return;
         }
@@ -193,15 +204,36 @@ public sealed partial class ReposPage : IDisposable
 
     private string ActorName => _user.Identity?.Name ?? "dashboard";
 
-    /// <summary>Every action checks the role again: a hidden button is no permission.</summary>
-    private async Task<bool> MayEditAsync()
+    /// <summary>Every action checks the role and the tenant again: a hidden button is no permission.</summary>
+    private async Task<bool> MayEditAsync(string? repo = null)
     {
-        if ((await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded)
+        if (!(await Authorization.AuthorizeAsync(_user, DashboardPolicies.Act)).Succeeded)
         {
-            return true;
+            Snackbar.Add("Your role can see repositories but not change them.", Severity.Warning);
+            return false;
         }
-        Snackbar.Add("Your role can see repositories but not change them.", Severity.Warning);
-        return false;
+        // Read again, so a repository moved out of the person's tenant since the page opened is refused.
+        _scope = await Scopes.ForAsync(_user, _stopping.Token);
+        if (repo is not null && !_scope.Allows(repo))
+        {
+            Snackbar.Add($"Repo {repo} is not one of your tenant's repos.", Severity.Warning);
+            return false;
+        }
+        return true;
+    }
+
+    private async Task<bool> MayConnectAsync()
+    {
+        if (!await MayEditAsync())
+        {
+            return false;
+        }
+        if (_scope.IsRestricted)
+        {
+            Snackbar.Add("Connecting a repository is for admins and people without a tenant.", Severity.Warning);
+            return false;
+        }
+        return true;
     }
 
     private static string Limit(long? budget) => budget is { } limit ? $" of {Formats.Tokens(limit)}" : "";

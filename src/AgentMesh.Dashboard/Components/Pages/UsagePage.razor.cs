@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentMesh.Dashboard.Tenants;
 using AgentMesh.Dashboard.Usage;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Components;
@@ -27,6 +28,9 @@ public sealed partial class UsagePage : IDisposable
     [Inject] private IAgentMeshStore Store { get; set; } = null!;
     [Inject] private IBudgetGauges Budgets { get; set; } = null!;
     [Inject] private TimeProvider Time { get; set; } = null!;
+    [Inject] private TenantScopes Scopes { get; set; } = null!;
+
+    [CascadingParameter] private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> AuthenticationState { get; set; } = null!;
 
     /// <summary>How many UTC days the charts cover, today included.</summary>
     private int Days { get; set; } = 14;
@@ -49,9 +53,11 @@ public sealed partial class UsagePage : IDisposable
         var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         try
         {
+            // A tenant's member sees its repositories' usage and budgets, and the node-wide budget.
+            var scope = await Scopes.ForAsync((await AuthenticationState).User, _stopping.Token);
             var hours = await Store.Usage.ReadAsync(from, from.AddDays(Days), cancellationToken: _stopping.Token);
-            _usage = UsageSeries.ByDay(hours, first, Days);
-            _gauges = await Budgets.ReadAsync(_stopping.Token);
+            _usage = UsageSeries.ByDay(hours.Where(h => scope.Allows(h.Repo)), first, Days);
+            _gauges = [.. (await Budgets.ReadAsync(_stopping.Token)).Where(g => g.Scope == BudgetGauge.Global || scope.Allows(g.Scope))];
             LoadError = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
