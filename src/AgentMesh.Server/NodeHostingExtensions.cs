@@ -75,6 +75,7 @@ public static class NodeHostingExtensions
         builder.AddAgentMeshPipeline();
         builder.AddAgentMeshWorker();
         builder.AddAgentMeshReconciliation();
+        builder.AddAgentMeshDashboardPages();
         return builder;
     }
 

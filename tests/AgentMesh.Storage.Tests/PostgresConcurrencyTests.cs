@@ -163,7 +163,8 @@ public sealed class PostgresConcurrencyTests
             {
                 (await reader.ReadAsync()).ShouldBeTrue();
                 var expected = (await stores[0].CheckHealthAsync()).ExpectedSchemaVersion;
-                (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2)).ShouldBe((expected, expected, expected));
+                // Each migration once; numbers may have gaps (branches number theirs apart).
+                (reader.GetInt64(0), reader.GetInt32(2)).ShouldBe((reader.GetInt64(1), expected));
             }
             await using var tables = database.CreateCommand(
                 "SELECT count(*) FILTER (WHERE tablename = 'jobs'), count(*) FILTER (WHERE tablename = 'webhook_inbox') FROM pg_tables WHERE schemaname = 'public'");

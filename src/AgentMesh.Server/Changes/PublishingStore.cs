@@ -29,6 +29,9 @@ public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher pu
 
     public IHeldWorkStore HeldWork => inner.HeldWork;
 
+    // Usage rows are read by the usage page when it opens; no job reader waits on them.
+    public IUsageStore Usage => inner.Usage;
+
     /// <summary>The store this one publishes for (tests, and writes that need no notice).</summary>
     public IAgentMeshStore Inner => inner;
 

@@ -32,6 +32,9 @@ public interface IAgentMeshStore : IAsyncDisposable
     IOutbox Outbox { get; }
 
     IHeldWorkStore HeldWork { get; }
+
+    /// <summary>Tokens, cost and runs per repository per hour (the dashboard's usage read model).</summary>
+    IUsageStore Usage { get; }
 }
 
 /// <param name="Reachable">The store answered a query.</param>

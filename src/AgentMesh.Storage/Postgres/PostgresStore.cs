@@ -36,6 +36,7 @@ public sealed class PostgresStore : IAgentMeshStore
         History = new PostgresJobHistory(context);
         Mailbox = new PostgresJobMailbox(context);
         Outbox = new PostgresOutbox(context);
+        Usage = new PostgresUsageStore(context);
         HeldWork = new PostgresHeldWorkStore(context);
     }
 
@@ -54,6 +55,8 @@ public sealed class PostgresStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public IHeldWorkStore HeldWork { get; }
+
+    public IUsageStore Usage { get; }
 
     public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 

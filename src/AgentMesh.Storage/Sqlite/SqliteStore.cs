@@ -30,6 +30,7 @@ public sealed class SqliteStore : IAgentMeshStore
         History = new SqliteJobHistory(_database);
         Mailbox = new SqliteJobMailbox(_database);
         Outbox = new SqliteOutbox(_database);
+        Usage = new SqliteUsageStore(_database);
         HeldWork = new SqliteHeldWorkStore(_database);
     }
 
@@ -48,6 +49,8 @@ public sealed class SqliteStore : IAgentMeshStore
     public IOutbox Outbox { get; }
 
     public IHeldWorkStore HeldWork { get; }
+
+    public IUsageStore Usage { get; }
 
     /// <summary>The highest migration this build carries.</summary>
     public static int ExpectedSchemaVersion => SqliteMigrator.ExpectedVersion;
