@@ -26,6 +26,8 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
 
     public IHeldWorkStore HeldWork => inner.HeldWork;
 
+    public IUsageStore Usage => inner.Usage;
+
     public Task MigrateAsync(CancellationToken cancellationToken = default) => inner.MigrateAsync(cancellationToken);
 
     public Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => inner.CheckHealthAsync(cancellationToken);
