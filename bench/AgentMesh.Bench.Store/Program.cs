@@ -2,13 +2,12 @@ using System.Globalization;
 using AgentMesh.Bench.Store;
 
 // Store benchmark: claim-and-complete throughput of no-op jobs on SQLite and PostgreSQL with 1, 4 and 16
-// concurrent claimers, and change-feed latency between two connections on PostgreSQL.
-// Usage: dotnet run -c Release --project bench/AgentMesh.Bench.Store [-- --jobs 2000 --samples 500]
+// concurrent claimers. (Job change latency is the streams' now: bench/AgentMesh.Bench.Streams.)
+// Usage: dotnet run -c Release --project bench/AgentMesh.Bench.Store [-- --jobs 2000]
 var jobs = IntArg(args, "--jobs", 2000);
-var samples = IntArg(args, "--samples", 500);
 int[] claimers = [1, 4, 16];
 
-Console.WriteLine($"AgentMesh store benchmark: {jobs} no-op jobs per run, claimers {string.Join("/", claimers)}, {samples} feed samples");
+Console.WriteLine($"AgentMesh store benchmark: {jobs} no-op jobs per run, claimers {string.Join("/", claimers)}");
 Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
 Console.WriteLine();
 
@@ -24,7 +23,6 @@ foreach (var backend in new[] { Backend.Sqlite, Backend.Postgres })
         throughput.Add(result);
     }
 }
-var latency = await FeedLatency.RunAsync(samples);
 
 Console.WriteLine();
 Console.WriteLine("| backend | claimers | jobs | seconds | jobs/s |");
@@ -34,11 +32,6 @@ foreach (var r in throughput)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {r.Backend} | {r.Claimers} | {r.Jobs} | {r.Elapsed.TotalSeconds:0.00} | {r.JobsPerSecond:0} |"));
 }
-Console.WriteLine();
-Console.WriteLine("| change feed (PostgreSQL, writer store → reader store) | samples | p50 ms | p99 ms | max ms |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"| log append committed → subscriber wakes | {latency.Samples} | {latency.P50.TotalMilliseconds:0.00} | {latency.P99.TotalMilliseconds:0.00} | {latency.Max.TotalMilliseconds:0.00} |"));
 return 0;
 
 static int IntArg(string[] args, string name, int fallback)

@@ -23,6 +23,7 @@ public static class DashboardExtensions
     /// <typeparam name="TActions">The node's implementation of job actions (the admin API's path).</typeparam>
     /// <typeparam name="TCreation">The node's way to start a job by hand (the webhook's path).</typeparam>
     /// <typeparam name="TTenants">The node's tenants (the tenant grains).</typeparam>
+    /// <remarks>The host also registers the <see cref="IJobFeed"/> the pages listen to (the node's is over the cluster's job-change streams).</remarks>
     public static WebApplicationBuilder AddAgentMeshDashboard<TActions, TCreation, TTenants>(this WebApplicationBuilder builder)
         where TActions : class, IJobActions
         where TCreation : class, IJobCreation
@@ -71,8 +72,6 @@ public static class DashboardExtensions
         services.AddDashboardPolicies();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignInLinks>();
-        // The node registers its feed over the cluster's job-change streams first; the store's feed is the fallback.
-        services.TryAddSingleton<IJobFeed, StoreJobFeed>();
         services.AddSingleton<TActions>();
         services.AddSingleton<TCreation>();
         services.AddSingleton<IDashboardTenants, TTenants>();

@@ -62,7 +62,6 @@ public static class NodeHostingExtensions
         builder.AddAgentMeshSilo(
             builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
             builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
-        services.AddHostedService<NodeHeartbeatService>();
         services.AddHostedService<LeaseRescueService>();
         services.AddHostedService<DeadSiloRescueService>();
         var retention = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
@@ -76,6 +75,7 @@ public static class NodeHostingExtensions
         builder.AddAgentMeshPipeline();
         builder.AddAgentMeshWorker();
         builder.AddAgentMeshReconciliation();
+        builder.AddAgentMeshDashboardPages();
         return builder;
     }
 

@@ -93,7 +93,6 @@ public sealed class DeliveryAndSchedulingTests
             ModelTurn.Stall(),
             CommitFile("hello.txt", "hello", "Add hello.txt"),
             ModelTurn.PrReady("Added hello.txt."));
-        world.Settings["AGENTMESH_Node__HeartbeatInterval"] = "00:00:01";
         world.Settings["AGENTMESH_Node__LeaseDuration"] = "00:00:10";
         world.Settings["AGENTMESH_Node__RescueInterval"] = "00:00:01";
         world.Settings["AGENTMESH_Node__RescueBackoff"] = "00:00:01";

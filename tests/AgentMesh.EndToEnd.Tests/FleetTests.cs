@@ -20,7 +20,6 @@ public sealed class FleetTests
             ModelTurn.PrReady("Added hello.txt."));
         world.Settings["AGENTMESH_Store__Provider"] = "postgres";
         world.Settings["AGENTMESH_Store__ConnectionString"] = connectionString;
-        world.Settings["AGENTMESH_Node__HeartbeatInterval"] = "00:00:01";
         var web = await world.StartNodeAsync("web-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "web" });
         var worker = await world.StartNodeAsync("worker-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "worker" });
         await world.ConfigureRepoAsync(web, new { enabled = true, autoSolve = true });
@@ -91,7 +90,6 @@ public sealed class FleetTests
             ModelTurn.PrReady("Added a CI workflow."));
         world.Settings["AGENTMESH_Store__Provider"] = "postgres";
         world.Settings["AGENTMESH_Store__ConnectionString"] = connectionString;
-        world.Settings["AGENTMESH_Node__HeartbeatInterval"] = "00:00:01";
         var web = await world.StartNodeAsync("web-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "web" });
         // Each worker has a data directory of its own, so a bare repository of its own: as on separate machines.
         var first = await world.StartNodeAsync("worker-1", WorkerSettings(world, "worker-1"));

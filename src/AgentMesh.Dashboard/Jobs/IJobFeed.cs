@@ -1,9 +1,9 @@
 namespace AgentMesh.Dashboard.Jobs;
 
 /// <summary>
-/// What the dashboard hears about jobs changing. One seam, so the transport can change (today the
-/// store's change feed; later Orleans streams) without touching a page. Notifications are best
-/// effort: the store is the truth, a notice only says what to re-read.
+/// What the dashboard hears about jobs changing. One seam, so the transport can change without
+/// touching a page; the host must register one (the node's is over the cluster's job-change
+/// streams). Notifications are best effort: the store is the truth, a notice only says what to re-read.
 /// </summary>
 public interface IJobFeed
 {

@@ -107,6 +107,31 @@ public sealed class GitHubClient : IDisposable
         return Run(async () => (await Octokit.Connection.Post<PullRequestReview>(uri, review, AcceptHeaders.StableVersionJson, "application/json", parameters: null, cancellationToken).ConfigureAwait(false)).Body, cancellationToken);
     }
 
+    /// <summary><c>GET /user/repos</c>: the repositories a token's user can see (owner, collaborator or member).</summary>
+    public Task<IReadOnlyList<Repository>> ListRepositoriesForCurrentUserAsync(CancellationToken cancellationToken = default) =>
+        Run(() => Octokit.Repository.GetAllForCurrent(Pages), cancellationToken);
+
+    /// <summary><c>GET /installation/repositories</c>: the repositories an App installation serves.</summary>
+    public async Task<IReadOnlyList<Repository>> ListInstallationRepositoriesAsync(CancellationToken cancellationToken = default) =>
+        (await Run(() => Octokit.GitHubApps.Installation.GetAllRepositoriesForCurrent(Pages), cancellationToken).ConfigureAwait(false)).Repositories;
+
+    /// <summary>
+    /// <c>POST /repos/{owner}/{repo}/hooks</c>: a JSON webhook to <paramref name="url"/> for <paramref name="events"/>,
+    /// signed with <paramref name="secret"/> (GitHub never shows it again, and neither does this client).
+    /// </summary>
+    public Task<RepositoryHook> CreateRepositoryWebhookAsync(string owner, string repo, Uri url, string secret, IReadOnlyList<string> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var hook = new NewRepositoryWebHook("web", new Dictionary<string, string>(), url.AbsoluteUri)
+        {
+            ContentType = WebHookContentType.Json,
+            Secret = secret,
+            Events = [.. events],
+            Active = true,
+        };
+        return Run(() => Octokit.Repository.Hooks.Create(owner, repo, hook.ToRequest()), cancellationToken);
+    }
+
     public Task<IReadOnlyList<RepositoryInvitation>> ListRepositoryInvitationsAsync(CancellationToken cancellationToken = default) =>
         Run(() => Octokit.Repository.Invitation.GetAllForCurrent(Pages), cancellationToken);
 

@@ -108,6 +108,19 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
         await grains.GetGrain<IRepoGrain>(repo).RecordUsageAsync(tokens, timeProvider.GetUtcNow()).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records one agent run: its tokens against the budgets (<see cref="RecordUsageAsync"/>), and the run
+    /// in the usage read model (<c>usage_hourly</c>) the dashboard charts, success included.
+    /// </summary>
+    /// <param name="succeeded">The agent finished without an error.</param>
+    public async Task RecordRunUsageAsync(string repo, long tokens, decimal costUsd, bool succeeded, CancellationToken cancellationToken = default)
+    {
+        await RecordUsageAsync(repo, tokens, cancellationToken).ConfigureAwait(false);
+        await store.Usage.RecordAsync(
+            new RunUsage(repo, timeProvider.GetUtcNow(), Math.Max(0, tokens), Math.Max(0m, costUsd), succeeded),
+            cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<RepoActorState?> ImportLegacyAsync(IRepoGrain grain, string repo, CancellationToken cancellationToken)
     {
         var snapshot = await store.Actors.GetAsync(ActorType, repo, cancellationToken).ConfigureAwait(false);

@@ -27,11 +27,10 @@ public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher pu
 
     public IOutbox Outbox => inner.Outbox;
 
-    public INodeRegistry Nodes => inner.Nodes;
-
     public IHeldWorkStore HeldWork => inner.HeldWork;
 
-    public IChangeFeed Feed => inner.Feed;
+    // Usage rows are read by the usage page when it opens; no job reader waits on them.
+    public IUsageStore Usage => inner.Usage;
 
     /// <summary>The store this one publishes for (tests, and writes that need no notice).</summary>
     public IAgentMeshStore Inner => inner;

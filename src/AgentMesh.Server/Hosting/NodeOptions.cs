@@ -25,9 +25,6 @@ public sealed class NodeOptions
     /// <summary>How many agents this node runs at once when it has the worker role. Default 2.</summary>
     public int WorkerSlots { get; set; } = 2;
 
-    /// <summary>How often the node writes its heartbeat. Default 5 s.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>How long a claimed job's lease lasts before it must be renewed. Default 60 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 

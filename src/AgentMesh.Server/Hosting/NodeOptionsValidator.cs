@@ -28,14 +28,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         {
             problems.Add($"{prefix}:WorkerSlots must be between 1 and 1000, not {options.WorkerSlots}.");
         }
-        RequirePositive(problems, $"{prefix}:HeartbeatInterval", options.HeartbeatInterval);
         RequirePositive(problems, $"{prefix}:LeaseDuration", options.LeaseDuration);
         RequirePositive(problems, $"{prefix}:RescueInterval", options.RescueInterval);
         RequirePositive(problems, $"{prefix}:RescueBackoff", options.RescueBackoff);
-        if (options.LeaseDuration <= options.HeartbeatInterval)
-        {
-            problems.Add($"{prefix}:LeaseDuration ({options.LeaseDuration}) must be longer than {prefix}:HeartbeatInterval ({options.HeartbeatInterval}).");
-        }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

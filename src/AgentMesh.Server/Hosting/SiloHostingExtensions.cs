@@ -77,6 +77,7 @@ public static class SiloHostingExtensions
                 ["roles"] = node.Roles,
                 ["slots"] = node.WorkerSlots.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["node"] = node.NodeId,
+                ["version"] = NodeVersion,
             });
 
             orleans.UseAgentMeshGrains(new GrainDatabase(invariant, connectionString, dataSource), timing);
@@ -85,6 +86,9 @@ public static class SiloHostingExtensions
         });
         return builder;
     }
+
+    /// <summary>The version of AgentMesh a silo runs, in its metadata for the cluster view.</summary>
+    public static string NodeVersion { get; } = typeof(SiloHostingExtensions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     /// <summary>The SQLite file of Orleans' tables for these store options.</summary>
     public static string SqlitePath(StoreOptions store)

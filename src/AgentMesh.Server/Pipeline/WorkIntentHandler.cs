@@ -161,7 +161,7 @@ public sealed partial class WorkIntentHandler(
         {
             return "ignored: no job for the closed issue";
         }
-        // A running agent sees the state change through the change feed and is stopped by its worker.
+        // A running agent sees the state change on its job-change stream and is stopped by its worker.
         var state = await jobs.SendAsync(job.Id, new IssueClosed(), cancellationToken: cancellationToken).ConfigureAwait(false);
         return $"job {job.Id}: {state.State.ToWire()}";
     }

@@ -27,24 +27,49 @@ public sealed partial class InvitationAcceptor(GitHubClientProvider github, GitH
         var accepted = new List<string>();
         foreach (var invitation in pending)
         {
-            var repo = invitation.Repository.FullName;
-            try
+            if (await AcceptAsync(client, invitation, cancellationToken).ConfigureAwait(false))
             {
-                await client.AcceptRepositoryInvitationAsync(invitation.Id, cancellationToken).ConfigureAwait(false);
-                accepted.Add(repo);
-                LogAccepted(logger, repo, invitation.Permissions.StringValue ?? "unknown", invitation.Inviter?.Login ?? "unknown");
-            }
-            catch (Octokit.ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-            {
-                // Another node with the same token accepted it first, or the inviter withdrew it.
-                LogGone(logger, invitation.Id, repo);
-            }
-            catch (Octokit.ApiException ex)
-            {
-                LogAcceptFailed(logger, invitation.Id, repo, ex);
+                accepted.Add(invitation.Repository.FullName);
             }
         }
         return accepted;
+    }
+
+    /// <summary>
+    /// Accepts the pending invitation to <paramref name="repo"/> (<c>owner/name</c>), if there is one: the
+    /// dashboard's "connect" does it at once rather than waiting for the next check. True when one was accepted.
+    /// </summary>
+    public async Task<bool> AcceptForAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        if (!Applies)
+        {
+            return false;
+        }
+        var client = github.For();
+        var pending = await client.ListRepositoryInvitationsAsync(cancellationToken).ConfigureAwait(false);
+        var invitation = pending.FirstOrDefault(i => string.Equals(i.Repository.FullName, repo, StringComparison.OrdinalIgnoreCase));
+        return invitation is not null && await AcceptAsync(client, invitation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> AcceptAsync(GitHubClient client, Octokit.RepositoryInvitation invitation, CancellationToken cancellationToken)
+    {
+        var repo = invitation.Repository.FullName;
+        try
+        {
+            await client.AcceptRepositoryInvitationAsync(invitation.Id, cancellationToken).ConfigureAwait(false);
+            LogAccepted(logger, repo, invitation.Permissions.StringValue ?? "unknown", invitation.Inviter?.Login ?? "unknown");
+            return true;
+        }
+        catch (Octokit.ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Another node with the same token accepted it first, or the inviter withdrew it.
+            LogGone(logger, invitation.Id, repo);
+        }
+        catch (Octokit.ApiException ex)
+        {
+            LogAcceptFailed(logger, invitation.Id, repo, ex);
+        }
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted the invitation to {Repo} ({Permission}, from {Inviter}). AgentMesh works on it only once it has a configuration: `agentmesh repos set {Repo} --enabled true` or PUT /api/repos/{Repo}")]

@@ -121,7 +121,7 @@ public sealed partial class JobExecution(
             // Tokens spent are a fact whoever holds the job now: recorded without the lease, so a
             // stopped or rescued run still counts against the job's totals and the budgets.
             job = await jobs.SendAsync(job.Id, new RecordUsage(ToTokenUsage(result.Usage), result.CostUsd ?? 0m), cancellationToken: stoppingToken).ConfigureAwait(false);
-            await repos.RecordUsageAsync(job.Repo, ToTokenUsage(result.Usage).Total, stoppingToken).ConfigureAwait(false);
+            await repos.RecordRunUsageAsync(job.Repo, ToTokenUsage(result.Usage).Total, result.CostUsd ?? 0m, result.Succeeded, stoppingToken).ConfigureAwait(false);
             if (renewal.LeaseLost || log.LeaseLost || !job.IsHeldBy(lease.Fence))
             {
                 // Stopped, closed or rescued while the agent ran: nothing to report.

@@ -31,11 +31,10 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     IOutbox Outbox { get; }
 
-    INodeRegistry Nodes { get; }
-
     IHeldWorkStore HeldWork { get; }
 
-    IChangeFeed Feed { get; }
+    /// <summary>Tokens, cost and runs per repository per hour (the dashboard's usage read model).</summary>
+    IUsageStore Usage { get; }
 }
 
 /// <param name="Reachable">The store answered a query.</param>

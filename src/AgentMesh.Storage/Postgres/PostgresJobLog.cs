@@ -19,8 +19,7 @@ internal sealed class PostgresJobLog(PostgresStoreContext context) : IJobLog
             command.With("count", (long)lines.Count)
                 .WithTime("now", context.Now())
                 .With("streams", lines.Select(l => l.Stream).ToArray())
-                .With("texts", lines.Select(l => l.Text).ToArray())
-                .With("channel", context.Channel);
+                .With("texts", lines.Select(l => l.Text).ToArray());
         }
         var last = await PostgresRows.FirstOrDefaultAsync(command, r => (long?)r.GetInt64(0), cancellationToken).ConfigureAwait(false);
         if (last is { } sequence)

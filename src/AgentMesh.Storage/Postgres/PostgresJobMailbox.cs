@@ -13,8 +13,7 @@ internal sealed class PostgresJobMailbox(PostgresStoreContext context) : IJobMai
             .WithTime("now", context.Now())
             .With("author", message.Author)
             .With("kind", message.Kind)
-            .With("text", message.Text)
-            .With("channel", context.Channel);
+            .With("text", message.Text);
         return await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Mail, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"Job {jobId} does not exist.");
     }
@@ -30,8 +29,7 @@ internal sealed class PostgresJobMailbox(PostgresStoreContext context) : IJobMai
         await using var command = context.Command(PostgresSql.MarkMailDelivered)
             .With("job_id", jobId)
             .With("up_to", upToSequence)
-            .WithTime("now", context.Now())
-            .With("channel", context.Channel);
+            .WithTime("now", context.Now());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -32,8 +32,7 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
                 .WithTime("run_after", job.RunAfter ?? now)
                 .With("max_attempts", job.MaxAttempts)
                 .With("data", job.DataJson)
-                .WithTime("now", now)
-                .With("channel", context.Channel);
+                .WithTime("now", now);
             var created = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
             if (created is not null)
             {
@@ -76,8 +75,7 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         await using var command = context.Command(PostgresSql.ClaimJob)
             .WithTime("now", now)
             .With("owner", owner)
-            .WithTime("expires", expires)
-            .With("channel", context.Channel);
+            .WithTime("expires", expires);
         var job = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
         return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence, job.LeaseExpiresAt!.Value));
     }
@@ -137,8 +135,7 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
                 .With("version", current.Version)
                 .With("expected_state", current.State.ToWire())
                 .WithNullable("owner", NpgsqlDbType.Text, lease?.Owner)
-                .With("fence", lease?.Fence ?? 0L)
-                .With("channel", context.Channel);
+                .With("fence", lease?.Fence ?? 0L);
             // The row is locked and the lease was checked before deciding, so this cannot miss; it guards
             // against a future code path that forgets the lock.
             updated = await PostgresRows.FirstOrDefaultAsync(apply, PostgresRows.Job, cancellationToken).ConfigureAwait(false)
@@ -220,14 +217,6 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         {
             await slots.With("repos", perRepo.Select(g => g.Key).ToArray())
                 .With("counts", perRepo.Select(g => g.Count()).ToArray())
-                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // One notification for the whole sweep.
-        await using (var notify = PostgresStoreContext.Command(connection, PostgresSql.Notify, transaction))
-        {
-            var payload = ChangePayload.Encode(rescued.Select(r => new StoreChange(StoreChangeKind.Job, r.Job.Id, r.Job.Version)));
-            await notify.With("channel", context.Channel).With("payload", payload)
                 .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

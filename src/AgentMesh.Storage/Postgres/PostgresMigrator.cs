@@ -96,12 +96,12 @@ internal sealed class PostgresMigrator(PostgresStoreContext context, ILogger log
         {
             throw new InvalidOperationException("No PostgreSQL migrations are embedded in AgentMesh.Storage.");
         }
-        for (var i = 0; i < migrations.Count; i++)
+        // Gaps are allowed, as on SQLite: branches number their migrations apart (0002, 0003) and may
+        // land in either order; each is applied by its number, not by its position.
+        var duplicate = migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
         {
-            if (migrations[i].Version != i + 1)
-            {
-                throw new InvalidOperationException($"PostgreSQL migrations must be numbered 1, 2, 3 … without gaps; found {migrations[i].Version} at position {i + 1}.");
-            }
+            throw new InvalidOperationException($"Two embedded PostgreSQL migrations have version {duplicate.Key}.");
         }
         return migrations;
     }

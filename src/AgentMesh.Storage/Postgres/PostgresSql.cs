@@ -4,11 +4,6 @@ namespace AgentMesh.Storage.Postgres;
 /// Every SQL statement of the PostgreSQL store (the schema itself is in Migrations/*.sql). "Now" is always a
 /// parameter from the store's <see cref="TimeProvider"/>, never the server's <c>now()</c>.
 /// </summary>
-/// <remarks>
-/// Statements that change what a job viewer sees end with <c>pg_notify</c> in their result so the change and
-/// its one notification commit together; multi-job transactions send one coalesced notification instead
-/// (see <see cref="ChangePayload"/>).
-/// </remarks>
 internal static class PostgresSql
 {
     /// <summary>A constant key for <c>pg_advisory_lock</c>: "AgMshMig" as bytes. Only migrations take it.</summary>
@@ -160,7 +155,7 @@ internal static class PostgresSql
             ON CONFLICT (natural_key) DO NOTHING
             RETURNING {JobColumns}
         )
-        SELECT {JobColumns}, pg_notify(@channel, 'J' || version || ':' || id)::text FROM created
+        SELECT {JobColumns} FROM created
         """;
 
     public const string GetJob = $"SELECT {JobColumns} FROM jobs WHERE id = @id";
@@ -212,7 +207,7 @@ internal static class PostgresSql
               FROM candidate c
              WHERE r.repo = c.repo AND c.was_free
         )
-        SELECT {JobColumns}, pg_notify(@channel, 'J' || version || ':' || id)::text FROM claimed
+        SELECT {JobColumns} FROM claimed
         """;
 
     public const string RenewLease = """
@@ -241,7 +236,7 @@ internal static class PostgresSql
                updated_at = @now
          WHERE id = @id AND version = @version AND state = @expected_state
            AND (@owner::text IS NULL OR (lease_owner = @owner::text AND fence = @fence))
-        RETURNING {JobColumns}, pg_notify(@channel, 'J' || version || ':' || id)::text
+        RETURNING {JobColumns}
         """;
 
     public const string InsertJobEvents = """
@@ -295,8 +290,6 @@ internal static class PostgresSql
           FROM unnest(@ids::text[], @seqs::bigint[], @datas::text[]) AS u(id, seq, data)
         """;
 
-    public const string Notify = "SELECT pg_notify(@channel, @payload)";
-
     public const string SetRepoConcurrency = """
         INSERT INTO repo_limits (repo, max_concurrent) VALUES (@repo, @max)
         ON CONFLICT (repo) DO UPDATE SET max_concurrent = EXCLUDED.max_concurrent
@@ -341,7 +334,7 @@ internal static class PostgresSql
             SELECT @job_id, r.last_log_seq - @count + u.ord, @now, u.stream, u.text
               FROM reserved r, unnest(@streams::text[], @texts::text[]) WITH ORDINALITY AS u(stream, text, ord)
         )
-        SELECT last_log_seq, pg_notify(@channel, 'L' || last_log_seq || ':' || @job_id)::text FROM reserved
+        SELECT last_log_seq FROM reserved
         """;
 
     public const string LastLogSequence = """
@@ -385,7 +378,7 @@ internal static class PostgresSql
             SELECT @job_id, last_mail_seq, @now, @author, @kind, @text FROM reserved
             RETURNING {MailColumns}
         )
-        SELECT {MailColumns}, pg_notify(@channel, 'M' || seq || ':' || job_id)::text FROM posted
+        SELECT {MailColumns} FROM posted
         """;
 
     public const string ReadUndeliveredMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @job_id AND delivered_at IS NULL ORDER BY seq";
@@ -393,30 +386,10 @@ internal static class PostgresSql
     public const string ReadAllMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @job_id ORDER BY seq";
 
     public const string MarkMailDelivered = """
-        WITH delivered AS (
-            UPDATE job_mail SET delivered_at = @now
-             WHERE job_id = @job_id AND seq <= @up_to AND delivered_at IS NULL
-            RETURNING seq
-        )
-        SELECT pg_notify(@channel, 'M' || max(seq) || ':' || @job_id)::text FROM delivered HAVING count(*) > 0
+        UPDATE job_mail SET delivered_at = @now
+         WHERE job_id = @job_id AND seq <= @up_to AND delivered_at IS NULL
         """;
 
-    // ---- nodes ------------------------------------------------------------------------------------------
-
-    public const string Heartbeat = """
-        INSERT INTO nodes (node_id, roles, slots, running_jobs, stopping, version, started_at, heartbeat_at)
-        VALUES (@node_id, @roles, @slots, @running_jobs, @stopping, @version, @now, @now)
-        ON CONFLICT (node_id) DO UPDATE
-           SET roles = EXCLUDED.roles, slots = EXCLUDED.slots, running_jobs = EXCLUDED.running_jobs,
-               stopping = EXCLUDED.stopping, version = EXCLUDED.version, heartbeat_at = EXCLUDED.heartbeat_at
-        """;
-
-    public const string ListNodes = """
-        SELECT node_id, roles, slots, running_jobs, stopping, version, started_at, heartbeat_at
-          FROM nodes ORDER BY node_id COLLATE "C"
-        """;
-
-    public const string RemoveNode = "DELETE FROM nodes WHERE node_id = @node_id";
 
     // ---- held work ----------------------------------------------------------------------------------------
 

@@ -7,13 +7,12 @@ namespace AgentMesh.Storage.Postgres;
 /// <summary>
 /// The store on PostgreSQL, for a fleet of nodes sharing one database: claims with
 /// <c>FOR UPDATE SKIP LOCKED</c>, fencing tokens on every worker write, <c>INSERT … ON CONFLICT</c> for
-/// idempotency, and a change feed on LISTEN/NOTIFY with a poll fallback. See docs/storage.md.
+/// idempotency. See docs/storage.md.
 /// </summary>
 public sealed class PostgresStore : IAgentMeshStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresMigrator _migrator;
-    private readonly PostgresChangeFeed _feed;
 
     public PostgresStore(PostgresStoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -29,16 +28,15 @@ public sealed class PostgresStore : IAgentMeshStore
         }
         var logger = loggerFactory.CreateLogger<PostgresStore>();
         _dataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString).UseLoggerFactory(loggerFactory).Build();
-        var context = new PostgresStoreContext(_dataSource, timeProvider, options.NotifyChannel);
+        var context = new PostgresStoreContext(_dataSource, timeProvider);
         _migrator = new PostgresMigrator(context, logger);
-        _feed = new PostgresChangeFeed(options.ConnectionString, options, timeProvider, logger);
         Actors = new PostgresActorStore(context);
         Jobs = new PostgresJobStore(context);
         Logs = new PostgresJobLog(context);
         History = new PostgresJobHistory(context);
         Mailbox = new PostgresJobMailbox(context);
         Outbox = new PostgresOutbox(context);
-        Nodes = new PostgresNodeRegistry(context);
+        Usage = new PostgresUsageStore(context);
         HeldWork = new PostgresHeldWorkStore(context);
     }
 
@@ -56,22 +54,13 @@ public sealed class PostgresStore : IAgentMeshStore
 
     public IOutbox Outbox { get; }
 
-    public INodeRegistry Nodes { get; }
-
     public IHeldWorkStore HeldWork { get; }
 
-    public IChangeFeed Feed => _feed;
-
-    /// <summary>The <c>application_name</c> of this store's LISTEN connection (diagnostics, tests).</summary>
-    public string ChangeFeedApplicationName => _feed.ApplicationName;
+    public IUsageStore Usage { get; }
 
     public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 
     public Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => _migrator.CheckHealthAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _feed.DisposeAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -3,14 +3,12 @@ using NpgsqlTypes;
 
 namespace AgentMesh.Storage.Postgres;
 
-/// <summary>What every role of the PostgreSQL store shares: the pooled data source, the clock, the notify channel.</summary>
-internal sealed class PostgresStoreContext(NpgsqlDataSource dataSource, TimeProvider timeProvider, string channel)
+/// <summary>What every role of the PostgreSQL store shares: the pooled data source and the clock.</summary>
+internal sealed class PostgresStoreContext(NpgsqlDataSource dataSource, TimeProvider timeProvider)
 {
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
     public TimeProvider Clock { get; } = timeProvider;
-
-    public string Channel { get; } = channel;
 
     /// <summary>
     /// "Now" for every write comes from the injected clock, not the server's <c>now()</c>, so tests can move

@@ -8,7 +8,7 @@ namespace AgentMesh.Storage.Sqlite;
 /// connection and run concurrently (WAL lets readers proceed beside the writer). Writes are
 /// serialised twice: in-process by a gate, so this process never contends with itself, and across
 /// processes by <c>BEGIN IMMEDIATE</c>, which takes the file's write lock up front (a second process
-/// waits up to the busy timeout). Changes a write records are published only after it commits.
+/// waits up to the busy timeout).
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
 {
@@ -16,11 +16,10 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly string _connectionPragmas;
     private readonly TimeProvider _timeProvider;
-    private readonly SqliteChangeFeed _feed;
 
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
-    public SqliteDatabase(SqliteStoreOptions options, TimeProvider timeProvider, SqliteChangeFeed feed)
+    public SqliteDatabase(SqliteStoreOptions options, TimeProvider timeProvider)
     {
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -36,7 +35,6 @@ internal sealed class SqliteDatabase : IDisposable
         // default the native library was compiled with.
         _connectionPragmas = $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;";
         _timeProvider = timeProvider;
-        _feed = feed;
     }
 
     /// <summary>The store's clock, as unix milliseconds.</summary>
@@ -80,8 +78,8 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/> in one <c>BEGIN IMMEDIATE</c> transaction as the only writer,
-    /// commits, then publishes the changes it recorded. An exception rolls back and publishes nothing.
+    /// Runs <paramref name="write"/> in one <c>BEGIN IMMEDIATE</c> transaction as the only writer and
+    /// commits. An exception rolls back.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> write, CancellationToken cancellationToken)
     {
@@ -94,9 +92,6 @@ internal sealed class SqliteDatabase : IDisposable
             var context = new SqliteWriteContext(connection, transaction, Now);
             var result = write(context);
             transaction.Commit();
-            // Still inside the gate, so subscribers see changes in commit order. Publishing only
-            // offers to bounded channels; it never blocks.
-            _feed.Publish(context.Changes);
             return result;
         }
         finally

@@ -31,6 +31,5 @@ internal sealed class SqliteJobHistory(SqliteDatabase database) : IJobHistory
                 .Execute();
         }
         context.Command(SqliteSql.SetLastEventSequence).With("@id", jobId).With("@seq", sequence).Execute();
-        context.Changed(StoreChangeKind.Event, jobId, sequence);
     }
 }

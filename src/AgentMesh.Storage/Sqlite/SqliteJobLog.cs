@@ -39,7 +39,6 @@ internal sealed class SqliteJobLog(SqliteDatabase database) : IJobLog
                 }
             }
             context.Command(SqliteSql.SetLastLogSequence).With("@id", jobId).With("@seq", sequence).Execute();
-            context.Changed(StoreChangeKind.Log, jobId, sequence);
             return sequence;
         }, cancellationToken);
     }

@@ -20,7 +20,6 @@ internal sealed class SqliteJobMailbox(SqliteDatabase database) : IJobMailbox
                 .With("@text", message.Text)
                 .ReadFirstOrDefault(SqliteRows.Mail)!;
             context.Command(SqliteSql.SetLastMailSequence).With("@id", jobId).With("@seq", sequence).Execute();
-            context.Changed(StoreChangeKind.Mailbox, jobId, sequence);
             return posted;
         }, cancellationToken);
     }
@@ -33,15 +32,11 @@ internal sealed class SqliteJobMailbox(SqliteDatabase database) : IJobMailbox
     public Task MarkDeliveredAsync(string jobId, long upToSequence, CancellationToken cancellationToken = default) =>
         database.WriteAsync(context =>
         {
-            var marked = context.Command(SqliteSql.MarkMailDelivered)
+            context.Command(SqliteSql.MarkMailDelivered)
                 .With("@id", jobId)
                 .With("@upTo", upToSequence)
                 .With("@now", context.Now)
                 .Execute();
-            if (marked > 0)
-            {
-                context.Changed(StoreChangeKind.Mailbox, jobId, upToSequence);
-            }
         }, cancellationToken);
 
     public async Task<IReadOnlyList<MailMessage>> ReadAllAsync(string jobId, CancellationToken cancellationToken = default) =>

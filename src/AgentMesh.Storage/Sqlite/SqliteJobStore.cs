@@ -34,7 +34,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
                 .ReadFirstOrDefault(SqliteRows.Job);
             if (created is not null)
             {
-                context.Changed(StoreChangeKind.Job, created.Id, created.Version);
                 return new EnqueueResult(created, Created: true);
             }
             var existing = context.Command(SqliteSql.SelectJobByNaturalKey)
@@ -92,7 +91,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
             {
                 return null;
             }
-            context.Changed(StoreChangeKind.Job, job.Id, job.Version);
             return new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence, job.LeaseExpiresAt!.Value));
         }, cancellationToken);
     }
@@ -150,7 +148,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
 
             SqliteJobHistory.Append(context, jobId, change.Events);
             SqliteOutbox.Insert(context, change.Outbox);
-            context.Changed(StoreChangeKind.Job, jobId, updated.Version);
             return updated;
         }, cancellationToken);
     }
@@ -203,7 +200,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
                     ["outcome"] = updated.State.ToWire(),
                 };
                 SqliteJobHistory.Append(context, job.Id, [new NewEvent("lease_expired", data.ToJsonString())]);
-                context.Changed(StoreChangeKind.Job, job.Id, updated.Version);
                 rescued.Add(updated);
             }
             return rescued;

@@ -266,23 +266,6 @@ internal static class SqliteSql
          WHERE id = @id AND status = 'pending';
         """;
 
-    // ---- nodes ----
-
-    public const string UpsertNode = """
-        INSERT INTO nodes (node_id, roles_json, slots, running_jobs, stopping, version, started_at, heartbeat_at)
-        VALUES (@id, @roles, @slots, @running, @stopping, @version, @now, @now)
-        ON CONFLICT (node_id) DO UPDATE SET
-            roles_json = excluded.roles_json,
-            slots = excluded.slots,
-            running_jobs = excluded.running_jobs,
-            stopping = excluded.stopping,
-            version = excluded.version,
-            heartbeat_at = excluded.heartbeat_at;
-        """;
-
-    public const string ListNodes = "SELECT node_id, roles_json, slots, running_jobs, stopping, version, started_at, heartbeat_at FROM nodes ORDER BY node_id;";
-
-    public const string DeleteNode = "DELETE FROM nodes WHERE node_id = @id;";
 
     // ---- held work ----
 

@@ -13,7 +13,6 @@ namespace AgentMesh.Storage.Sqlite;
 public sealed class SqliteStore : IAgentMeshStore
 {
     private readonly SqliteDatabase _database;
-    private readonly SqliteChangeFeed _feed;
     private readonly SqliteMigrator _migrator;
 
     public SqliteStore(SqliteStoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
@@ -23,8 +22,7 @@ public sealed class SqliteStore : IAgentMeshStore
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.EnsureValid();
 
-        _feed = new SqliteChangeFeed(timeProvider, options.ChangeFeedPollInterval);
-        _database = new SqliteDatabase(options, timeProvider, _feed);
+        _database = new SqliteDatabase(options, timeProvider);
         _migrator = new SqliteMigrator(_database, loggerFactory.CreateLogger<SqliteStore>());
         Actors = new SqliteActorStore(_database);
         Jobs = new SqliteJobStore(_database, timeProvider);
@@ -32,7 +30,7 @@ public sealed class SqliteStore : IAgentMeshStore
         History = new SqliteJobHistory(_database);
         Mailbox = new SqliteJobMailbox(_database);
         Outbox = new SqliteOutbox(_database);
-        Nodes = new SqliteNodeRegistry(_database);
+        Usage = new SqliteUsageStore(_database);
         HeldWork = new SqliteHeldWorkStore(_database);
     }
 
@@ -50,11 +48,9 @@ public sealed class SqliteStore : IAgentMeshStore
 
     public IOutbox Outbox { get; }
 
-    public INodeRegistry Nodes { get; }
-
     public IHeldWorkStore HeldWork { get; }
 
-    public IChangeFeed Feed => _feed;
+    public IUsageStore Usage { get; }
 
     /// <summary>The highest migration this build carries.</summary>
     public static int ExpectedSchemaVersion => SqliteMigrator.ExpectedVersion;
@@ -76,7 +72,6 @@ public sealed class SqliteStore : IAgentMeshStore
 
     public ValueTask DisposeAsync()
     {
-        _feed.Dispose();
         _database.Dispose();
         return ValueTask.CompletedTask;
     }

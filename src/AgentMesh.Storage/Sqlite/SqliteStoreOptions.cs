@@ -15,12 +15,6 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// How often every change-feed subscriber gets a <c>Resync</c>, so a reader that missed a
-    /// wake-up re-reads soon. Default: 1 second.
-    /// </summary>
-    public TimeSpan ChangeFeedPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Every problem with these settings, one sentence each; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -32,10 +26,6 @@ public sealed class SqliteStoreOptions
         if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromMinutes(10))
         {
             problems.Add($"BusyTimeout must be greater than 0 and at most 10 minutes (was {BusyTimeout}).");
-        }
-        if (ChangeFeedPollInterval < TimeSpan.FromMilliseconds(10) || ChangeFeedPollInterval > TimeSpan.FromMinutes(10))
-        {
-            problems.Add($"ChangeFeedPollInterval must be between 10 ms and 10 minutes (was {ChangeFeedPollInterval}).");
         }
         return problems;
     }

@@ -12,8 +12,8 @@ using Xunit;
 namespace AgentMesh.Dashboard.Tests.Support;
 
 /// <summary>
-/// A bUnit context with the dashboard's real services over a real SQLite store: the store's change
-/// feed, the real role policies, MudBlazor; only job actions are recorded instead of sent.
+/// A bUnit context with the dashboard's real services over a real SQLite store: the real role policies,
+/// MudBlazor; the job feed is the seeder's in-memory one, and job actions are recorded instead of sent.
 /// </summary>
 public abstract class DashboardContext : BunitContext, IAsyncLifetime
 {
@@ -33,7 +33,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(Seeder.Store);
-        Services.AddSingleton<IJobFeed, StoreJobFeed>();
+        Services.AddSingleton<IJobFeed>(Seeder.Feed);
         Services.AddSingleton<IJobActions>(Actions);
         Services.AddSingleton<IJobCreation>(Creation);
         Services.AddSingleton<IDashboardTenants>(Tenants);

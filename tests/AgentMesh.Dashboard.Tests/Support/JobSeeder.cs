@@ -7,25 +7,31 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentMesh.Dashboard.Tests.Support;
 
-/// <summary>A real SQLite store in a temp folder, with helpers that put jobs where a test needs them.</summary>
+/// <summary>
+/// A real SQLite store in a temp folder, with helpers that put jobs where a test needs them, and the
+/// feed the pages listen to: every job or log write made through <see cref="Store"/> notifies it.
+/// </summary>
 internal sealed class JobSeeder : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
 
-    private JobSeeder(IAgentMeshStore store, TempDirectory directory)
+    private JobSeeder(IAgentMeshStore store, SeededJobFeed feed, TempDirectory directory)
     {
-        Store = store;
+        Store = new SeededStore(store, feed);
+        Feed = feed;
         _directory = directory;
     }
 
     public IAgentMeshStore Store { get; }
+
+    public SeededJobFeed Feed { get; }
 
     public static async Task<JobSeeder> StartAsync()
     {
         var directory = new TempDirectory("agentmesh-dashboard");
         var store = AgentMeshStoreFactory.Create(new StoreOptions { DataDirectory = directory.Path }, TimeProvider.System, NullLoggerFactory.Instance);
         await store.MigrateAsync();
-        return new JobSeeder(store, directory);
+        return new JobSeeder(store, new SeededJobFeed(), directory);
     }
 
     public async Task<string> EnqueueAsync(string repo, int number, JobState state = JobState.Queued, long tokens = 0, decimal cost = 0m)
@@ -50,7 +56,7 @@ internal sealed class JobSeeder : IAsyncDisposable
         return id;
     }
 
-    /// <summary>Moves a job's row to <paramref name="state"/> the way a turn does (one transaction, change feed notified).</summary>
+    /// <summary>Moves a job's row to <paramref name="state"/> the way a turn does (one transaction, feed notified).</summary>
     public Task MoveAsync(string id, JobState state) =>
         Store.Jobs.TurnAsync(id, null, record =>
         {

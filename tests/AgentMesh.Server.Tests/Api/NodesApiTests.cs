@@ -13,7 +13,7 @@ public sealed class NodesApiTests(SharedAdminApiNode shared)
     private readonly AdminApiNode _node = shared.Node;
 
     [Fact]
-    public async Task The_node_lists_its_own_heartbeat_as_alive()
+    public async Task The_node_lists_its_own_silo_from_membership_with_its_metadata()
     {
         NodeView? self = null;
         await Eventually.UntilAsync(
@@ -23,7 +23,7 @@ public sealed class NodesApiTests(SharedAdminApiNode shared)
                 self = nodes.SingleOrDefault(n => n.NodeId == _node.NodeId);
                 return self is not null;
             },
-            $"node {_node.NodeId} to appear in /api/nodes after its first heartbeat");
+            $"node {_node.NodeId} to appear in /api/nodes once its silo is a member");
 
         self!.Alive.ShouldBeTrue();
         self.Status.ShouldBe("active");
@@ -31,6 +31,10 @@ public sealed class NodesApiTests(SharedAdminApiNode shared)
         self.Stopping.ShouldBeFalse();
         self.Roles.ShouldBe(["web", "worker"]);
         self.Slots.ShouldBe(2);
+        self.Version.ShouldNotBeNullOrEmpty("the silo's metadata carries its version");
+        self.StartedAt.ShouldNotBeNull("membership knows when the silo started");
+        self.StartedAt!.Value.ShouldBeLessThanOrEqualTo(DateTimeOffset.UtcNow);
+        self.HeartbeatAt.ShouldNotBeNull("membership has the silo's last I-am-alive");
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using AgentMesh.Storage.Abstractions;
-using AgentMesh.Storage.Postgres;
 using AgentMesh.Testing;
 
 namespace AgentMesh.Storage.Tests.Conformance;
@@ -7,7 +6,5 @@ namespace AgentMesh.Storage.Tests.Conformance;
 /// <summary>The conformance suite on PostgreSQL: a fresh database of the test server per test.</summary>
 public sealed class PostgresStoreConformanceTests : StoreConformanceTests
 {
-    protected override TimeSpan ChangeFeedPollInterval => new PostgresStoreOptions().ChangeFeedPollInterval;
-
     protected override async Task<IAgentMeshStore> CreateStoreAsync(FakeTimeProvider clock) => await PostgresTestStore.CreateAsync(clock);
 }

@@ -85,28 +85,4 @@ public abstract partial class StoreConformanceTests
         Clock.Advance(TimeSpan.FromHours(1));
         (await Store.Outbox.ClaimDueAsync("node-a", 10, TimeSpan.FromMinutes(1))).ShouldBeEmpty();
     }
-
-    [Fact]
-    public async Task Nodes_heartbeat_creates_then_refreshes_keeping_started_at_and_remove_deletes()
-    {
-        var startedAt = Now;
-        await Store.Nodes.HeartbeatAsync(new NodeHeartbeat("node-b", ["worker"], 4, 0, false, "1.0.0"));
-        await Store.Nodes.HeartbeatAsync(new NodeHeartbeat("node-a", ["web", "worker"], 2, 0, false, "1.0.0"));
-        Clock.Advance(TimeSpan.FromSeconds(15));
-
-        await Store.Nodes.HeartbeatAsync(new NodeHeartbeat("node-b", ["worker"], 4, 3, true, "1.0.1"));
-
-        var nodes = await Store.Nodes.ListAsync();
-        nodes.Select(n => n.NodeId).ShouldBe(["node-a", "node-b"]);
-        var a = nodes[0];
-        a.Roles.ShouldBe(["web", "worker"]);
-        (a.Slots, a.RunningJobs, a.Stopping, a.Version, a.StartedAt, a.HeartbeatAt).ShouldBe((2, 0, false, "1.0.0", startedAt, startedAt));
-        var b = nodes[1];
-        b.Roles.ShouldBe(["worker"]);
-        (b.Slots, b.RunningJobs, b.Stopping, b.Version, b.StartedAt, b.HeartbeatAt).ShouldBe((4, 3, true, "1.0.1", startedAt, Now));
-
-        (await Store.Nodes.RemoveAsync("node-b")).ShouldBeTrue();
-        (await Store.Nodes.RemoveAsync("node-b")).ShouldBeFalse();
-        (await Store.Nodes.ListAsync()).Select(n => n.NodeId).ShouldBe(["node-a"]);
-    }
 }

@@ -28,12 +28,6 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
 
     protected DateTimeOffset Now => Clock.GetUtcNow();
 
-    /// <summary>
-    /// The interval at which the backend's change feed sends <see cref="StoreChangeKind.Resync"/>
-    /// to every subscriber. SQLite defaults to one second, PostgreSQL to two; a subclass overrides this with its own.
-    /// </summary>
-    protected virtual TimeSpan ChangeFeedPollInterval => TimeSpan.FromSeconds(1);
-
     /// <summary>A fresh, empty store with all migrations applied, whose "now" is <paramref name="clock"/>.</summary>
     protected abstract Task<IAgentMeshStore> CreateStoreAsync(FakeTimeProvider clock);
 

@@ -24,24 +24,22 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void Options_validation_lists_every_problem()
     {
-        var options = new SqliteStoreOptions { DatabasePath = " ", BusyTimeout = TimeSpan.Zero, ChangeFeedPollInterval = TimeSpan.FromMilliseconds(1) };
+        var options = new SqliteStoreOptions { DatabasePath = " ", BusyTimeout = TimeSpan.Zero };
 
         options.Validate().ShouldBe(
         [
             "DatabasePath must name the SQLite database file.",
             "BusyTimeout must be greater than 0 and at most 10 minutes (was 00:00:00).",
-            "ChangeFeedPollInterval must be between 10 ms and 10 minutes (was 00:00:00.0010000).",
         ]);
         new SqliteStoreOptions { DatabasePath = "x.db" }.Validate().ShouldBeEmpty();
     }
 
     [Fact]
-    public void Options_defaults_are_5_s_busy_timeout_and_1_s_poll()
+    public void Options_default_to_a_5_s_busy_timeout()
     {
         var options = new SqliteStoreOptions();
 
         options.BusyTimeout.ShouldBe(TimeSpan.FromSeconds(5));
-        options.ChangeFeedPollInterval.ShouldBe(TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -63,10 +61,11 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
-        SqliteStore.ExpectedSchemaVersion.ShouldBe(2);
+        SqliteStore.ExpectedSchemaVersion.ShouldBe(4);
         var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}"]);
+            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}"]);
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%webhook_inbox%' OR name = 'nodes';").ShouldBe(["0"]);
     }
 
     [Fact]
@@ -79,7 +78,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["2"]);
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["4"]);
         (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
         (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
     }
@@ -201,20 +200,6 @@ public sealed class SqliteStoreTests : IDisposable
         await Should.ThrowAsync<OperationCanceledException>(() => store.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "k1", "solve", "{}"), cancel.Token));
 
         (await store.Jobs.GetAsync("j1")).ShouldBeNull();
-    }
-
-    [Fact]
-    public async Task Disposing_the_store_ends_its_change_feed_subscriptions()
-    {
-        var store = await SqliteTestStores.CreateAsync(_directory, _clock);
-        await using var changes = store.Feed.SubscribeAsync(null).GetAsyncEnumerator();
-        (await changes.MoveNextAsync()).ShouldBeTrue();
-        changes.Current.Kind.ShouldBe(StoreChangeKind.Resync);
-        var next = changes.MoveNextAsync().AsTask();
-
-        await store.DisposeAsync();
-
-        (await Eventually.WithinAsync(next, "the subscription to end when the store is disposed")).ShouldBeFalse();
     }
 
     private SqliteConnection OpenRaw()

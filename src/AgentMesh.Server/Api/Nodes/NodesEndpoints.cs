@@ -1,12 +1,11 @@
-using System.Globalization;
-using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orleans.Runtime;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace AgentMesh.Server.Api.Nodes;
 
-/// <summary><c>/api/nodes</c>: the cluster's silos from Orleans membership, with their roles and slots from silo metadata.</summary>
+/// <summary>
+/// <c>/api/nodes</c>: the cluster's silos from Orleans membership (status, start and last alive times), their roles,
+/// slots and version from silo metadata, and the agents each runs from the job index. No heartbeat of our own.
+/// </summary>
 public static class NodesEndpoints
 {
     public static RouteGroupBuilder MapNodes(this RouteGroupBuilder api)
@@ -17,33 +16,6 @@ public static class NodesEndpoints
         return api;
     }
 
-    private static async Task<Ok<List<NodeView>>> ListAsync(
-        IClusterMembershipService membership,
-        ISiloMetadataCache metadata,
-        IAgentMeshStore store,
-        CancellationToken cancellationToken)
-    {
-        // Running agents are counted by each worker's heartbeat until the agent-worker grains report them.
-        var heartbeats = (await store.Nodes.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(n => n.NodeId, StringComparer.Ordinal);
-        var views = new List<NodeView>();
-        foreach (var member in membership.CurrentSnapshot.Members.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
-        {
-            var tags = metadata.GetSiloMetadata(member.SiloAddress).Metadata;
-            var nodeId = tags.TryGetValue("node", out var id) ? id : member.Name;
-            heartbeats.TryGetValue(nodeId, out var heartbeat);
-            views.Add(new NodeView(
-                nodeId,
-                member.SiloAddress.ToParsableString(),
-                member.Status.ToString().ToLowerInvariant(),
-                tags.TryGetValue("roles", out var roles) ? roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
-                tags.TryGetValue("slots", out var slots) ? int.Parse(slots, CultureInfo.InvariantCulture) : 0,
-                heartbeat?.RunningJobs ?? 0,
-                member.Status is SiloStatus.ShuttingDown or SiloStatus.Stopping || heartbeat?.Stopping == true,
-                heartbeat?.Version ?? "",
-                heartbeat?.StartedAt,
-                heartbeat?.HeartbeatAt,
-                member.Status != SiloStatus.Dead));
-        }
-        return TypedResults.Ok(views);
-    }
+    private static async Task<Ok<List<NodeView>>> ListAsync(ClusterMembers members, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await members.ListAsync(cancellationToken).ConfigureAwait(false));
 }

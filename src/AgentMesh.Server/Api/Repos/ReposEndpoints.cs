@@ -70,7 +70,7 @@ public static class ReposEndpoints
         if (problems.Count > 0)
         {
             return ApiProblems.BadRequest(
-                $"The configuration of {name} is invalid: {string.Join(" ", problems)}",
+                RepoConfigProblems.Describe(name, problems),
                 new Dictionary<string, object?> { ["problems"] = problems });
         }
         var saved = await repos.SetConfigAsync(name, config, cancellationToken).ConfigureAwait(false);
