@@ -98,7 +98,7 @@ const string Observer = """
         const now = Date.now();
         for (const r of records) for (const n of r.addedNodes) {
           const m = /bench-line (\d+) (\d+)/.exec(n.textContent || '');
-          if (m && n.dataset) window.__seen.push([Number(n.dataset.seq), Number(m[1]), Number(m[2]), now]);
+          if (m && n.dataset && n.dataset.kind !== 'Result') window.__seen.push([Number(n.dataset.seq), Number(m[1]), Number(m[2]), now]);
         }
       }).observe(log, { childList: true });
     }

@@ -44,6 +44,7 @@ public static class NodeHostingExtensions
         services.AddSingleton<JobChangePublisher>();
         services.AddSingleton<JobWakeUps>();
         services.AddSingleton<JobChangeFeed>();
+        services.AddSingleton<LiveLogs.LiveLogPublisher>();
         services.AddSingleton<IJobFeed, ClusterJobFeed>();
         services.AddSingleton<IAgentMeshStore>(sp => new PublishingStore(
             AgentMeshStoreFactory.Create(
@@ -51,7 +52,8 @@ public static class NodeHostingExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()),
             sp.GetRequiredService<JobChangePublisher>(),
-            sp.GetRequiredService<JobWakeUps>()));
+            sp.GetRequiredService<JobWakeUps>(),
+            sp.GetRequiredService<LiveLogs.LiveLogPublisher>()));
         builder.AddAdminApi();
         builder.AddAgentMeshDashboard<DashboardJobActions, DashboardJobCreation, DashboardTenants>();
 

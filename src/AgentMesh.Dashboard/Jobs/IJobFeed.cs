@@ -31,4 +31,8 @@ public enum JobFeedKind
 }
 
 /// <param name="JobId">Empty for <see cref="JobFeedKind.Resync"/>.</param>
-public sealed record JobFeedNotice(JobFeedKind Kind, string JobId, long Sequence);
+/// <param name="Lines">
+/// With <see cref="JobFeedKind.Log"/>, the stored lines themselves when the feed carries them (ending at
+/// <paramref name="Sequence"/>), so a page need not read them back; null when it must read the store.
+/// </param>
+public sealed record JobFeedNotice(JobFeedKind Kind, string JobId, long Sequence, IReadOnlyList<AgentMesh.Storage.Abstractions.LogLine>? Lines = null);

@@ -2,14 +2,18 @@ using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Changes;
 
-/// <summary><see cref="IJobLog"/> that announces stored lines on the job's change stream.</summary>
-internal sealed class PublishingJobLog(IJobLog inner, JobChangePublisher publisher) : IJobLog
+/// <summary>
+/// <see cref="IJobLog"/> that sends stored lines, with their sequence numbers, on the job's live log stream
+/// (the dashboard and the API's live log read them from there), and announces them on its change stream.
+/// </summary>
+internal sealed class PublishingJobLog(IJobLog inner, JobChangePublisher publisher, LiveLogs.LiveLogPublisher live) : IJobLog
 {
     public async Task<long> AppendAsync(string jobId, IReadOnlyList<NewLogLine> lines, JobLease? lease = null, CancellationToken cancellationToken = default)
     {
         var last = await inner.AppendAsync(jobId, lines, lease, cancellationToken).ConfigureAwait(false);
         if (lines.Count > 0)
         {
+            await live.PublishAsync(jobId, lines, last).ConfigureAwait(false);
             await publisher.LogAppendedAsync(jobId, last).ConfigureAwait(false);
         }
         return last;

@@ -8,10 +8,10 @@ namespace AgentMesh.Server.Changes;
 /// until a time gets its job grain's reminder (<see cref="JobWakeUps"/>). One place, so no writer can
 /// forget to tell the workers, the board or a running job's watcher.
 /// </summary>
-public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher publisher, JobWakeUps wakeUps) : IAgentMeshStore
+public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher publisher, JobWakeUps wakeUps, LiveLogs.LiveLogPublisher live) : IAgentMeshStore
 {
     private readonly PublishingJobStore _jobs = new(inner.Jobs, publisher, wakeUps);
-    private readonly PublishingJobLog _logs = new(inner.Logs, publisher);
+    private readonly PublishingJobLog _logs = new(inner.Logs, publisher, live);
 
     public string ProviderName => inner.ProviderName;
 

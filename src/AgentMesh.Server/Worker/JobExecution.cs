@@ -47,8 +47,7 @@ public sealed partial class JobExecution(
     PipelineOptions pipeline,
     WorkerOptions options,
     TimeProvider timeProvider,
-    ILogger<JobExecution> logger,
-    LiveLogs.LiveLogPublisher? live = null)
+    ILogger<JobExecution> logger)
 {
     /// <summary>Runs the claimed job to an outcome. Never throws for the job's own failures: they become its state.</summary>
     public async Task RunAsync(ClaimedJob claimed, TimeSpan leaseDuration, CancellationToken stoppingToken)
@@ -69,7 +68,7 @@ public sealed partial class JobExecution(
 
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var renewal = new LeaseRenewal(store.Jobs, lease, leaseDuration, timeProvider, runCancellation);
-        await using var log = new JobLogWriter(store.Logs, lease, options, timeProvider, live);
+        await using var log = new JobLogWriter(store.Logs, lease, options, timeProvider);
         Workspace? workspace = null;
         RunGuards? guards = null;
         try

@@ -15,17 +15,15 @@ public sealed class JobLogWriter : IAsyncDisposable
     private readonly JobLease _lease;
     private readonly WorkerOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly LiveLogs.LiveLogPublisher? _live;
     private readonly Task _pump;
 
-    /// <param name="live">Sends each stored batch onto the job's live stream; null writes to the store only.</param>
-    public JobLogWriter(IJobLog log, JobLease lease, WorkerOptions options, TimeProvider timeProvider, LiveLogs.LiveLogPublisher? live = null)
+    /// <param name="log">The node's log store: it sends each stored batch onto the job's live stream (PublishingJobLog).</param>
+    public JobLogWriter(IJobLog log, JobLease lease, WorkerOptions options, TimeProvider timeProvider)
     {
         _log = log;
         _lease = lease;
         _options = options;
         _timeProvider = timeProvider;
-        _live = live;
         _pump = Task.Run(PumpAsync);
     }
 
@@ -95,11 +93,7 @@ public sealed class JobLogWriter : IAsyncDisposable
         try
         {
             NewLogLine[] lines = [.. batch];
-            var last = await _log.AppendAsync(_lease.JobId, lines, _lease).ConfigureAwait(false);
-            if (_live is not null)
-            {
-                await _live.PublishAsync(_lease.JobId, lines, last).ConfigureAwait(false);
-            }
+            await _log.AppendAsync(_lease.JobId, lines, _lease).ConfigureAwait(false);
         }
         catch (StaleLeaseException)
         {

@@ -22,8 +22,8 @@ public sealed class LiveLogEndpointTests(SharedAdminApiNode shared)
         var job = await _node.CreateJobAsync(AdminApiNode.NewRepo(), 1, priority: 1_000_000);
         var claim = (await _node.Store.Jobs.ClaimAsync("live-worker/1", TimeSpan.FromMinutes(5)))!;
         claim.Job.Id.ShouldBe(job.Id);
-        var publisher = _node.App.Services.GetRequiredService<LiveLogPublisher>();
-        await using var writer = new JobLogWriter(_node.Store.Logs, claim.Lease, new WorkerOptions(), TimeProvider.System, publisher);
+        // The node's store publishes each stored batch on the job's live stream.
+        await using var writer = new JobLogWriter(_node.Store.Logs, claim.Lease, new WorkerOptions(), TimeProvider.System);
         writer.Write("system", "stored before the reader came");
         await writer.FlushAsync();
 

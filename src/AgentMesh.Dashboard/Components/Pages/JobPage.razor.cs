@@ -102,9 +102,19 @@ public sealed partial class JobPage : IAsyncDisposable
                         break;
                     case JobFeedKind.Job:
                         await LoadJobAsync(cancellationToken);
+                        // A job that changed state may have lost its last live batch on the way: catch up.
+                        await LoadLogAsync(cancellationToken);
                         break;
                     case JobFeedKind.Log when notice.Sequence > _lastSequence:
-                        await LoadLogAsync(cancellationToken);
+                        if (notice.Lines is { Count: > 0 } lines && lines[0].Sequence <= _lastSequence + 1)
+                        {
+                            // The feed brought the stored lines themselves, right after the last one shown.
+                            await InvokeAsync(() => AppendLines(lines));
+                        }
+                        else
+                        {
+                            await LoadLogAsync(cancellationToken);
+                        }
                         break;
                     case JobFeedKind.History:
                         await LoadHistoryAsync(cancellationToken);
@@ -167,20 +177,23 @@ public sealed partial class JobPage : IAsyncDisposable
         {
             return;
         }
-        await InvokeAsync(() =>
+        await InvokeAsync(() => AppendLines(fresh));
+    }
+
+    /// <summary>Adds the lines after the last one shown, in order; a line already shown is skipped.</summary>
+    private void AppendLines(IEnumerable<LogLine> fresh)
+    {
+        foreach (var line in fresh.Where(l => l.Sequence > _lastSequence))
         {
-            foreach (var line in fresh.Where(l => l.Sequence > _lastSequence))
-            {
-                _lines.Add(LogLineView.From(line));
-                _lastSequence = line.Sequence;
-            }
-            if (_lines.Count > MaxLines)
-            {
-                _lines.RemoveRange(0, _lines.Count - MaxLines);
-            }
-            _logGrew = true;
-            StateHasChanged();
-        });
+            _lines.Add(LogLineView.From(line));
+            _lastSequence = line.Sequence;
+        }
+        if (_lines.Count > MaxLines)
+        {
+            _lines.RemoveRange(0, _lines.Count - MaxLines);
+        }
+        _logGrew = true;
+        StateHasChanged();
     }
 
     private async Task LoadHistoryAsync(CancellationToken cancellationToken)
