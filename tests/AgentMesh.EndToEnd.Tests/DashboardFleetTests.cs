@@ -16,7 +16,10 @@ namespace AgentMesh.EndToEnd.Tests;
 /// <summary>
 /// The dashboard in a fleet, as a person meets it: a web node serves the job page while the real Claude Code
 /// agent runs on a worker node (PostgreSQL between them), so every live line crosses silos on Orleans streams.
+/// It asserts a latency (a line within a second), so it runs alone, after the assembly's parallel tests: on two
+/// cores, five other fleets starting at once measure the machine, not the dashboard.
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed partial class DashboardFleetTests
 {
     private const float PageTimeoutMs = 30_000;
@@ -99,4 +102,11 @@ public sealed partial class DashboardFleetTests
 
     [GeneratedRegex(@"sign in:\s+(\S+)")]
     private static partial Regex SignInLine();
+}
+
+/// <summary>Tests that measure a latency run by themselves, not beside the others.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuredAlone
+{
+    public const string Name = "measured alone";
 }

@@ -82,6 +82,48 @@ public sealed class FleetTests
     }
 
     [Fact]
+    public async Task A_worker_silo_asked_to_stop_hands_its_running_job_to_the_other_worker_silo()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync();
+        await using var world = await World.StartAsync(
+            ModelTurn.Stall(),
+            CommitFile("hello.txt", "hello after the handover", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt."));
+        world.Settings["AGENTMESH_Store__Provider"] = "postgres";
+        world.Settings["AGENTMESH_Store__ConnectionString"] = connectionString;
+        world.Settings["AGENTMESH_Worker__ShutdownGrace"] = "00:00:01";
+        // The handed-back job waits out this backoff; its job grain's reminder announces it to the other worker.
+        world.Settings["AGENTMESH_Jobs__Retry__BaseDelay"] = "00:00:02";
+        world.Settings["AGENTMESH_Jobs__Retry__MaxDelay"] = "00:00:02";
+        var web = await world.StartNodeAsync("web-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "web" });
+        var workers = new Dictionary<string, AgentMesh.Testing.AgentMeshProgram>
+        {
+            ["worker-1"] = await world.StartNodeAsync("worker-1", WorkerSettings(world, "worker-1")),
+            ["worker-2"] = await world.StartNodeAsync("worker-2", WorkerSettings(world, "worker-2")),
+        };
+        await world.ConfigureRepoAsync(web, new { enabled = true, autoSolve = true });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+        await world.SendIssueOpenedAsync(web, issue);
+        await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first worker's agent to be waiting on the model", TimeSpan.FromMinutes(2));
+        var running = await world.WaitForJobStateAsync(web, "running", issue.Number);
+        var holder = running.GetProperty("leaseOwner").GetString()!.Split('/')[0];
+        var other = workers.Keys.Single(k => k != holder);
+
+        await workers[holder].SignalAsync("TERM");
+
+        (await workers[holder].WaitForExitAsync()).ShouldBe(0, workers[holder].Output);
+        workers[holder].Output.ShouldContain("handed back for another node");
+        var job = await world.WaitForJobStateAsync(web, "pr_opened", issue.Number, TimeSpan.FromMinutes(2));
+        job.GetProperty("attempt").GetInt32().ShouldBe(2, "the handed-back attempt counts; the other worker's is the next");
+        var events = await world.GetJsonAsync(web, $"/api/jobs/{job.GetProperty("id").GetString()}/events");
+        events.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "job_claimed")
+            .Select(c => c.GetProperty("data").GetProperty("workerId").GetString()!.Split('/')[0])
+            .ShouldBe([holder, other], "the worker that was running all along took it, with no node started after");
+        world.ShowFile($"agentmesh/issue-{issue.Number}", "hello.txt").ShouldBe("hello after the handover\n");
+        world.GitHub.State.Repositories[World.Repo].Issues.Count(i => i.PullRequest is not null).ShouldBe(1, "exactly one pull request");
+    }
+
+    [Fact]
     public async Task Work_held_for_approval_on_one_worker_is_pushed_by_another_whose_repository_never_saw_it()
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync();

@@ -12,39 +12,119 @@ namespace AgentMesh.Server.Outbox;
 /// transient failure is retried with exponential backoff, a permanent one (or the last try) leaves
 /// the item dead with its error for an operator to see.
 /// </summary>
+/// <remarks>
+/// It does not poll. Effects are written by job turns, and every turn is announced on the cluster's
+/// <c>job-changes/*</c> stream, so a notice wakes it (on every node: the claim decides who performs an
+/// item). Between notices it sleeps until the store's next due time: a retry's backoff, or the expiry of
+/// a claim whose node died.
+/// </remarks>
 public sealed partial class OutboxDispatcher(
     IAgentMeshStore store,
     GitHubClientProvider github,
     IOptions<NodeOptions> node,
+    Changes.JobChangeFeed changes,
     TimeProvider timeProvider,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     /// <summary>Tries an item gets before it is left dead.</summary>
     public const int MaxAttempts = 8;
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private const int BatchSize = 20;
+
+    /// <summary>How long a pass waits after it failed (the store unreachable, say) before it tries again.</summary>
+    private static readonly TimeSpan PauseAfterError = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _wakeUp = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(PollInterval, timeProvider);
-        do
+        var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = WakeOnChangesAsync(changes, live, stoppingToken);
+        // Subscribed before the first pass: an item written in between wakes the next one.
+        await live.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        while (!stoppingToken.IsCancellationRequested)
         {
+            TimeSpan sleep;
             try
             {
-                await DispatchDueAsync(stoppingToken).ConfigureAwait(false);
+                if (await DispatchDueAsync(stoppingToken).ConfigureAwait(false) == BatchSize)
+                {
+                    continue;
+                }
+                sleep = await UntilNextDueAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
             {
                 LogPassFailed(logger, ex);
+                sleep = PauseAfterError;
+            }
+            try
+            {
+                await _wakeUp.WaitAsync(sleep, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        await listening.ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _wakeUp.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        if (await store.Outbox.NextDueAsync(cancellationToken).ConfigureAwait(false) is not { } next)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+        var wait = next - timeProvider.GetUtcNow();
+        // SemaphoreSlim takes at most int.MaxValue milliseconds.
+        return wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait;
+    }
+
+    private async Task WakeOnChangesAsync(Changes.JobChangeFeed feed, TaskCompletionSource live, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var _ in feed.SubscribeAsync(jobId: null, stoppingToken).ConfigureAwait(false))
+            {
+                live.TrySetResult();
+                if (_wakeUp.CurrentCount == 0)
+                {
+                    try
+                    {
+                        _wakeUp.Release();
+                    }
+                    catch (SemaphoreFullException)
+                    {
+                        // Woken already.
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            live.TrySetException(ex);
+            throw;
+        }
     }
 
     /// <summary>Performs every due item once; returns how many were taken.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
-        var items = await store.Outbox.ClaimDueAsync(node.Value.NodeId, max: 20, lease: TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+        var items = await store.Outbox.ClaimDueAsync(node.Value.NodeId, max: BatchSize, lease: TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
         foreach (var item in items)
         {
             try

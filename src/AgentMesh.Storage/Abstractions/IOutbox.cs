@@ -22,6 +22,13 @@ public interface IOutbox
     Task FailAsync(long id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken = default);
 
     Task<OutboxItem?> GetByKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// When the next pending item can be claimed: its due time, or for an item a dispatcher holds, when that
+    /// claim expires (its dispatcher died). Null when nothing is pending. A dispatcher sleeps until then
+    /// instead of polling.
+    /// </summary>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
 }
 
 /// <param name="Kind">What to do, e.g. <c>github.comment</c>.</param>

@@ -69,6 +69,17 @@ internal sealed class PostgresOutbox(PostgresStoreContext context) : IOutbox
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = context.Command(PostgresSql.NextOutboxDue);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) switch
+        {
+            DateTime at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
+            DateTimeOffset at => at,
+            _ => null,
+        };
+    }
+
     public async Task<OutboxItem?> GetByKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
         await using var command = context.Command(PostgresSql.GetOutboxItemByKey).With("key", idempotencyKey);

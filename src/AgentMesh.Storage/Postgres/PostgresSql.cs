@@ -131,6 +131,9 @@ internal static class PostgresSql
          WHERE id = @id
         """;
 
+    public const string NextOutboxDue =
+        "SELECT min(GREATEST(due_at, COALESCE(lease_expires_at, due_at))) FROM outbox WHERE status = 'pending'";
+
     public const string GetOutboxItemByKey = $"SELECT {OutboxColumns} FROM outbox WHERE idempotency_key = @key";
 
     // ---- jobs -------------------------------------------------------------------------------------------

@@ -50,6 +50,13 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
             .With("@key", idempotencyKey)
             .ReadFirstOrDefault(SqliteRows.Outbox), cancellationToken);
 
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync(connection =>
+        {
+            using var command = connection.Command(SqliteSql.NextOutboxDue);
+            return command.ExecuteScalar() is long at ? UnixMilliseconds.ToTime(at) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
     /// <summary>Inserts items inside the caller's transaction (a turn's), skipping known keys.</summary>
     internal static void Insert(SqliteWriteContext context, IReadOnlyList<NewOutboxItem> items)
     {

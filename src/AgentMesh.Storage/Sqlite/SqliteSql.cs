@@ -250,6 +250,10 @@ internal static class SqliteSql
         RETURNING {OutboxColumns};
         """;
 
+    public const string NextOutboxDue = """
+        SELECT MIN(MAX(due_at, COALESCE(lease_expires_at, due_at))) FROM outbox WHERE status = 'pending';
+        """;
+
     public const string CompleteOutboxItem = """
         UPDATE outbox SET status = 'done', finished_at = @now, lease_owner = NULL, lease_expires_at = NULL
          WHERE id = @id AND status = 'pending';

@@ -18,6 +18,33 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task Outbox_next_due_is_the_earliest_pending_item_or_the_expiry_of_a_claim_on_it()
+    {
+        (await Store.Outbox.NextDueAsync()).ShouldBeNull("nothing is pending");
+        var start = Now;
+        await Store.Outbox.EnqueueAsync(new NewOutboxItem("k", "in-a-minute", "{}", start.AddMinutes(1)));
+        await Store.Outbox.EnqueueAsync(new NewOutboxItem("k", "in-an-hour", "{}", start.AddHours(1)));
+        (await Store.Outbox.NextDueAsync()).ShouldBe(start.AddMinutes(1));
+
+        await Store.Outbox.EnqueueAsync(new NewOutboxItem("k", "now", "{}"));
+        (await Store.Outbox.NextDueAsync()).ShouldBe(start);
+
+        // A claimed item is next due when its claim runs out (its dispatcher died).
+        var claimed = (await Store.Outbox.ClaimDueAsync("node-a", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem();
+        (await Store.Outbox.NextDueAsync()).ShouldBe(start.AddSeconds(30));
+        await Store.Outbox.CompleteAsync(claimed.Id);
+        (await Store.Outbox.NextDueAsync()).ShouldBe(start.AddMinutes(1));
+
+        // A retry is due at its retry time; a dead item is never due.
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var due = (await Store.Outbox.ClaimDueAsync("node-a", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem();
+        await Store.Outbox.FailAsync(due.Id, "GitHub answered 502", Now.AddSeconds(8));
+        (await Store.Outbox.NextDueAsync()).ShouldBe(Now.AddSeconds(8));
+        await Store.Outbox.FailAsync(due.Id, "GitHub answered 404", retryAt: null);
+        (await Store.Outbox.NextDueAsync()).ShouldBe(start.AddHours(1));
+    }
+
+    [Fact]
     public async Task Outbox_claims_only_due_items_counts_attempts_and_leases_them()
     {
         await Store.Outbox.EnqueueAsync(new NewOutboxItem("k", "later", "{}", Now.AddMinutes(1)));
