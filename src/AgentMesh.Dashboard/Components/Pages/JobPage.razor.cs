@@ -7,7 +7,6 @@ using AgentMesh.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.JSInterop;
 using Microsoft.Extensions.Logging;
 using MudBlazor;
 
@@ -37,9 +36,7 @@ public sealed partial class JobPage : IAsyncDisposable
     private long _lastSequence;
     private long _lastEvent;
     private bool _missing;
-    private bool _logGrew;
-    private bool _logAttached;
-    private ElementReference _logElement;
+    private Jobs.JobLogView? _logView;
     private Task? _listening;
     private ClaimsPrincipal _user = new();
 
@@ -55,15 +52,11 @@ public sealed partial class JobPage : IAsyncDisposable
     [Inject] private TimeProvider Time { get; set; } = null!;
     [Inject] private ILogger<JobPage> Logger { get; set; } = null!;
     [Inject] private DashboardOptions Options { get; set; } = null!;
-    [Inject] private IJSRuntime JS { get; set; } = null!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
     internal JobCard? Card { get; private set; }
     internal IReadOnlyList<LogLineView> Lines => _lines;
-
-    /// <summary>The lines the search leaves (all of them without one).</summary>
-    internal IEnumerable<LogLineView> ShownLines => _lines.Where(l => l.Matches(Search));
 
     /// <summary>Text the shown lines must hold; the log stops following while a search is on.</summary>
     internal string? Search { get; set; }
@@ -192,8 +185,15 @@ public sealed partial class JobPage : IAsyncDisposable
         {
             _lines.RemoveRange(0, _lines.Count - MaxLines);
         }
-        _logGrew = true;
-        StateHasChanged();
+        // Only the log re-renders for new lines; before the page first shows it, the page renders it with them.
+        if (_logView is { } view)
+        {
+            view.LinesAdded();
+        }
+        else
+        {
+            StateHasChanged();
+        }
     }
 
     private async Task LoadHistoryAsync(CancellationToken cancellationToken)
@@ -217,26 +217,6 @@ public sealed partial class JobPage : IAsyncDisposable
             _runUsage = RunUsageRow.From(_history);
             StateHasChanged();
         });
-    }
-
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        if (Card is null)
-        {
-            return;
-        }
-        if (!_logAttached)
-        {
-            _logAttached = true;
-            await JS.InvokeVoidAsync("agentMeshLog.attach", _logElement);
-            _logGrew = true;
-        }
-        // A search shows a filtered view: following the log's end would pull the reader off their match.
-        if (_logGrew && string.IsNullOrWhiteSpace(Search))
-        {
-            _logGrew = false;
-            await JS.InvokeAsync<bool>("agentMeshLog.scrollIfFollowing", _logElement);
-        }
     }
 
     private async Task StopAsync()
@@ -290,16 +270,6 @@ public sealed partial class JobPage : IAsyncDisposable
 
     private void Report(JobActionResult result, string done) =>
         Snackbar.Add(result.Done ? done : result.Error ?? "Refused.", result.Done ? Severity.Success : Severity.Error);
-
-    private static string LineClass(LogLineKind kind) => kind switch
-    {
-        LogLineKind.ToolCall => "am-log-toolcall",
-        LogLineKind.ToolResult => "am-log-toolresult",
-        LogLineKind.ToolError => "am-log-toolerror",
-        LogLineKind.Error => "am-log-error",
-        LogLineKind.System => "am-log-system",
-        _ => "",
-    };
 
     private static Color StateColor(JobState state) => state switch
     {

@@ -1,0 +1,55 @@
+using AgentMesh.Dashboard.Jobs;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace AgentMesh.Dashboard.Components.Jobs;
+
+/// <summary>
+/// A job's log on its page: the lines the search leaves, following the end while the reader is there
+/// (dashboard.js). New lines re-render this component only, not the page around it (its controls, history
+/// and audit), which is most of what a batch costs the node with many pages open.
+/// </summary>
+public sealed partial class JobLogView
+{
+    private ElementReference _element;
+    private bool _attached;
+    private bool _grew;
+
+    /// <summary>The page's lines, in sequence order (the page owns the list and adds to it).</summary>
+    [Parameter, EditorRequired]
+    public IReadOnlyList<LogLineView> Lines { get; set; } = [];
+
+    /// <summary>Text the shown lines must hold; the log stops following while a search is on.</summary>
+    [Parameter]
+    public string? Search { get; set; }
+
+    [Inject] private IJSRuntime JS { get; set; } = null!;
+
+    private IEnumerable<LogLineView> Shown => Lines.Where(l => l.Matches(Search));
+
+    private long LastSequence => Lines.Count == 0 ? 0 : Lines[^1].Sequence;
+
+    /// <summary>The page added lines: show them (on the renderer's thread).</summary>
+    public void LinesAdded()
+    {
+        _grew = true;
+        StateHasChanged();
+    }
+
+    protected override void OnParametersSet() => _grew = true;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_attached)
+        {
+            _attached = true;
+            await JS.InvokeVoidAsync("agentMeshLog.attach", _element);
+        }
+        // A search shows a filtered view: following the log's end would pull the reader off their match.
+        if (_grew && string.IsNullOrWhiteSpace(Search))
+        {
+            _grew = false;
+            await JS.InvokeAsync<bool>("agentMeshLog.scrollIfFollowing", _element);
+        }
+    }
+}
