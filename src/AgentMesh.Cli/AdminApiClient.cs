@@ -58,6 +58,54 @@ public sealed class AdminApiClient : IDisposable
     public Task<string> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
+    /// <summary>
+    /// Reads a server-sent events answer as (event, data) pairs until the server closes it. Only the wait for
+    /// the answer's headers has <see cref="RequestTimeout"/>; the events may come as slowly as the job runs.
+    /// </summary>
+    public async IAsyncEnumerable<(string Event, string Data)> EventsAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new AdminApiException($"cannot reach AgentMesh at {Server}: {ex.Message}", ex);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new AdminApiException(Describe(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)), response.StatusCode);
+            }
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+            var name = "message";
+            var data = new StringBuilder();
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    if (data.Length > 0)
+                    {
+                        yield return (name, data.ToString());
+                    }
+                    name = "message";
+                    data.Clear();
+                }
+                else if (line.StartsWith("event:", StringComparison.Ordinal))
+                {
+                    name = line[6..].Trim();
+                }
+                else if (line.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    data.Append(data.Length > 0 ? "\n" : "").Append(line[5..].TrimStart());
+                }
+            }
+        }
+    }
+
     /// <summary>Sends a request and returns the answer's body; throws <see cref="AdminApiException"/> unless it succeeded.</summary>
     public async Task<string> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
     {

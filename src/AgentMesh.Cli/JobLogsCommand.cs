@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Server.Api.Jobs;
 
@@ -7,15 +8,12 @@ namespace AgentMesh.Cli;
 
 /// <summary>
 /// <c>agentmesh jobs logs &lt;id&gt; [--tail N] [--follow]</c>: prints a job's log, and with
-/// <c>--follow</c> keeps polling for new lines until the job reaches a terminal state or the user
-/// presses Ctrl+C. With <c>--json</c> each line is one JSON object (JSON Lines), so a script can
-/// read the stream as it comes.
+/// <c>--follow</c> keeps printing new lines as the node streams them (<c>/api/jobs/{id}/logs/live</c>, fed by
+/// the cluster's live log stream) until the job reaches a terminal state or the user presses Ctrl+C. With
+/// <c>--json</c> each line is one JSON object (JSON Lines), so a script can read the stream as it comes.
 /// </summary>
 public static class JobLogsCommand
 {
-    /// <summary>How often <c>--follow</c> asks for new lines when the last page was not full.</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
-
     private const int PageSize = JobHistoryEndpoints.MaxLogLimit;
 
     public static Command Create(AdminCommandOptions options)
@@ -45,36 +43,55 @@ public static class JobLogsCommand
             after = page.Next;
             if (!follow || page.Terminal)
             {
-                await FinishAsync(context, page, follow).ConfigureAwait(false);
+                await FinishAsync(context, page.JobId, page.State.ToWire(), follow).ConfigureAwait(false);
                 return;
             }
         }
 
-        while (true)
+        if (follow)
+        {
+            var state = await FollowAsync(context, path, after).ConfigureAwait(false);
+            await FinishAsync(context, jobId, state, follow).ConfigureAwait(false);
+            return;
+        }
+        do
         {
             page = await ReadAsync(context, FormattableString.Invariant($"{path}?after={after}&limit={PageSize}")).ConfigureAwait(false);
             Print(context, page);
             after = page.Next;
-            if (page.Lines.Count == PageSize)
-            {
-                continue; // more lines are waiting: read them before deciding anything
-            }
-            // The server reads the state before the lines, so a terminal page holds the log's end.
-            if (!follow || page.Terminal)
-            {
-                break;
-            }
-            await Task.Delay(PollInterval, context.CancellationToken).ConfigureAwait(false);
         }
-        await FinishAsync(context, page, follow).ConfigureAwait(false);
+        while (page.Lines.Count == PageSize);
     }
+
+    /// <summary>Prints each streamed line until the node says the job ended; returns its final state.</summary>
+    private static async Task<string> FollowAsync(AdminCommandContext context, string path, long after)
+    {
+        await foreach (var (name, data) in context.Client.EventsAsync(FormattableString.Invariant($"{path}/live?after={after}"), context.CancellationToken).ConfigureAwait(false))
+        {
+            if (name == "end")
+            {
+                return JsonSerializer.Deserialize<StreamEnd>(data, StreamJson)?.State ?? "finished";
+            }
+            if (name == "line" && JsonSerializer.Deserialize<JobLogLine>(data, StreamJson) is { } line)
+            {
+                Print(context, [line]);
+            }
+        }
+        throw new AdminApiException($"AgentMesh at {context.Client.Server} closed the log stream before the job ended; run the command again to go on.");
+    }
+
+    private static readonly JsonSerializerOptions StreamJson = new(JsonSerializerDefaults.Web);
+
+    private sealed record StreamEnd(string State);
 
     private static async Task<JobLogPage> ReadAsync(AdminCommandContext context, string path) =>
         CliJson.Read<JobLogPage>(await context.Client.GetAsync(path, context.CancellationToken).ConfigureAwait(false));
 
-    private static void Print(AdminCommandContext context, JobLogPage page)
+    private static void Print(AdminCommandContext context, JobLogPage page) => Print(context, page.Lines);
+
+    private static void Print(AdminCommandContext context, IEnumerable<JobLogLine> lines)
     {
-        foreach (var line in page.Lines)
+        foreach (var line in lines)
         {
             Console.Out.WriteLine(context.Json
                 ? CliJson.Write(line)
@@ -83,12 +100,12 @@ public static class JobLogsCommand
         Console.Out.Flush();
     }
 
-    private static async Task FinishAsync(AdminCommandContext context, JobLogPage page, bool follow)
+    private static async Task FinishAsync(AdminCommandContext context, string jobId, string state, bool follow)
     {
         // On stderr, so stdout stays the log alone.
         if (follow && !context.Json)
         {
-            await Console.Error.WriteLineAsync($"agentmesh: job {page.JobId} is {page.State.ToWire()}.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"agentmesh: job {jobId} is {state}.").ConfigureAwait(false);
         }
     }
 }

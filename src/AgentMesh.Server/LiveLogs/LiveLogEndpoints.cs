@@ -1,3 +1,4 @@
+using AgentMesh.Core.Jobs;
 using System.Text.Json;
 using System.Threading.Channels;
 using AgentMesh.Grains.Abstractions.Logs;
@@ -10,7 +11,8 @@ namespace AgentMesh.Server.LiveLogs;
 /// <summary>
 /// <c>GET /api/jobs/{id}/logs/live?after=N</c>: a job's log as server-sent events, each line once and in
 /// order: it subscribes to the job's live stream first, then sends the stored lines after <c>after</c>,
-/// then the live ones, skipping what it sent and filling any gap from the store.
+/// then the live ones, skipping what it sent and filling any gap from the store. Once the job is final it sends
+/// the rest of the log and an <c>end</c> event with the job's state, and closes (the CLI's <c>--follow</c> reads it).
 /// </summary>
 public static class LiveLogEndpoints
 {
@@ -25,7 +27,7 @@ public static class LiveLogEndpoints
         return api;
     }
 
-    private static async Task<IResult> StreamAsync(string id, string? after, IAgentMeshStore store, IClusterClient cluster, HttpContext context)
+    private static async Task<IResult> StreamAsync(string id, string? after, IAgentMeshStore store, IClusterClient cluster, Changes.JobChangeFeed changes, HttpContext context)
     {
         if (!QueryParameters.TryLong(after, nameof(after), 0, 0, long.MaxValue, out var last, out var problem))
         {
@@ -37,10 +39,13 @@ public static class LiveLogEndpoints
             return ApiProblems.JobNotFound(id);
         }
 
-        var live = Channel.CreateUnbounded<LiveLogBatch>(new UnboundedChannelOptions { SingleReader = true });
+        // One reader for both: a batch of stored lines, or word that the job changed (null), which may mean it ended.
+        var live = Channel.CreateUnbounded<LiveLogBatch?>(new UnboundedChannelOptions { SingleReader = true });
         var subscription = await LiveLogPublisher.Stream(cluster, id)
             .SubscribeAsync((batch, _) => live.Writer.WriteAsync(batch).AsTask())
             .ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var jobChanges = ForwardJobChangesAsync(changes, id, live.Writer, stop.Token);
         try
         {
             var response = context.Response;
@@ -49,6 +54,18 @@ public static class LiveLogEndpoints
             last = await SendStoredAsync(store, response, id, last, long.MaxValue, cancellationToken).ConfigureAwait(false);
             await foreach (var batch in live.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (batch is null)
+                {
+                    var job = await store.Jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+                    if (job is null || job.State.IsTerminal())
+                    {
+                        // The log is complete once the job is final: send what is left, then say how it ended.
+                        await SendStoredAsync(store, response, id, last, long.MaxValue, cancellationToken).ConfigureAwait(false);
+                        await SendEndAsync(response, job?.State.ToWire() ?? "deleted", cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    continue;
+                }
                 var fresh = batch.Lines.Where(l => l.Sequence > last).ToList();
                 if (fresh.Count == 0)
                 {
@@ -73,6 +90,8 @@ public static class LiveLogEndpoints
         }
         finally
         {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await jobChanges.ConfigureAwait(false);
             await subscription.UnsubscribeAsync().ConfigureAwait(false);
         }
         return Results.Empty;
@@ -94,6 +113,30 @@ public static class LiveLogEndpoints
                 return after;
             }
         }
+    }
+
+    /// <summary>Passes on each change of the job (its first notice, once subscribed, too: the job may be final already).</summary>
+    private static async Task ForwardJobChangesAsync(Changes.JobChangeFeed changes, string id, ChannelWriter<LiveLogBatch?> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in changes.SubscribeAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                if (change.Kind is Grains.Abstractions.Jobs.JobChangeKind.Job or Grains.Abstractions.Jobs.JobChangeKind.Resync)
+                {
+                    await writer.WriteAsync(null, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static async Task SendEndAsync(HttpResponse response, string state, CancellationToken cancellationToken)
+    {
+        await response.WriteAsync($"event: end\ndata: {JsonSerializer.Serialize(new { state })}\n\n", cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static Task SendAsync(HttpResponse response, long sequence, DateTimeOffset at, string stream, string text, CancellationToken cancellationToken)
