@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentMesh.Server.LiveLogs;
+using AgentMesh.Storage.Abstractions;
 using AgentMesh.Server.Tests.Api;
 using AgentMesh.Server.Worker;
 using AgentMesh.Testing;
@@ -42,6 +43,27 @@ public sealed class LiveLogEndpointTests(SharedAdminApiNode shared)
 
         received.Select(r => r.Sequence).ShouldBe([1, 2, 3, 4, 5, 6], "each line once, in order, without a gap");
         received.Select(r => r.Text).ShouldBe(["stored before the reader came", "live line 1", "live line 2", "live line 3", "live line 4", "live line 5"]);
+    }
+
+    [Fact]
+    public async Task The_stream_sends_the_rest_of_the_log_and_the_final_state_when_the_job_ends_then_closes()
+    {
+        var job = await _node.CreateJobAsync(AdminApiNode.NewRepo(), 2);
+        await _node.Store.Logs.AppendAsync(job.Id, [new NewLogLine("system", "before the reader")]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{job.Id}/logs/live");
+        using var response = await _node.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var received = new List<(long Sequence, string Text)>();
+        await ReadLinesAsync(reader, received, 1, "the stored line");
+
+        await _node.Store.Logs.AppendAsync(job.Id, [new NewLogLine("system", "the last line")]);
+        await _node.Jobs.SendAsync(job.Id, new AgentMesh.Core.Jobs.Commands.Stop("tester"));
+
+        await ReadLinesAsync(reader, received, 2, "the last line");
+        received.Select(r => r.Text).ShouldBe(["before the reader", "the last line"]);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var rest = await reader.ReadToEndAsync(deadline.Token);
+        rest.ShouldContain("event: end\ndata: {\"state\":\"stopped\"}", Case.Sensitive, "the stream says how the job ended, then closes");
     }
 
     [Fact]
