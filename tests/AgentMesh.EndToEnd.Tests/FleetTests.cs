@@ -53,18 +53,7 @@ public sealed class FleetTests
         // Leases far longer than the test: only Orleans declaring the silo dead can hand the job back in time.
         world.Settings["AGENTMESH_Node__LeaseDuration"] = "00:10:00";
         world.Settings["AGENTMESH_Node__RescueBackoff"] = "00:00:01";
-        var web = await world.StartNodeAsync("web-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "web" });
-        var workers = new Dictionary<string, AgentMesh.Testing.AgentMeshProgram>
-        {
-            ["worker-1"] = await world.StartNodeAsync("worker-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "worker" }),
-            ["worker-2"] = await world.StartNodeAsync("worker-2", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "worker" }),
-        };
-        await world.ConfigureRepoAsync(web, new { enabled = true, autoSolve = true });
-        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
-        await world.SendIssueOpenedAsync(web, issue);
-        await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first worker's agent to be waiting on the model", TimeSpan.FromMinutes(2));
-        var running = await world.WaitForJobStateAsync(web, "running", issue.Number);
-        var holder = running.GetProperty("leaseOwner").GetString()!.Split('/')[0];
+        var (web, workers, issue, holder) = await StartTwoWorkersWithAnAgentWaitingOnOneAsync(world);
         var survivor = workers.Keys.Single(k => k != holder);
 
         await workers[holder].KillAsync();
@@ -95,18 +84,7 @@ public sealed class FleetTests
         // The handed-back job waits out this backoff; its job grain's reminder announces it to the other worker.
         world.Settings["AGENTMESH_Jobs__Retry__BaseDelay"] = "00:00:02";
         world.Settings["AGENTMESH_Jobs__Retry__MaxDelay"] = "00:00:02";
-        var web = await world.StartNodeAsync("web-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "web" });
-        var workers = new Dictionary<string, AgentMesh.Testing.AgentMeshProgram>
-        {
-            ["worker-1"] = await world.StartNodeAsync("worker-1", WorkerSettings(world, "worker-1")),
-            ["worker-2"] = await world.StartNodeAsync("worker-2", WorkerSettings(world, "worker-2")),
-        };
-        await world.ConfigureRepoAsync(web, new { enabled = true, autoSolve = true });
-        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
-        await world.SendIssueOpenedAsync(web, issue);
-        await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first worker's agent to be waiting on the model", TimeSpan.FromMinutes(2));
-        var running = await world.WaitForJobStateAsync(web, "running", issue.Number);
-        var holder = running.GetProperty("leaseOwner").GetString()!.Split('/')[0];
+        var (web, workers, issue, holder) = await StartTwoWorkersWithAnAgentWaitingOnOneAsync(world);
         var other = workers.Keys.Single(k => k != holder);
 
         await workers[holder].SignalAsync("TERM");
@@ -163,6 +141,26 @@ public sealed class FleetTests
         lines.ShouldContain(l => l.StartsWith("the approved commit ", StringComparison.Ordinal) && l.EndsWith(" is from the store", StringComparison.Ordinal),
             "worker-2 took the commit from the store: " + string.Join("\n", lines.TakeLast(20)));
         lines.Count(l => l == "starting the agent").ShouldBe(1, "approval pushes the held commit; the agent does not run again");
+    }
+
+    /// <summary>
+    /// A web node and two worker nodes (each with its own data directory, as on separate machines); an issue opened,
+    /// its agent started on one worker and held by the model's stall. Returns that worker's id as the holder.
+    /// </summary>
+    private static async Task<(AgentMesh.Testing.AgentMeshProgram Web, Dictionary<string, AgentMesh.Testing.AgentMeshProgram> Workers, AgentMesh.FakeGitHub.Model.FakeIssue Issue, string Holder)> StartTwoWorkersWithAnAgentWaitingOnOneAsync(World world)
+    {
+        var web = await world.StartNodeAsync("web-1", new Dictionary<string, string> { ["AGENTMESH_Node__Roles"] = "web" });
+        var workers = new Dictionary<string, AgentMesh.Testing.AgentMeshProgram>
+        {
+            ["worker-1"] = await world.StartNodeAsync("worker-1", WorkerSettings(world, "worker-1")),
+            ["worker-2"] = await world.StartNodeAsync("worker-2", WorkerSettings(world, "worker-2")),
+        };
+        await world.ConfigureRepoAsync(web, new { enabled = true, autoSolve = true });
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", null, World.Maintainer);
+        await world.SendIssueOpenedAsync(web, issue);
+        await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first worker's agent to be waiting on the model", TimeSpan.FromMinutes(2));
+        var running = await world.WaitForJobStateAsync(web, "running", issue.Number);
+        return (web, workers, issue, running.GetProperty("leaseOwner").GetString()!.Split('/')[0]);
     }
 
     private static Dictionary<string, string> WorkerSettings(World world, string nodeId) => new()

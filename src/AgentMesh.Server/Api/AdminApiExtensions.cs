@@ -31,7 +31,6 @@ public static class AdminApiExtensions
         services.TryAddSingleton<AdminTokenVerifier>();
         services.TryAddSingleton<JobAdminService>();
         services.TryAddSingleton<TenantService>();
-        services.TryAddSingleton<LiveLogPublisher>();
 
         // The same wire form the store persists (CoreJson): camelCase properties, snake_case enum names.
         services.ConfigureHttpJsonOptions(options =>

@@ -48,7 +48,7 @@ public sealed class ClusterJobFeed(JobChangeFeed changes, IClusterClient cluster
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
-            await logs.UnsubscribeAsync().ConfigureAwait(false);
+            await JobChangeFeed.UnsubscribeAsync(logs).ConfigureAwait(false);
         }
     }
 

@@ -52,7 +52,43 @@ public sealed class JobChangeFeed(IClusterClient cluster)
         }
     }
 
-    private static async Task UnsubscribeAsync(Orleans.Streams.StreamSubscriptionHandle<JobChangeNotice> handle)
+    /// <summary>
+    /// Calls <paramref name="onChange"/> for every change of any job until cancelled (a worker's slots, the outbox
+    /// dispatcher). Returns once the subscription is live, so a change made after the return is never missed;
+    /// the returned task is the listening itself.
+    /// </summary>
+    public async Task<Task> ListenAsync(Action onChange, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onChange);
+        var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = ListenUntilCancelledAsync(onChange, live, cancellationToken);
+        await live.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return listening;
+    }
+
+    private async Task ListenUntilCancelledAsync(Action onChange, TaskCompletionSource live, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in SubscribeAsync(jobId: null, cancellationToken).ConfigureAwait(false))
+            {
+                live.TrySetResult();
+                onChange();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            live.TrySetCanceled(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            live.TrySetException(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Ends a stream subscription with a deadline: the pub-sub grain may sit on a silo that just died.</summary>
+    internal static async Task UnsubscribeAsync<T>(Orleans.Streams.StreamSubscriptionHandle<T> handle)
     {
         try
         {

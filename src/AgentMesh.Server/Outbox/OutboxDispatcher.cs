@@ -38,10 +38,8 @@ public sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var listening = WakeOnChangesAsync(changes, live, stoppingToken);
         // Subscribed before the first pass: an item written in between wakes the next one.
-        await live.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        var listening = await changes.ListenAsync(WakeUp, stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan sleep;
@@ -91,33 +89,15 @@ public sealed partial class OutboxDispatcher(
         return wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait;
     }
 
-    private async Task WakeOnChangesAsync(Changes.JobChangeFeed feed, TaskCompletionSource live, CancellationToken stoppingToken)
+    private void WakeUp()
     {
         try
         {
-            await foreach (var _ in feed.SubscribeAsync(jobId: null, stoppingToken).ConfigureAwait(false))
-            {
-                live.TrySetResult();
-                if (_wakeUp.CurrentCount == 0)
-                {
-                    try
-                    {
-                        _wakeUp.Release();
-                    }
-                    catch (SemaphoreFullException)
-                    {
-                        // Woken already.
-                    }
-                }
-            }
+            _wakeUp.Release();
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (SemaphoreFullException)
         {
-        }
-        catch (Exception ex)
-        {
-            live.TrySetException(ex);
-            throw;
+            // Woken already.
         }
     }
 

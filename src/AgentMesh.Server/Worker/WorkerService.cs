@@ -55,10 +55,8 @@ public sealed partial class WorkerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var feed = WakeOnChangesAsync(live, stoppingToken);
         // Subscribed before the first claim: a job queued in between is announced to this subscription.
-        await live.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        var feed = await changes.ListenAsync(WakeOneSlot, stoppingToken).ConfigureAwait(false);
         await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);
         var slots = Enumerable.Range(1, node.Value.WorkerSlots).Select(slot => RunSlotAsync(slot, stoppingToken)).ToList();
         await Task.WhenAll(slots).ConfigureAwait(false);
@@ -115,26 +113,11 @@ public sealed partial class WorkerService(
         }
     }
 
-    private async Task WakeOnChangesAsync(TaskCompletionSource live, CancellationToken stoppingToken)
+    private void WakeOneSlot()
     {
-        try
+        if (_wakeUp.CurrentCount < node.Value.WorkerSlots)
         {
-            await foreach (var change in changes.SubscribeAsync(jobId: null, stoppingToken).ConfigureAwait(false))
-            {
-                live.TrySetResult();
-                if (_wakeUp.CurrentCount < node.Value.WorkerSlots)
-                {
-                    _wakeUp.Release();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            live.TrySetException(ex);
-            throw;
+            _wakeUp.Release();
         }
     }
 

@@ -113,11 +113,10 @@ public sealed partial class BoardPage : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // The page stays as last seen and says so; the person reloads to start again.
-            DashboardLog.LiveUpdatesStopped(Logger, "the board", ex);
+            var notice = DashboardLog.LiveUpdatesStoppedNotice(Logger, "the board", ex);
             await InvokeAsync(() =>
             {
-                FeedError = $"Live updates stopped ({ex.Message}). Reload the page to resume.";
+                FeedError = notice;
                 StateHasChanged();
             });
         }

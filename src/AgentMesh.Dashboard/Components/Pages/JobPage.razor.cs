@@ -120,11 +120,10 @@ public sealed partial class JobPage : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // The page stays as last seen and says so; the person reloads to start again.
-            DashboardLog.LiveUpdatesStopped(Logger, "a job page", ex);
+            var notice = DashboardLog.LiveUpdatesStoppedNotice(Logger, "a job page", ex);
             await InvokeAsync(() =>
             {
-                FeedError = $"Live updates stopped ({ex.Message}). Reload the page to resume.";
+                FeedError = notice;
                 StateHasChanged();
             });
         }
