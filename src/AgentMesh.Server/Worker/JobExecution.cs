@@ -68,7 +68,7 @@ public sealed partial class JobExecution(
 
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var renewal = new LeaseRenewal(store.Jobs, lease, leaseDuration, timeProvider, runCancellation);
-        await using var log = new JobLogWriter(store.Logs, lease, options, timeProvider);
+        await using var log = new JobLogWriter(store.Logs, lease, options);
         Workspace? workspace = null;
         RunGuards? guards = null;
         try
