@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using AgentMesh.Core.Jobs;
+using AgentMesh.Dashboard.Auth;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage.Abstractions;
@@ -125,6 +127,25 @@ public sealed class AdminApiNode : IAsyncDisposable
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    /// <summary>
+    /// A client signed in to the dashboard with <paramref name="role"/> the way a person is: a
+    /// sign-in link from the node's <see cref="SignInLinks"/>, redeemed at <c>/signin/local</c>,
+    /// its cookie kept. Redirects are not followed, so a test sees the node's own answer.
+    /// </summary>
+    public async Task<HttpClient> SignedInClientAsync(string role)
+    {
+        var token = App.Services.GetRequiredService<SignInLinks>().Issue(role, $"test-{role}", TimeSpan.FromMinutes(5));
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("token", token)]);
+        using var signIn = await client.PostAsync(new Uri(SignInEndpoints.LocalPath, UriKind.Relative), form);
+        if (signIn.StatusCode != HttpStatusCode.Redirect)
+        {
+            client.Dispose();
+            throw new InvalidOperationException($"Signing in as {role} answered {(int)signIn.StatusCode}, not the redirect to the board.");
         }
         return client;
     }
