@@ -61,22 +61,28 @@ public sealed partial class WorkIntentHandler(
             && await permissions.CanWriteAsync(start.Repo, start.Facts.Author, cancellationToken).ConfigureAwait(false);
         var decision = await repos.AdmitAsync(start.Repo, start.Facts with { AuthorHasWritePermission = canWrite }, cancellationToken).ConfigureAwait(false);
 
-        DateTimeOffset? runAfter = null;
-        switch (decision)
+        if (decision is AdmissionDecision.Reject reject)
         {
-            case AdmissionDecision.Reject reject:
-                await RecordRejectionAsync(start, reject, cancellationToken).ConfigureAwait(false);
-                return $"not admitted: {reject.Reason}: {reject.Message}";
-            case AdmissionDecision.Defer defer:
-                runAfter = defer.RetryAt; // over budget: the job waits, it does not fail
-                break;
+            await RecordRejectionAsync(start, reject, cancellationToken).ConfigureAwait(false);
+            return $"not admitted: {reject.Reason}: {reject.Message}";
         }
+        // Over a budget (the repo's, the node's or the tenant's): the job waits, it does not fail.
+        var defer = decision as AdmissionDecision.Defer;
 
         var existing = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(start.Repo, start.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: runAfter, cancellationToken: cancellationToken, triggeredBy: start.Facts.Author).ConfigureAwait(false);
-            return created ? $"job {record.Id} created" : $"job {record.Id} already exists";
+            var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: defer?.RetryAt, cancellationToken: cancellationToken, triggeredBy: start.Facts.Author).ConfigureAwait(false);
+            if (!created)
+            {
+                return $"job {record.Id} already exists";
+            }
+            if (defer is null)
+            {
+                return $"job {record.Id} created";
+            }
+            await RecordDeferralAsync(start, record.Id, defer, cancellationToken).ConfigureAwait(false);
+            return $"job {record.Id} created, held until {defer.RetryAt:u}: {defer.Reason}: {defer.Message}";
         }
         if (existing.State.IsTerminal())
         {
@@ -228,6 +234,17 @@ public sealed partial class WorkIntentHandler(
             RepoActor.ActorType,
             start.Repo,
             _ => new ActorDecision<bool>(null, [new NewEvent("admission_rejected", data)], [], true),
+            cancellationToken);
+    }
+
+    /// <summary>Why a new job waits, in the repo's history beside its rejections: which budget, and until when.</summary>
+    private Task RecordDeferralAsync(WorkIntent.StartWork start, string jobId, AdmissionDecision.Defer defer, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.Serialize(new { issue = start.IssueNumber, job = jobId, author = start.Facts.Author, reason = defer.Reason, message = defer.Message, retryAt = defer.RetryAt }, CoreJson.Options);
+        return store.Actors.TurnAsync(
+            RepoActor.ActorType,
+            start.Repo,
+            _ => new ActorDecision<bool>(null, [new NewEvent("admission_deferred", data)], [], true),
             cancellationToken);
     }
 
