@@ -5,6 +5,8 @@ using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Core.Repos;
 using AgentMesh.Guardrails.ProtectedPaths;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Tenants;
+using AgentMesh.Grains.Abstractions.Tenants;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Pipeline;
@@ -21,6 +23,7 @@ public sealed partial class WorkIntentHandler(
     JobActor jobs,
     PullRequestIndex pullRequests,
     IAuthorPermissions permissions,
+    TenantService tenants,
     PipelineOptions options,
     ILogger<WorkIntentHandler> logger)
 {
@@ -37,6 +40,18 @@ public sealed partial class WorkIntentHandler(
                 WorkIntent.Feedback feedback => await FeedbackAsync(feedback, cancellationToken).ConfigureAwait(false),
                 WorkIntent.PullRequestClosed closed => await PullRequestClosedAsync(closed, cancellationToken).ConfigureAwait(false),
                 WorkIntent.IssueClosed closed => await IssueClosedAsync(closed, cancellationToken).ConfigureAwait(false),
+                WorkIntent.InstallationGranted granted => Outcome(
+                    granted.Account,
+                    await tenants.AddInstallationAsync(granted.Account, granted.InstallationId, granted.Repos, cancellationToken).ConfigureAwait(false),
+                    $"installation {granted.InstallationId} recorded{(granted.Repos.Count > 0 ? $" with {string.Join(", ", granted.Repos)}" : "")}"),
+                WorkIntent.InstallationDeleted deleted => Outcome(
+                    deleted.Account,
+                    await tenants.RemoveInstallationAsync(deleted.Account, deleted.InstallationId, cancellationToken).ConfigureAwait(false),
+                    $"installation {deleted.InstallationId} and its repos removed"),
+                WorkIntent.InstallationReposRevoked revoked => Outcome(
+                    revoked.Account,
+                    await tenants.RemoveInstallationReposAsync(revoked.Account, revoked.InstallationId, revoked.Repos, cancellationToken).ConfigureAwait(false),
+                    $"installation {revoked.InstallationId} no longer grants {string.Join(", ", revoked.Repos)}"),
                 WorkIntent.Ignore ignore => $"ignored: {ignore.Reason}",
                 _ => throw new ArgumentException($"Unknown intent {intent.GetType().Name}.", nameof(intent)),
             };
@@ -48,6 +63,10 @@ public sealed partial class WorkIntentHandler(
             return $"refused: {ex.Message}";
         }
     }
+
+    /// <summary>What an installation event did to its account's tenant; a refusal (no such tenant) is not an error of the delivery.</summary>
+    private static string Outcome(string account, TenantChange change, string done) =>
+        change.Done ? $"tenant {change.State!.Account}: {done}" : $"not recorded for {account}: {change.Error}";
 
     private async Task<string> StartWorkAsync(WorkIntent.StartWork start, CancellationToken cancellationToken)
     {

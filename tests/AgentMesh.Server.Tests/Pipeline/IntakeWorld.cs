@@ -31,7 +31,7 @@ internal sealed class IntakeWorld : IAsyncDisposable
         Tenants = new TenantService(silo.Client, NullLogger<TenantService>.Instance);
         Repos = new RepoActor(silo.Client, Store, new AdmissionPolicy(new AdmissionOptions()), new GlobalBudget(Store, budgets, Clock), Tenants, Clock);
         Budget = new GlobalBudget(Store, budgets, Clock);
-        Handler = new WorkIntentHandler(Store, Repos, Jobs, new PullRequestIndex(Store), Permissions, Options, NullLogger<WorkIntentHandler>.Instance);
+        Handler = new WorkIntentHandler(Store, Repos, Jobs, new PullRequestIndex(Store), Permissions, Tenants, Options, NullLogger<WorkIntentHandler>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 10, 30, 0, TimeSpan.Zero));
