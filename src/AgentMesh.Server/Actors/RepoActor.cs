@@ -99,6 +99,22 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
     }
 
     /// <summary>
+    /// The deferral when a budget the repo's work counts against is spent now — the repo's hourly or daily tokens,
+    /// the node-wide budget, or the tenant's — else null; the later window wins. Asked again when a queued job is
+    /// about to run, because budgets may have been spent since the job was admitted.
+    /// </summary>
+    public async Task<AdmissionDecision.Defer?> CheckBudgetsAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        var state = await GetAsync(repo, cancellationToken).ConfigureAwait(false);
+        var repoBudget = state is null
+            ? null
+            : TokenBudget.Check(state.Config.HourlyTokenBudget, state.Config.DailyTokenBudget, state.Ledger, timeProvider.GetUtcNow());
+        var global = await globalBudget.CheckAsync(cancellationToken).ConfigureAwait(false);
+        var tenant = await CheckTenantBudgetAsync(repo, cancellationToken).ConfigureAwait(false);
+        return TokenBudget.Latest(new AdmissionDecision.Admit(), repoBudget, global, tenant) as AdmissionDecision.Defer;
+    }
+
+    /// <summary>
     /// The deferral when the budget of the tenant holding <paramref name="repo"/> is spent, else null. Its tokens
     /// today are its repos' budget ledgers (what the tenant panel shows); its dollars this month come from the
     /// usage read model (<c>usage_hourly</c>), the only place cost is kept per repo. Each is read only when its

@@ -54,6 +54,14 @@ public sealed partial class JobExecution(
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var lease = claimed.Lease;
+        if (await repos.CheckBudgetsAsync(claimed.Job.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
+        {
+            // Admitted while there was budget, spent since (other jobs of the repo, the tenant or the node ran
+            // first): the job waits for the window, and no attempt is counted.
+            await jobs.HoldClaimAsync(lease, spent.RetryAt, spent.Message, stoppingToken).ConfigureAwait(false);
+            LogHeldForBudget(logger, lease.JobId, spent.RetryAt, spent.Message);
+            return;
+        }
         JobActorState job;
         try
         {
@@ -726,6 +734,9 @@ public sealed partial class JobExecution(
         var slash = repo.IndexOf('/', StringComparison.Ordinal);
         return (repo[..slash], repo[(slash + 1)..]);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} waits until {Until} before it runs: {Reason}")]
+    private static partial void LogHeldForBudget(ILogger logger, string jobId, DateTimeOffset until, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the claim was refused: {Reason}")]
     private static partial void LogStartRefused(ILogger logger, string jobId, string reason);
