@@ -110,6 +110,20 @@ foreach (var page in pages)
     await page.EvaluateAsync(Observer);
 }
 var rssOpen = RssBytes(web.ProcessId);
+// What the open pages cost with nothing arriving (animations, timers): five seconds idle.
+var cpuIdle = CpuSecondsByProcess(web.ProcessId, worker.ProcessId);
+await Task.Delay(TimeSpan.FromSeconds(5));
+var cpuIdleEnd = CpuSecondsByProcess(web.ProcessId, worker.ProcessId);
+var sessions = new List<Microsoft.Playwright.ICDPSession>();
+foreach (var page in pages)
+{
+    var session = await page.Context.NewCDPSessionAsync(page);
+    await session.SendAsync("Performance.enable");
+    sessions.Add(session);
+}
+var metricsBefore = await BrowserMetricsAsync(sessions);
+var cpuBefore = CpuSecondsByProcess(web.ProcessId, worker.ProcessId);
+var wallBefore = System.Diagnostics.Stopwatch.GetTimestamp();
 File.WriteAllText(goFile, "go");
 var deadline = DateTimeOffset.UtcNow.AddSeconds(lineCount / rate + 60);
 foreach (var page in pages)
@@ -126,6 +140,9 @@ foreach (var page in pages)
     }
 }
 var rssAfter = RssBytes(web.ProcessId);
+var cpuAfter = CpuSecondsByProcess(web.ProcessId, worker.ProcessId);
+var metricsAfter = await BrowserMetricsAsync(sessions);
+var wall = System.Diagnostics.Stopwatch.GetElapsedTime(wallBefore).TotalSeconds;
 
 var storedAt = await StoredAtAsync(http, jobId);
 var fromPrint = new List<double>();
@@ -146,7 +163,58 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{dashboards} das
 Report("printed by the agent → shown", fromPrint);
 Report("stored by the worker → shown", fromStore);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"web node RSS: {rssBefore / 1048576.0:0.0} MiB before, {rssOpen / 1048576.0:0.0} MiB with {dashboards} open, {rssAfter / 1048576.0:0.0} MiB after the run; per dashboard {(rssOpen - rssBefore) / 1048576.0 / (dashboards - 1):0.00} MiB open, {(rssAfter - rssBefore) / 1048576.0 / (dashboards - 1):0.00} MiB after the run"));
+Console.WriteLine("CPU in 5 s idle with the pages open: " + string.Join(", ", cpuIdleEnd.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value - cpuIdle.GetValueOrDefault(p.Key):0.0} s"))));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU while lines flowed ({wall:0.0} s wall, 2 cores = {2 * wall:0.0} core-seconds): ")
+    + string.Join(", ", cpuAfter.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value - cpuBefore.GetValueOrDefault(p.Key):0.0} s"))));
+Console.WriteLine("Browser main-thread seconds, all pages, while lines flowed: " + string.Join(", ", metricsAfter.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value - metricsBefore.GetValueOrDefault(m.Key):0.00}"))));
 return;
+
+// Chromium's own accounting of its pages' main threads (CDP Performance.getMetrics), summed over the pages.
+static async Task<Dictionary<string, double>> BrowserMetricsAsync(List<Microsoft.Playwright.ICDPSession> sessions)
+{
+    string[] wanted = ["TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration"];
+    var sums = wanted.ToDictionary(w => w, _ => 0.0);
+    foreach (var session in sessions)
+    {
+        var result = await session.SendAsync("Performance.getMetrics");
+        foreach (var metric in result!.Value.GetProperty("metrics").EnumerateArray())
+        {
+            var name = metric.GetProperty("name").GetString()!;
+            if (sums.ContainsKey(name))
+            {
+                sums[name] += metric.GetProperty("value").GetDouble();
+            }
+        }
+    }
+    return sums;
+}
+
+// CPU seconds (user + system) so far of the web node, the worker node, chromium, PostgreSQL and everything else.
+static Dictionary<string, double> CpuSecondsByProcess(int webPid, int workerPid)
+{
+    var seconds = new Dictionary<string, double>();
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        if (!int.TryParse(Path.GetFileName(dir), out var pid))
+        {
+            continue;
+        }
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            var comm = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var cpu = (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / 100;
+            var group = pid == webPid ? "web node" : pid == workerPid ? "worker node" : comm.Contains("chrom", StringComparison.Ordinal) ? "chromium" : comm.StartsWith("postgres", StringComparison.Ordinal) ? "postgres" : "other";
+            seconds[group] = seconds.GetValueOrDefault(group) + cpu;
+        }
+        catch (IOException)
+        {
+            // The process ended between the listing and the read.
+        }
+    }
+    return seconds;
+}
 
 static void Report(string what, List<double> latencies)
 {

@@ -43,6 +43,7 @@ public static class NodeHostingExtensions
         // Every write the node makes announces itself on the cluster's job-change streams.
         services.AddSingleton<JobChangePublisher>();
         services.AddSingleton<JobWakeUps>();
+        services.AddSingleton<SharedStreamSubscriptions>();
         services.AddSingleton<JobChangeFeed>();
         services.AddSingleton<LiveLogs.LiveLogPublisher>();
         services.AddSingleton<IJobFeed, ClusterJobFeed>();

@@ -71,15 +71,32 @@ public sealed partial class WorkspaceManager
             {
                 await _git.RunAsync(mirror, ["worktree", "remove", "--force", worktree], null, cancellationToken).ConfigureAwait(false);
             }
-            await _git.RunAsync(mirror, ["worktree", "prune"], null, cancellationToken).ConfigureAwait(false);
 
+            // One git process answers both questions: does the job's branch exist on the remote (a re-run
+            // continues it), and at which commit does the work start. Each git process is a few milliseconds
+            // of the time between the webhook and the agent starting.
             var remoteBranch = $"refs/remotes/origin/{branch}";
-            var reuse = await _git.SucceedsAsync(mirror, ["rev-parse", "--verify", "--quiet", remoteBranch], cancellationToken).ConfigureAwait(false);
-            var start = reuse ? remoteBranch : $"refs/remotes/origin/{request.BaseBranch}";
+            var baseRef = $"refs/remotes/origin/{request.BaseBranch}";
+            var commits = await RemoteCommitsAsync(mirror, [remoteBranch, baseRef], cancellationToken).ConfigureAwait(false);
+            var reuse = commits.ContainsKey(remoteBranch);
+            var start = reuse ? remoteBranch : baseRef;
             Directory.CreateDirectory(Path.GetDirectoryName(worktree)!);
             // -B: a branch left behind by an earlier attempt on this node is reset to the start point.
-            await _git.RunAsync(mirror, ["worktree", "add", "--quiet", "-B", branch, worktree, start], null, cancellationToken).ConfigureAwait(false);
-            var baseCommit = (await _git.RunAsync(worktree, ["rev-parse", "HEAD"], null, cancellationToken).ConfigureAwait(false)).Trim();
+            string[] add = ["worktree", "add", "--quiet", "-B", branch, worktree, commits.GetValueOrDefault(start, start)];
+            try
+            {
+                await _git.RunAsync(mirror, add, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GitCommandException)
+            {
+                // A worktree of an earlier run whose directory vanished (a crash, a cleaned disk) still holds the
+                // branch in git's records: forget such worktrees, then try once more.
+                await _git.RunAsync(mirror, ["worktree", "prune"], null, cancellationToken).ConfigureAwait(false);
+                await _git.RunAsync(mirror, add, null, cancellationToken).ConfigureAwait(false);
+            }
+            var baseCommit = commits.TryGetValue(start, out var startCommit)
+                ? startCommit
+                : (await _git.RunAsync(worktree, ["rev-parse", "HEAD"], null, cancellationToken).ConfigureAwait(false)).Trim();
             LogWorktreeAdded(_logger, request.Repository, branch, reuse, worktree);
             return new Workspace(worktree, branch, baseCommit, mirror, reuse);
         }
@@ -150,6 +167,23 @@ public sealed partial class WorkspaceManager
         {
             gate.Release();
         }
+    }
+
+    /// <summary>The commits the given refs point at in the mirror; a ref that does not exist is absent.</summary>
+    private async Task<Dictionary<string, string>> RemoteCommitsAsync(string mirror, string[] refs, CancellationToken cancellationToken)
+    {
+        var output = await _git.RunAsync(mirror, ["for-each-ref", "--format=%(refname) %(objectname)", .. refs], null, cancellationToken).ConfigureAwait(false);
+        var commits = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var space = line.LastIndexOf(' ');
+            // for-each-ref matches by prefix: keep only the refs asked for.
+            if (space > 0 && refs.Contains(line[..space], StringComparer.Ordinal))
+            {
+                commits[line[..space]] = line[(space + 1)..];
+            }
+        }
+        return commits;
     }
 
     private string MirrorPath(string repository) =>

@@ -6,4 +6,7 @@ public enum DeferReason
     DailyBudgetExhausted,
     HourlyBudgetExhausted,
     ConcurrencyLimit,
+
+    /// <summary>A tenant's dollars for the UTC calendar month are spent.</summary>
+    MonthlyCostBudgetExhausted,
 }

@@ -75,6 +75,20 @@ public static class TenantRules
         return state with { Repos = [.. state.Repos.Append(new TenantRepo(repo, held)).OrderBy(r => r.Repo, StringComparer.OrdinalIgnoreCase)] };
     }
 
+    /// <summary>
+    /// Repos an installation no longer grants (installation_repositories removed): only those the tenant holds
+    /// through <paramref name="installationId"/> go; a repo assigned by hand or held through another installation
+    /// stays. A change that changes nothing returns <paramref name="state"/> itself, so a redelivery writes nothing.
+    /// </summary>
+    public static TenantState RemoveInstallationRepos(TenantState state, long installationId, IEnumerable<string> repos)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(repos);
+        var gone = repos.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var kept = state.Repos.Where(r => r.InstallationId != installationId || !gone.Contains(r.Repo)).ToArray();
+        return kept.Length == state.Repos.Count ? state : state with { Repos = kept };
+    }
+
     /// <summary>Repos no longer granted. Unknown names change nothing.</summary>
     public static TenantState RemoveRepos(TenantState state, IEnumerable<string> repos)
     {

@@ -23,6 +23,9 @@ public interface ITenantGrain : IGrainWithStringKey
 
     Task<TenantChange> RemoveInstallationAsync(long installationId);
 
+    /// <summary>Repos <paramref name="installationId"/> no longer grants (see <see cref="TenantRules.RemoveInstallationRepos"/>).</summary>
+    Task<TenantChange> RemoveInstallationReposAsync(long installationId, IReadOnlyList<string> repos);
+
     /// <summary>Hands the tenant a repo (see <see cref="TenantRules.AssignRepo"/>); the caller removes it from its old tenant.</summary>
     Task<TenantChange> AssignRepoAsync(string repo, long installationId);
 

@@ -42,6 +42,9 @@ public sealed class TenantGrain(
 
     public Task<TenantChange> RemoveInstallationAsync(long installationId) => ChangeAsync(s => TenantRules.RemoveInstallation(s, installationId));
 
+    public Task<TenantChange> RemoveInstallationReposAsync(long installationId, IReadOnlyList<string> repos) =>
+        ChangeAsync(s => TenantRules.RemoveInstallationRepos(s, installationId, repos));
+
     public Task<TenantChange> AssignRepoAsync(string repo, long installationId) => ChangeAsync(s => TenantRules.AssignRepo(s, repo, installationId));
 
     public Task<TenantChange> RemoveReposAsync(IReadOnlyList<string> repos) => ChangeAsync(s => TenantRules.RemoveRepos(s, repos));

@@ -22,6 +22,9 @@ namespace AgentMesh.Server.Actors;
 /// </remarks>
 public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, TimeProvider timeProvider, IRandomSource random)
 {
+    /// <summary>The history event of a claim given back because a budget was spent (<see cref="HoldClaimAsync"/>).</summary>
+    public const string HeldForBudgetEvent = "held_for_budget";
+
     /// <summary>The natural key that makes a second delivery of the same work find the same job.</summary>
     public static string NaturalKey(string repo, int number, JobKind kind) =>
         $"{repo}#{number}:{KindName(kind)}";
@@ -105,6 +108,29 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
     {
         ArgumentNullException.ThrowIfNull(lease);
         return SendAsync(lease.JobId, new LeaseExpired(lease.Fence), lease, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives a claim back untouched, to be claimed again at <paramref name="until"/>: a budget was spent between
+    /// the job's admission and its turn to run. The state machine never saw the claim (no attempt is counted);
+    /// the job's history records why it waits.
+    /// </summary>
+    public Task<JobRecord> HoldClaimAsync(JobLease lease, DateTimeOffset until, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var held = JsonSerializer.Serialize(new { until, reason }, CoreJson.Options);
+        return store.Jobs.TurnAsync(
+            lease.JobId,
+            lease,
+            // The claim moved a queued job to running (a fix round stays fixing); the actor never saw it.
+            record => new JobChange(
+                record.State == JobState.Running ? JobState.Queued : record.State,
+                record.DataJson,
+                [new NewEvent(HeldForBudgetEvent, held)],
+                [],
+                RunAfter: until,
+                ReleaseLease: true),
+            cancellationToken);
     }
 
     /// <summary>The job's actor state as last saved (without catching up on store-side changes).</summary>

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using AgentMesh.Core;
 using AgentMesh.Core.Repos;
+using AgentMesh.Core.Tenants;
 using AgentMesh.Grains.Abstractions.Repos;
+using AgentMesh.Server.Tenants;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Actors;
@@ -16,7 +18,7 @@ namespace AgentMesh.Server.Actors;
 /// such a repo copies it into its grain (<see cref="IRepoGrain.ImportAsync"/>), after which the grain
 /// is the only source of truth. The store keeps the repo's event history (configured, rejected).
 /// </remarks>
-public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, AdmissionPolicy admission, GlobalBudget globalBudget, TimeProvider timeProvider)
+public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, AdmissionPolicy admission, GlobalBudget globalBudget, TenantService tenants, TimeProvider timeProvider)
 {
     public const string ActorType = "repo";
 
@@ -90,11 +92,57 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
         {
             return decision;
         }
-        // The repo would take it; the node-wide budget may still say "not yet" (the later window wins).
+        // The repo would take it; the node-wide budget and the tenant's may still say "not yet" (the later window wins).
         var global = await globalBudget.CheckAsync(cancellationToken).ConfigureAwait(false);
-        return global is not null && (decision is not AdmissionDecision.Defer repoDefer || global.RetryAt > repoDefer.RetryAt)
-            ? global
-            : decision;
+        var tenant = await CheckTenantBudgetAsync(repo, cancellationToken).ConfigureAwait(false);
+        return TokenBudget.Latest(decision, global, tenant);
+    }
+
+    /// <summary>
+    /// The deferral when a budget the repo's work counts against is spent now — the repo's hourly or daily tokens,
+    /// the node-wide budget, or the tenant's — else null; the later window wins. Asked again when a queued job is
+    /// about to run, because budgets may have been spent since the job was admitted.
+    /// </summary>
+    public async Task<AdmissionDecision.Defer?> CheckBudgetsAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        var state = await GetAsync(repo, cancellationToken).ConfigureAwait(false);
+        var repoBudget = state is null
+            ? null
+            : TokenBudget.Check(state.Config.HourlyTokenBudget, state.Config.DailyTokenBudget, state.Ledger, timeProvider.GetUtcNow());
+        var global = await globalBudget.CheckAsync(cancellationToken).ConfigureAwait(false);
+        var tenant = await CheckTenantBudgetAsync(repo, cancellationToken).ConfigureAwait(false);
+        return TokenBudget.Latest(new AdmissionDecision.Admit(), repoBudget, global, tenant) as AdmissionDecision.Defer;
+    }
+
+    /// <summary>
+    /// The deferral when the budget of the tenant holding <paramref name="repo"/> is spent, else null. Its tokens
+    /// today are its repos' budget ledgers (what the tenant panel shows); its dollars this month come from the
+    /// usage read model (<c>usage_hourly</c>), the only place cost is kept per repo. Each is read only when its
+    /// limit is set.
+    /// </summary>
+    private async Task<AdmissionDecision.Defer?> CheckTenantBudgetAsync(string repo, CancellationToken cancellationToken)
+    {
+        var owner = await tenants.FindOwnerAsync(repo, cancellationToken).ConfigureAwait(false);
+        if (owner is null || owner.Budget == TenantBudget.Unlimited)
+        {
+            return null;
+        }
+        var now = timeProvider.GetUtcNow();
+        long tokensToday = 0;
+        decimal costThisMonth = 0m;
+        foreach (var held in owner.Repos)
+        {
+            if (owner.Budget.DailyTokens is not null)
+            {
+                tokensToday += (await GetAsync(held.Repo, cancellationToken).ConfigureAwait(false))?.Ledger.UsedToday(now) ?? 0;
+            }
+            if (owner.Budget.MonthlyCostUsd is not null)
+            {
+                var hours = await store.Usage.ReadAsync(TenantBudget.MonthStart(now), BudgetLedger.HourStart(now).AddHours(1), held.Repo, cancellationToken).ConfigureAwait(false);
+                costThisMonth += hours.Sum(h => h.CostUsd);
+            }
+        }
+        return owner.Budget.Check(owner.Account, new TenantUsage(tokensToday, costThisMonth), now);
     }
 
     /// <summary>Adds a job's token usage to the repo's hourly and daily windows, and to the node-wide budget.</summary>

@@ -19,7 +19,10 @@ public static class AdminApiExtensions
     /// <summary>The prefix every admin endpoint lives under; the token guard covers all of it.</summary>
     public const string Prefix = "/api";
 
-    /// <summary>Where the Orleans dashboard is served; it has no authentication of its own, so the admin token guards it.</summary>
+    /// <summary>
+    /// Where the Orleans dashboard is served; it has no authentication of its own, so
+    /// <see cref="OrleansDashboardGuard"/> lets in the admin token and dashboard admins only.
+    /// </summary>
     public const string OrleansDashboardPrefix = "/orleans";
 
     public static WebApplicationBuilder AddAdminApi(this WebApplicationBuilder builder)
@@ -47,9 +50,12 @@ public static class AdminApiExtensions
         // matches no endpoint, and an endpoint added to the group is guarded wherever it is mapped.
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase)
-                || context.Request.Path.StartsWithSegments(OrleansDashboardPrefix, StringComparison.OrdinalIgnoreCase)
                 || context.GetEndpoint()?.Metadata.GetMetadata<AdminApiEndpoint>() is not null,
             branch => branch.UseMiddleware<AdminTokenMiddleware>());
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(OrleansDashboardPrefix, StringComparison.OrdinalIgnoreCase)
+                || context.GetEndpoint()?.Metadata.GetMetadata<OrleansDashboardEndpoint>() is not null,
+            branch => branch.UseMiddleware<OrleansDashboardGuard>());
 
         // The document describes the API and holds no data, so it is readable without the token.
         app.MapOpenApi();
@@ -65,7 +71,7 @@ public static class AdminApiExtensions
         api.MapNodes();
         api.MapTenants();
         api.MapLiveLogs();
-        app.MapOrleansDashboard(OrleansDashboardPrefix).WithMetadata(AdminApiEndpoint.Instance);
+        app.MapOrleansDashboard(OrleansDashboardPrefix).WithMetadata(OrleansDashboardEndpoint.Instance);
         return app;
     }
 }

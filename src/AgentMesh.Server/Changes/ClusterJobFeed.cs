@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Orleans.Streams;
 using AgentMesh.Dashboard.Jobs;
 using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Grains.Abstractions.Logs;
@@ -15,7 +14,7 @@ namespace AgentMesh.Server.Changes;
 /// worker publishes each batch once it is stored), so fifty open pages do not read each batch back from the
 /// store; a page that sees a gap (a batch lost: memory streams are best effort) reads the store instead.
 /// </summary>
-public sealed class ClusterJobFeed(JobChangeFeed changes, IClusterClient cluster) : IJobFeed
+public sealed class ClusterJobFeed(JobChangeFeed changes, IClusterClient cluster, SharedStreamSubscriptions subscriptions) : IJobFeed
 {
     public async IAsyncEnumerable<JobFeedNotice> SubscribeAsync(string? jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -30,11 +29,7 @@ public sealed class ClusterJobFeed(JobChangeFeed changes, IClusterClient cluster
 
         var notices = Channel.CreateBounded<JobFeedNotice>(new BoundedChannelOptions(JobChangeFeed.Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         // The lines first: once the change feed says it is live (its Resync), both are.
-        var logs = await LiveLogPublisher.Stream(cluster, jobId).SubscribeAsync((batch, _) =>
-        {
-            notices.Writer.TryWrite(ToNotice(batch));
-            return Task.CompletedTask;
-        }).ConfigureAwait(false);
+        var logs = await subscriptions.SubscribeAsync(LiveLogPublisher.Stream(cluster, jobId), batch => notices.Writer.TryWrite(ToNotice(batch))).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pump = PumpChangesAsync(jobId, notices.Writer, stop.Token);
         try
@@ -48,7 +43,7 @@ public sealed class ClusterJobFeed(JobChangeFeed changes, IClusterClient cluster
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
-            await JobChangeFeed.UnsubscribeAsync(logs).ConfigureAwait(false);
+            await logs.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -11,7 +11,7 @@ namespace AgentMesh.Server.Changes;
 /// and no change falls between the snapshot and the subscription. A reader that falls
 /// <see cref="Capacity"/> notices behind loses the oldest and gets a Resync in their place.
 /// </summary>
-public sealed class JobChangeFeed(IClusterClient cluster)
+public sealed class JobChangeFeed(IClusterClient cluster, SharedStreamSubscriptions subscriptions)
 {
     /// <summary>Enough for bursts; a reader this far behind re-reads anyway.</summary>
     public const int Capacity = 1024;
@@ -25,12 +25,7 @@ public sealed class JobChangeFeed(IClusterClient cluster)
         var channel = Channel.CreateBounded<JobChangeNotice>(
             new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Exchange(ref missed, 1));
-        var stream = JobChangePublisher.Stream(cluster, jobId);
-        var handle = await stream.SubscribeAsync((notice, _) =>
-        {
-            channel.Writer.TryWrite(notice);
-            return Task.CompletedTask;
-        }).ConfigureAwait(false);
+        var subscription = await subscriptions.SubscribeAsync(JobChangePublisher.Stream(cluster, jobId), notice => channel.Writer.TryWrite(notice)).ConfigureAwait(false);
         try
         {
             yield return Resync;
@@ -48,7 +43,7 @@ public sealed class JobChangeFeed(IClusterClient cluster)
         }
         finally
         {
-            await UnsubscribeAsync(handle).ConfigureAwait(false);
+            await subscription.DisposeAsync().ConfigureAwait(false);
         }
     }
 

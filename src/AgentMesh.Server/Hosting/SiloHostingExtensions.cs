@@ -81,7 +81,7 @@ public static class SiloHostingExtensions
             });
 
             orleans.UseAgentMeshGrains(new GrainDatabase(invariant, connectionString, dataSource), timing);
-            // The official Orleans dashboard, served at /orleans behind the admin token (MapAdminApi).
+            // The official Orleans dashboard, served at /orleans to the admin token and dashboard admins (MapAdminApi).
             orleans.AddDashboard();
         });
         return builder;

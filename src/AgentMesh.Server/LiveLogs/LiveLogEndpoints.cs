@@ -27,7 +27,7 @@ public static class LiveLogEndpoints
         return api;
     }
 
-    private static async Task<IResult> StreamAsync(string id, string? after, IAgentMeshStore store, IClusterClient cluster, Changes.JobChangeFeed changes, HttpContext context)
+    private static async Task<IResult> StreamAsync(string id, string? after, IAgentMeshStore store, IClusterClient cluster, Changes.JobChangeFeed changes, Changes.SharedStreamSubscriptions subscriptions, HttpContext context)
     {
         if (!QueryParameters.TryLong(after, nameof(after), 0, 0, long.MaxValue, out var last, out var problem))
         {
@@ -41,9 +41,7 @@ public static class LiveLogEndpoints
 
         // One reader for both: a batch of stored lines, or word that the job changed (null), which may mean it ended.
         var live = Channel.CreateUnbounded<LiveLogBatch?>(new UnboundedChannelOptions { SingleReader = true });
-        var subscription = await LiveLogPublisher.Stream(cluster, id)
-            .SubscribeAsync((batch, _) => live.Writer.WriteAsync(batch).AsTask())
-            .ConfigureAwait(false);
+        var subscription = await subscriptions.SubscribeAsync(LiveLogPublisher.Stream(cluster, id), batch => live.Writer.TryWrite(batch)).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var jobChanges = ForwardJobChangesAsync(changes, id, live.Writer, stop.Token);
         try
@@ -92,7 +90,7 @@ public static class LiveLogEndpoints
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await jobChanges.ConfigureAwait(false);
-            await subscription.UnsubscribeAsync().ConfigureAwait(false);
+            await subscription.DisposeAsync().ConfigureAwait(false);
         }
         return Results.Empty;
     }

@@ -14,6 +14,15 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan? FinishedJobs { get; set; }
 
+    /// <summary>Shortest <see cref="Usage"/> allowed: the dashboard's longest chart (30 days) and a tenant's monthly cost budget read this far back.</summary>
+    public static readonly TimeSpan MinimumUsage = TimeSpan.FromDays(31);
+
+    /// <summary>
+    /// Hours of the usage read model (<c>usage_hourly</c>) that ended longer ago than this are deleted. Default 90
+    /// days; at least <see cref="MinimumUsage"/> (31 days).
+    /// </summary>
+    public TimeSpan Usage { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>How often the purge runs. Default 1 hour.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
@@ -27,6 +36,10 @@ public sealed class RetentionOptions
         if (FinishedJobs is { } finished && finished <= TimeSpan.Zero)
         {
             problems.Add($"{SectionName}:FinishedJobs must be positive when set, not {finished}.");
+        }
+        if (Usage < MinimumUsage)
+        {
+            problems.Add($"{SectionName}:Usage must be at least {MinimumUsage} (the dashboard's 30-day charts and a tenant's monthly cost budget read that far back), not {Usage}.");
         }
         if (Interval <= TimeSpan.Zero)
         {

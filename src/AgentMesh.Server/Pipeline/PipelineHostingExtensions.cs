@@ -5,6 +5,7 @@ using AgentMesh.Core.Repos;
 using AgentMesh.Grains.Deliveries;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.GitHubAccess;
+using AgentMesh.Server.Tenants;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -49,6 +50,8 @@ public static class PipelineHostingExtensions
         }
         services.TryAddSingleton(budgets);
         services.TryAddSingleton<GlobalBudget>();
+        // Admission asks the tenant of a repo for its budget (the admin API registers the same one).
+        services.TryAddSingleton<TenantService>();
         services.TryAddSingleton<RepoActor>();
         services.TryAddSingleton<PullRequestIndex>();
 

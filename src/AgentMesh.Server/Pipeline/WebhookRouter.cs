@@ -17,6 +17,14 @@ public sealed class WebhookRouter(PipelineOptions options)
     public WorkIntent Route(WebhookEvent webhook)
     {
         ArgumentNullException.ThrowIfNull(webhook);
+        // The App's own events name an installation and its account, never one repository.
+        switch (webhook)
+        {
+            case InstallationEvent e:
+                return RouteInstallation(e);
+            case InstallationRepositoriesEvent e:
+                return RouteInstallationRepositories(e);
+        }
         var repo = webhook.Repository?.FullName;
         if (string.IsNullOrEmpty(repo))
         {
@@ -30,6 +38,38 @@ public sealed class WebhookRouter(PipelineOptions options)
             PullRequestReviewEvent e => RouteReview(repo, e),
             PullRequestReviewCommentEvent e => RouteReviewComment(repo, e),
             _ => new WorkIntent.Ignore(repo, $"{webhook.EventName}.{webhook.Action} starts no work"),
+        };
+    }
+
+    private static WorkIntent RouteInstallation(InstallationEvent e)
+    {
+        var account = e.Installation.Account?.Login;
+        if (string.IsNullOrEmpty(account))
+        {
+            return new WorkIntent.Ignore("", $"installation.{e.Action} names no account");
+        }
+        return e.Action switch
+        {
+            "created" => new WorkIntent.InstallationGranted(account, e.Installation.Id, [.. (e.Repositories ?? []).Select(r => r.FullName)]),
+            "deleted" => new WorkIntent.InstallationDeleted(account, e.Installation.Id),
+            // A suspended installation keeps its repos in the tenant: GitHub stops delivering for it, and unsuspending
+            // gives them back as they were.
+            _ => new WorkIntent.Ignore("", $"installation.{e.Action} changes no tenant"),
+        };
+    }
+
+    private static WorkIntent RouteInstallationRepositories(InstallationRepositoriesEvent e)
+    {
+        var account = e.Installation.Account?.Login;
+        if (string.IsNullOrEmpty(account))
+        {
+            return new WorkIntent.Ignore("", $"installation_repositories.{e.Action} names no account");
+        }
+        return e.Action switch
+        {
+            "added" => new WorkIntent.InstallationGranted(account, e.Installation.Id, [.. (e.RepositoriesAdded ?? []).Select(r => r.FullName)]),
+            "removed" => new WorkIntent.InstallationReposRevoked(account, e.Installation.Id, [.. (e.RepositoriesRemoved ?? []).Select(r => r.FullName)]),
+            _ => new WorkIntent.Ignore("", $"installation_repositories.{e.Action} changes no tenant"),
         };
     }
 

@@ -24,6 +24,18 @@ public abstract record WorkIntent(string Repo)
     /// <summary>An issue was closed: its job is closed and a running agent stopped.</summary>
     public sealed record IssueClosed(string Repo, int IssueNumber) : WorkIntent(Repo);
 
+    /// <summary>
+    /// The GitHub App was installed on <paramref name="Account"/> (installation created) or its installation was
+    /// granted more repos (installation_repositories added): the account's tenant records both. No repo of its own.
+    /// </summary>
+    public sealed record InstallationGranted(string Account, long InstallationId, IReadOnlyList<string> Repos) : WorkIntent("");
+
+    /// <summary>The App was uninstalled from <paramref name="Account"/> (installation deleted).</summary>
+    public sealed record InstallationDeleted(string Account, long InstallationId) : WorkIntent("");
+
+    /// <summary>The installation on <paramref name="Account"/> no longer grants <paramref name="Repos"/> (installation_repositories removed).</summary>
+    public sealed record InstallationReposRevoked(string Account, long InstallationId, IReadOnlyList<string> Repos) : WorkIntent("");
+
     /// <summary>Nothing to do, and why (kept with the delivery for operators).</summary>
     public sealed record Ignore(string Repo, string Reason) : WorkIntent(Repo);
 }

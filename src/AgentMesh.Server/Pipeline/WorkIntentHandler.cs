@@ -5,6 +5,8 @@ using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Core.Repos;
 using AgentMesh.Guardrails.ProtectedPaths;
 using AgentMesh.Server.Actors;
+using AgentMesh.Server.Tenants;
+using AgentMesh.Grains.Abstractions.Tenants;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Pipeline;
@@ -21,6 +23,7 @@ public sealed partial class WorkIntentHandler(
     JobActor jobs,
     PullRequestIndex pullRequests,
     IAuthorPermissions permissions,
+    TenantService tenants,
     PipelineOptions options,
     ILogger<WorkIntentHandler> logger)
 {
@@ -37,6 +40,18 @@ public sealed partial class WorkIntentHandler(
                 WorkIntent.Feedback feedback => await FeedbackAsync(feedback, cancellationToken).ConfigureAwait(false),
                 WorkIntent.PullRequestClosed closed => await PullRequestClosedAsync(closed, cancellationToken).ConfigureAwait(false),
                 WorkIntent.IssueClosed closed => await IssueClosedAsync(closed, cancellationToken).ConfigureAwait(false),
+                WorkIntent.InstallationGranted granted => Outcome(
+                    granted.Account,
+                    await tenants.AddInstallationAsync(granted.Account, granted.InstallationId, granted.Repos, cancellationToken).ConfigureAwait(false),
+                    $"installation {granted.InstallationId} recorded{(granted.Repos.Count > 0 ? $" with {string.Join(", ", granted.Repos)}" : "")}"),
+                WorkIntent.InstallationDeleted deleted => Outcome(
+                    deleted.Account,
+                    await tenants.RemoveInstallationAsync(deleted.Account, deleted.InstallationId, cancellationToken).ConfigureAwait(false),
+                    $"installation {deleted.InstallationId} and its repos removed"),
+                WorkIntent.InstallationReposRevoked revoked => Outcome(
+                    revoked.Account,
+                    await tenants.RemoveInstallationReposAsync(revoked.Account, revoked.InstallationId, revoked.Repos, cancellationToken).ConfigureAwait(false),
+                    $"installation {revoked.InstallationId} no longer grants {string.Join(", ", revoked.Repos)}"),
                 WorkIntent.Ignore ignore => $"ignored: {ignore.Reason}",
                 _ => throw new ArgumentException($"Unknown intent {intent.GetType().Name}.", nameof(intent)),
             };
@@ -48,6 +63,10 @@ public sealed partial class WorkIntentHandler(
             return $"refused: {ex.Message}";
         }
     }
+
+    /// <summary>What an installation event did to its account's tenant; a refusal (no such tenant) is not an error of the delivery.</summary>
+    private static string Outcome(string account, TenantChange change, string done) =>
+        change.Done ? $"tenant {change.State!.Account}: {done}" : $"not recorded for {account}: {change.Error}";
 
     private async Task<string> StartWorkAsync(WorkIntent.StartWork start, CancellationToken cancellationToken)
     {
@@ -61,22 +80,28 @@ public sealed partial class WorkIntentHandler(
             && await permissions.CanWriteAsync(start.Repo, start.Facts.Author, cancellationToken).ConfigureAwait(false);
         var decision = await repos.AdmitAsync(start.Repo, start.Facts with { AuthorHasWritePermission = canWrite }, cancellationToken).ConfigureAwait(false);
 
-        DateTimeOffset? runAfter = null;
-        switch (decision)
+        if (decision is AdmissionDecision.Reject reject)
         {
-            case AdmissionDecision.Reject reject:
-                await RecordRejectionAsync(start, reject, cancellationToken).ConfigureAwait(false);
-                return $"not admitted: {reject.Reason}: {reject.Message}";
-            case AdmissionDecision.Defer defer:
-                runAfter = defer.RetryAt; // over budget: the job waits, it does not fail
-                break;
+            await RecordRejectionAsync(start, reject, cancellationToken).ConfigureAwait(false);
+            return $"not admitted: {reject.Reason}: {reject.Message}";
         }
+        // Over a budget (the repo's, the node's or the tenant's): the job waits, it does not fail.
+        var defer = decision as AdmissionDecision.Defer;
 
         var existing = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(start.Repo, start.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: runAfter, cancellationToken: cancellationToken, triggeredBy: start.Facts.Author).ConfigureAwait(false);
-            return created ? $"job {record.Id} created" : $"job {record.Id} already exists";
+            var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: defer?.RetryAt, cancellationToken: cancellationToken, triggeredBy: start.Facts.Author).ConfigureAwait(false);
+            if (!created)
+            {
+                return $"job {record.Id} already exists";
+            }
+            if (defer is null)
+            {
+                return $"job {record.Id} created";
+            }
+            await RecordDeferralAsync(start, record.Id, defer, cancellationToken).ConfigureAwait(false);
+            return $"job {record.Id} created, held until {defer.RetryAt:u}: {defer.Reason}: {defer.Message}";
         }
         if (existing.State.IsTerminal())
         {
@@ -228,6 +253,17 @@ public sealed partial class WorkIntentHandler(
             RepoActor.ActorType,
             start.Repo,
             _ => new ActorDecision<bool>(null, [new NewEvent("admission_rejected", data)], [], true),
+            cancellationToken);
+    }
+
+    /// <summary>Why a new job waits, in the repo's history beside its rejections: which budget, and until when.</summary>
+    private Task RecordDeferralAsync(WorkIntent.StartWork start, string jobId, AdmissionDecision.Defer defer, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.Serialize(new { issue = start.IssueNumber, job = jobId, author = start.Facts.Author, reason = defer.Reason, message = defer.Message, retryAt = defer.RetryAt }, CoreJson.Options);
+        return store.Actors.TurnAsync(
+            RepoActor.ActorType,
+            start.Repo,
+            _ => new ActorDecision<bool>(null, [new NewEvent("admission_deferred", data)], [], true),
             cancellationToken);
     }
 

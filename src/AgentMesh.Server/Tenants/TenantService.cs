@@ -59,6 +59,36 @@ public sealed partial class TenantService(IGrainFactory grains, ILogger<TenantSe
     public Task<TenantChange> SetBudgetAsync(string account, TenantBudget budget, CancellationToken cancellationToken = default) =>
         Grain(account).SetBudgetAsync(budget).WaitAsync(cancellationToken);
 
+    /// <summary>
+    /// The App was installed on <paramref name="account"/>, or the installation was granted more repos: the
+    /// account's tenant records the installation (if new) and the repos. An account without a tenant is refused,
+    /// not created: a tenant gives its account's owner a dashboard sign-in, which only an admin hands out.
+    /// </summary>
+    public async Task<TenantChange> AddInstallationAsync(string account, long installationId, IReadOnlyList<string> repos, CancellationToken cancellationToken = default)
+    {
+        var change = await Grain(account).AddInstallationAsync(installationId, repos).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (change.Done)
+        {
+            LogInstallationAdded(logger, TenantKeys.For(account), installationId, repos.Count);
+        }
+        return change;
+    }
+
+    /// <summary>The App was uninstalled from <paramref name="account"/>: its tenant drops the installation and the repos it granted.</summary>
+    public async Task<TenantChange> RemoveInstallationAsync(string account, long installationId, CancellationToken cancellationToken = default)
+    {
+        var change = await Grain(account).RemoveInstallationAsync(installationId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (change.Done)
+        {
+            LogInstallationRemoved(logger, TenantKeys.For(account), installationId);
+        }
+        return change;
+    }
+
+    /// <summary>The installation on <paramref name="account"/> no longer grants <paramref name="repos"/>; repos its tenant holds otherwise stay.</summary>
+    public Task<TenantChange> RemoveInstallationReposAsync(string account, long installationId, IReadOnlyList<string> repos, CancellationToken cancellationToken = default) =>
+        Grain(account).RemoveInstallationReposAsync(installationId, repos).WaitAsync(cancellationToken);
+
     /// <summary>The tenant that holds <paramref name="repo"/>, or null when none does.</summary>
     public async Task<TenantState?> FindOwnerAsync(string repo, CancellationToken cancellationToken = default) =>
         (await ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.OwnsRepo(repo));
@@ -108,6 +138,12 @@ public sealed partial class TenantService(IGrainFactory grains, ILogger<TenantSe
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Account}: {Login} removed")]
     private static partial void LogMemberRemoved(ILogger logger, string account, string login);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Account}: installation {InstallationId} recorded with {Repos} repos")]
+    private static partial void LogInstallationAdded(ILogger logger, string account, long installationId, int repos);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Account}: installation {InstallationId} removed with its repos")]
+    private static partial void LogInstallationRemoved(ILogger logger, string account, long installationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Repo {Repo} moved to tenant {Account}")]
     private static partial void LogRepoMoved(ILogger logger, string repo, string account);

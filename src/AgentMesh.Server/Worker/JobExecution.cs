@@ -54,6 +54,14 @@ public sealed partial class JobExecution(
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var lease = claimed.Lease;
+        if (await repos.CheckBudgetsAsync(claimed.Job.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
+        {
+            // Admitted while there was budget, spent since (other jobs of the repo, the tenant or the node ran
+            // first): the job waits for the window, and no attempt is counted.
+            await jobs.HoldClaimAsync(lease, spent.RetryAt, spent.Message, stoppingToken).ConfigureAwait(false);
+            LogHeldForBudget(logger, lease.JobId, spent.RetryAt, spent.Message);
+            return;
+        }
         JobActorState job;
         try
         {
@@ -68,7 +76,7 @@ public sealed partial class JobExecution(
 
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var renewal = new LeaseRenewal(store.Jobs, lease, leaseDuration, timeProvider, runCancellation);
-        await using var log = new JobLogWriter(store.Logs, lease, options, timeProvider);
+        await using var log = new JobLogWriter(store.Logs, lease, options);
         Workspace? workspace = null;
         RunGuards? guards = null;
         try
@@ -76,18 +84,23 @@ public sealed partial class JobExecution(
             log.Write("system", $"attempt {job.Attempt} of {job.MaxAttempts} on {lease.Owner}");
             var (owner, name) = RepoParts(job.Repo);
             var client = await github.ForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
-            var repository = await client.GetRepositoryAsync(owner, name, runCancellation.Token).ConfigureAwait(false);
             var issueNumber = job.Kind == JobKind.SolveIssue ? job.Number : pipeline.IssueNumberOf(job.PullRequest?.HeadBranch ?? "") ?? job.Number;
-            var issue = await client.GetIssueAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
-            var comments = await client.ListIssueCommentsAsync(owner, name, issueNumber, runCancellation.Token).ConfigureAwait(false);
-            var token = await github.GetGitTokenForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
-            var repoConfig = (await repos.GetAsync(job.Repo, runCancellation.Token).ConfigureAwait(false))?.Config ?? new RepoConfig();
-
             workspaces.EnsureFreeDiskSpace();
-            workspace = await workspaces.PrepareAsync(
-                new WorkspaceRequest(job.Repo, github.CloneUrl(job.Repo).ToString(), repository.DefaultBranch ?? "main", issueNumber, job.Id),
-                token,
-                runCancellation.Token).ConfigureAwait(false);
+            // The issue's conversation and the worktree are independent: read the one while git prepares the
+            // other, since both stand between the webhook and the agent starting.
+            var reading = ReadConversationAsync(client, job.Repo, issueNumber, runCancellation.Token);
+            var preparing = PrepareWorkspaceAsync(client, job, issueNumber, runCancellation.Token);
+            try
+            {
+                await Task.WhenAll(reading, preparing).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Removed in the finally below even when the reading failed.
+                workspace = preparing.IsCompletedSuccessfully ? preparing.Result.Workspace : null;
+            }
+            var (issue, comments, repoConfig) = reading.Result;
+            (var repository, var token, workspace) = preparing.Result;
             log.Write("system", $"worktree {workspace.Path} on {workspace.Branch}{(workspace.ReusedRemoteBranch ? " (continuing the pushed branch)" : "")}");
             if (ResumesAtThePullRequest(job, workspace) is { } pushed)
             {
@@ -190,6 +203,31 @@ public sealed partial class JobExecution(
                 await RemoveWorkspaceAsync(workspace).ConfigureAwait(false);
             }
         }
+    }
+
+    private async Task<(Octokit.Issue Issue, IReadOnlyList<Octokit.IssueComment> Comments, RepoConfig Config)> ReadConversationAsync(
+        GitHubClient client, string repo, int issueNumber, CancellationToken cancellationToken)
+    {
+        var (owner, name) = RepoParts(repo);
+        var issue = client.GetIssueAsync(owner, name, issueNumber, cancellationToken);
+        var comments = client.ListIssueCommentsAsync(owner, name, issueNumber, cancellationToken);
+        var config = repos.GetAsync(repo, cancellationToken);
+        await Task.WhenAll(issue, comments, config).ConfigureAwait(false);
+        return (issue.Result, comments.Result, config.Result?.Config ?? new RepoConfig());
+    }
+
+    private async Task<(Octokit.Repository Repository, string Token, Workspace Workspace)> PrepareWorkspaceAsync(
+        GitHubClient client, JobActorState job, int issueNumber, CancellationToken cancellationToken)
+    {
+        var (owner, name) = RepoParts(job.Repo);
+        var repository = client.GetRepositoryAsync(owner, name, cancellationToken);
+        var token = github.GetGitTokenForRepositoryAsync(job.Repo, cancellationToken);
+        await Task.WhenAll(repository, token).ConfigureAwait(false);
+        var workspace = await workspaces.PrepareAsync(
+            new WorkspaceRequest(job.Repo, github.CloneUrl(job.Repo).ToString(), repository.Result.DefaultBranch ?? "main", issueNumber, job.Id),
+            token.Result,
+            cancellationToken).ConfigureAwait(false);
+        return (repository.Result, token.Result, workspace);
     }
 
     private async Task<AgentRunResult> RunAgentAsync(
@@ -696,6 +734,9 @@ public sealed partial class JobExecution(
         var slash = repo.IndexOf('/', StringComparison.Ordinal);
         return (repo[..slash], repo[(slash + 1)..]);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} waits until {Until} before it runs: {Reason}")]
+    private static partial void LogHeldForBudget(ILogger logger, string jobId, DateTimeOffset until, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the claim was refused: {Reason}")]
     private static partial void LogStartRefused(ILogger logger, string jobId, string reason);

@@ -14,16 +14,14 @@ public sealed class JobLogWriter : IAsyncDisposable
     private readonly IJobLog _log;
     private readonly JobLease _lease;
     private readonly WorkerOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly Task _pump;
 
     /// <param name="log">The node's log store: it sends each stored batch onto the job's live stream (PublishingJobLog).</param>
-    public JobLogWriter(IJobLog log, JobLease lease, WorkerOptions options, TimeProvider timeProvider)
+    public JobLogWriter(IJobLog log, JobLease lease, WorkerOptions options)
     {
         _log = log;
         _lease = lease;
         _options = options;
-        _timeProvider = timeProvider;
         _pump = Task.Run(PumpAsync);
     }
 
@@ -48,35 +46,26 @@ public sealed class JobLogWriter : IAsyncDisposable
         await _pump.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Group commit: a line is written as soon as the writer is free, with every line that arrived while the
+    /// previous batch was being stored. A quiet agent's line is stored (and so on the live stream) at once; a
+    /// chatty one's lines share writes, up to <see cref="WorkerOptions.LogBatchSize"/> per batch, without a
+    /// timer adding latency to either.
+    /// </summary>
     private async Task PumpAsync()
     {
         var batch = new List<NewLogLine>(_options.LogBatchSize);
         while (await _lines.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // Take what is there, then give late lines of the same burst a moment to join the batch.
-            using var window = new CancellationTokenSource(_options.LogFlushInterval, _timeProvider);
-            try
+            while (batch.Count < _options.LogBatchSize && _lines.Reader.TryRead(out var item))
             {
-                while (batch.Count < _options.LogBatchSize)
+                if (item is TaskCompletionSource flush)
                 {
-                    if (_lines.Reader.TryRead(out var item))
-                    {
-                        if (item is TaskCompletionSource flush)
-                        {
-                            await FlushAsync(batch).ConfigureAwait(false);
-                            flush.TrySetResult();
-                            continue;
-                        }
-                        batch.Add((NewLogLine)item);
-                    }
-                    else if (!await _lines.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
-                    {
-                        break;
-                    }
+                    await FlushAsync(batch).ConfigureAwait(false);
+                    flush.TrySetResult();
+                    continue;
                 }
-            }
-            catch (OperationCanceledException) when (window.IsCancellationRequested)
-            {
+                batch.Add((NewLogLine)item);
             }
             await FlushAsync(batch).ConfigureAwait(false);
         }

@@ -8,11 +8,11 @@ public sealed class WorkerOptions
     /// <summary>How long a slot waits before claiming again after a claim failed (e.g. the store was unreachable). Default 1 s.</summary>
     public TimeSpan PauseAfterError { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Log lines written per batch. Default 50.</summary>
+    /// <summary>
+    /// Most log lines written in one batch. Lines are written as soon as the previous write finished (group
+    /// commit), so a batch holds what arrived meanwhile. Default 50.
+    /// </summary>
     public int LogBatchSize { get; set; } = 50;
-
-    /// <summary>Longest a log line waits before its batch is written. Default 250 ms.</summary>
-    public TimeSpan LogFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>On shutdown, how long running agents may finish before their jobs are handed back. Default 30 s.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
@@ -33,10 +33,6 @@ public sealed class WorkerOptions
         if (LogBatchSize is < 1 or > 10_000)
         {
             problems.Add($"{SectionName}:LogBatchSize must be between 1 and 10000, not {LogBatchSize}.");
-        }
-        if (LogFlushInterval <= TimeSpan.Zero)
-        {
-            problems.Add($"{SectionName}:LogFlushInterval must be positive, not {LogFlushInterval}.");
         }
         if (ShutdownGrace < TimeSpan.Zero)
         {

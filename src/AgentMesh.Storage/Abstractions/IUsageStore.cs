@@ -15,6 +15,13 @@ public interface IUsageStore
     /// repository or (null) of all, ordered by hour then repository.
     /// </summary>
     Task<IReadOnlyList<UsageHour>> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? repo = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the hours that ended at or before <paramref name="cutoff"/> (those starting before the hour that
+    /// contains it), of every repository; the hour the cutoff falls in is kept whole. Returns how many rows went.
+    /// One DELETE by age, so several nodes may run it at once.
+    /// </summary>
+    Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One agent run's usage.</summary>

@@ -23,6 +23,8 @@ internal sealed class PostgresUsageStore(PostgresStoreContext context) : IUsageS
          ORDER BY hour, repo COLLATE "C"
         """;
 
+    private const string Purge = "DELETE FROM usage_hourly WHERE hour < @before";
+
     public async Task RecordAsync(RunUsage usage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(usage);
@@ -44,6 +46,12 @@ internal sealed class PostgresUsageStore(PostgresStoreContext context) : IUsageS
             .WithTime("to", to)
             .WithNullable("repo", NpgsqlDbType.Text, repo);
         return await PostgresRows.ListAsync(command, Map, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        await using var command = context.Command(Purge).WithTime("before", UsageHours.HourOf(cutoff));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static UsageHour Map(NpgsqlDataReader r) => new(

@@ -23,6 +23,8 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
          ORDER BY hour, repo;
         """;
 
+    private const string Purge = "DELETE FROM usage_hourly WHERE hour < @before;";
+
     public Task RecordAsync(RunUsage usage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(usage);
@@ -45,6 +47,11 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
                 .With("@repo", repo)
                 .ReadAll(Map),
             cancellationToken).ConfigureAwait(false);
+
+    public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(context => context.Command(Purge)
+            .With("@before", UnixMilliseconds.From(UsageHours.HourOf(cutoff)))
+            .Execute(), cancellationToken);
 
     private static UsageHour Map(SqliteDataReader r) => new(
         r.GetString(0),

@@ -19,6 +19,20 @@ public sealed class TenantRulesTests
     }
 
     [Fact]
+    public void Repos_an_installation_no_longer_grants_leave_but_not_those_held_otherwise()
+    {
+        var state = TenantRules.AssignRepo(
+            TenantRules.AddInstallation(TenantRules.AddInstallation(Acme, 11, ["acme/widgets", "acme/api"]), 12, ["acme/docs"]),
+            "acme/tools");
+
+        var after = TenantRules.RemoveInstallationRepos(state, 11, ["ACME/widgets", "acme/docs", "acme/tools", "acme/unknown"]);
+
+        after.Installations.ShouldBe([11L, 12L]);
+        after.Repos.ShouldBe([new TenantRepo("acme/api", 11), new TenantRepo("acme/docs", 12), new TenantRepo("acme/tools", TenantRepo.ByHand)]);
+        TenantRules.RemoveInstallationRepos(after, 11, ["acme/widgets"]).ShouldBeSameAs(after, "a redelivered removal changes nothing, so nothing is written");
+    }
+
+    [Fact]
     public void Removing_an_installation_removes_only_its_repos()
     {
         var state = TenantRules.AddInstallation(TenantRules.AddInstallation(Acme, 11, ["acme/widgets"]), 12, ["acme/api"]);

@@ -107,5 +107,12 @@ public sealed class RepoPagesBrowserTests
         (await self.Locator("[data-testid=node-roles]").TextContentAsync())!.ShouldBe("web");
         (await page.Locator("[data-testid=orleans-link]").GetAttributeAsync("href")).ShouldBe("/orleans");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "cluster.png"), FullPage = true });
+
+        // The link's target lets this admin's sign-in in (the browser holds no admin token): the page and the
+        // calls its scripts make.
+        var orleans = await page.GotoAsync(new Uri(node.BaseAddress, "/orleans/").ToString());
+        orleans.ShouldNotBeNull().Status.ShouldBe(200);
+        var stats = await page.Context.APIRequest.GetAsync(new Uri(node.BaseAddress, "/orleans/ClusterStats").ToString());
+        stats.Status.ShouldBe(200);
     }
 }

@@ -1,6 +1,12 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Net.Http.Headers;
 using AgentMesh.Core.Jobs;
+using AgentMesh.Dashboard.Auth;
+using AgentMesh.GitHub.Webhooks;
+using AgentMesh.Grains.Abstractions.Deliveries;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage.Abstractions;
@@ -22,6 +28,9 @@ namespace AgentMesh.Server.Tests.Api;
 public sealed class AdminApiNode : IAsyncDisposable
 {
     public const string DefaultToken = "api-test-token-5b1f0c2e9d";
+
+    /// <summary>The node's global webhook secret, which signs deliveries that name no repository (an App's installation events).</summary>
+    public const string WebhookSecret = "api-test-webhook-secret-7c41";
 
     private readonly TempDirectory _data;
 
@@ -62,7 +71,7 @@ public sealed class AdminApiNode : IAsyncDisposable
     {
         var data = new TempDirectory("agentmesh-api");
         var nodeId = $"api-test-{Guid.NewGuid():N}"[..20];
-        List<string> args = ["--urls=http://127.0.0.1:0", $"--Store:DataDirectory={data.Path}", $"--Node:NodeId={nodeId}"];
+        List<string> args = ["--urls=http://127.0.0.1:0", $"--Store:DataDirectory={data.Path}", $"--Node:NodeId={nodeId}", $"--GitHub:Webhooks:GlobalSecret={WebhookSecret}"];
         if (token is not null)
         {
             args.Add($"--Admin:Token={token}");
@@ -128,6 +137,53 @@ public sealed class AdminApiNode : IAsyncDisposable
         }
         return client;
     }
+
+    /// <summary>
+    /// A client signed in to the dashboard with <paramref name="role"/> the way a person is: a
+    /// sign-in link from the node's <see cref="SignInLinks"/>, redeemed at <c>/signin/local</c>,
+    /// its cookie kept. Redirects are not followed, so a test sees the node's own answer.
+    /// </summary>
+    public async Task<HttpClient> SignedInClientAsync(string role)
+    {
+        var token = App.Services.GetRequiredService<SignInLinks>().Issue(role, $"test-{role}", TimeSpan.FromMinutes(5));
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("token", token)]);
+        using var signIn = await client.PostAsync(new Uri(SignInEndpoints.LocalPath, UriKind.Relative), form);
+        if (signIn.StatusCode != HttpStatusCode.Redirect)
+        {
+            client.Dispose();
+            throw new InvalidOperationException($"Signing in as {role} answered {(int)signIn.StatusCode}, not the redirect to the board.");
+        }
+        return client;
+    }
+
+    /// <summary>Sends one delivery to <c>/webhooks/github</c> signed with <see cref="WebhookSecret"/>, as GitHub does; returns its delivery id.</summary>
+    public async Task<string> SendWebhookAsync(string eventName, JsonObject payload)
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/github") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Delivery", deliveryId);
+        request.Headers.Add("X-GitHub-Event", eventName);
+        request.Headers.Add("X-Hub-Signature-256", WebhookSignature.Compute(Encoding.UTF8.GetBytes(WebhookSecret), body));
+        using var response = await Anonymous.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"The {eventName} delivery was answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return deliveryId;
+    }
+
+    /// <summary>The outcome the delivery grain recorded once it processed <paramref name="deliveryId"/>, polled with a deadline.</summary>
+    public Task<string> ProcessedOutcomeAsync(string deliveryId) =>
+        Eventually.ValueAsync(
+            async () =>
+            {
+                var status = await App.Services.GetRequiredService<IGrainFactory>().GetGrain<IDeliveryGrain>(deliveryId).GetStatusAsync();
+                return status is { Processed: true } ? status.Outcome ?? status.Error ?? "" : null;
+            },
+            $"delivery {deliveryId} to be processed");
 
     public async ValueTask DisposeAsync()
     {

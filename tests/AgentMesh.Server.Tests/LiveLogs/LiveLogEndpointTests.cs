@@ -24,7 +24,7 @@ public sealed class LiveLogEndpointTests(SharedAdminApiNode shared)
         var claim = (await _node.Store.Jobs.ClaimAsync("live-worker/1", TimeSpan.FromMinutes(5)))!;
         claim.Job.Id.ShouldBe(job.Id);
         // The node's store publishes each stored batch on the job's live stream.
-        await using var writer = new JobLogWriter(_node.Store.Logs, claim.Lease, new WorkerOptions(), TimeProvider.System);
+        await using var writer = new JobLogWriter(_node.Store.Logs, claim.Lease, new WorkerOptions());
         writer.Write("system", "stored before the reader came");
         await writer.FlushAsync();
 

@@ -3,6 +3,7 @@ using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Repos;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.Pipeline;
+using AgentMesh.Server.Tenants;
 using AgentMesh.Storage.Abstractions;
 using AgentMesh.Storage.Sqlite;
 using AgentMesh.Grains;
@@ -27,9 +28,10 @@ internal sealed class IntakeWorld : IAsyncDisposable
         Store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _directory.Combine("agentmesh.db") }, Clock, NullLoggerFactory.Instance);
         var machine = new JobStateMachine(new JobActorOptions());
         Jobs = new JobActor(Store, machine, Clock, SharedRandomSource.Instance);
-        Repos = new RepoActor(silo.Client, Store, new AdmissionPolicy(new AdmissionOptions()), new GlobalBudget(Store, budgets, Clock), Clock);
+        Tenants = new TenantService(silo.Client, NullLogger<TenantService>.Instance);
+        Repos = new RepoActor(silo.Client, Store, new AdmissionPolicy(new AdmissionOptions()), new GlobalBudget(Store, budgets, Clock), Tenants, Clock);
         Budget = new GlobalBudget(Store, budgets, Clock);
-        Handler = new WorkIntentHandler(Store, Repos, Jobs, new PullRequestIndex(Store), Permissions, Options, NullLogger<WorkIntentHandler>.Instance);
+        Handler = new WorkIntentHandler(Store, Repos, Jobs, new PullRequestIndex(Store), Permissions, Tenants, Options, NullLogger<WorkIntentHandler>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 10, 30, 0, TimeSpan.Zero));
@@ -41,6 +43,9 @@ internal sealed class IntakeWorld : IAsyncDisposable
     public RepoActor Repos { get; }
 
     public GlobalBudget Budget { get; }
+
+    /// <summary>The tenant grains on the same silo, as admission asks them.</summary>
+    public TenantService Tenants { get; }
 
     public WorkIntentHandler Handler { get; }
 

@@ -136,6 +136,54 @@ public sealed class WebhookRouterTests
         Route("ping", new JsonObject { ["zen"] = "Keep it simple.", ["hook_id"] = 1 }).ShouldBeOfType<WorkIntent.Ignore>();
     }
 
+    [Fact]
+    public void An_installation_created_grants_its_account_the_installation_and_its_repositories()
+    {
+        var granted = Route("installation", InstallationPayloads.Example("installation.created.json")).ShouldBeOfType<WorkIntent.InstallationGranted>();
+
+        granted.Account.ShouldBe("Codertocat");
+        granted.InstallationId.ShouldBe(957387);
+        granted.Repos.ShouldBe(["Codertocat/Hello-World"]);
+    }
+
+    [Fact]
+    public void An_installation_deleted_removes_it_from_its_account()
+    {
+        Route("installation", InstallationPayloads.Example("installation.deleted.json")).ShouldBe(new WorkIntent.InstallationDeleted("octocat", 2));
+    }
+
+    [Fact]
+    public void Repositories_added_to_an_installation_are_granted_to_its_account()
+    {
+        var granted = Route("installation_repositories", InstallationPayloads.Example("installation_repositories.added.json")).ShouldBeOfType<WorkIntent.InstallationGranted>();
+
+        granted.Account.ShouldBe("Codertocat");
+        granted.InstallationId.ShouldBe(957387);
+        granted.Repos.ShouldBe(["Codertocat/Space"]);
+    }
+
+    [Fact]
+    public void Repositories_removed_from_an_installation_are_revoked_from_its_account()
+    {
+        var revoked = Route("installation_repositories", InstallationPayloads.Example("installation_repositories.removed.json")).ShouldBeOfType<WorkIntent.InstallationReposRevoked>();
+
+        revoked.Account.ShouldBe("octocat");
+        revoked.InstallationId.ShouldBe(2);
+        revoked.Repos.ShouldBe(["octocat/Hello-World"]);
+    }
+
+    [Theory]
+    [InlineData("suspend")]
+    [InlineData("unsuspend")]
+    [InlineData("new_permissions_accepted")]
+    public void Other_installation_actions_change_no_tenant(string action)
+    {
+        var payload = InstallationPayloads.Example("installation.created.json");
+        payload["action"] = action;
+
+        Route("installation", payload).ShouldBe(new WorkIntent.Ignore("", $"installation.{action} changes no tenant"));
+    }
+
     private WorkIntent Route(string eventName, JsonObject payload) =>
         _router.Route(WebhookEventParser.Parse(eventName, Encoding.UTF8.GetBytes(payload.ToJsonString())));
 

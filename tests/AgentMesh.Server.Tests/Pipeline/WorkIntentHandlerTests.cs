@@ -1,8 +1,11 @@
+using System.Text.Json;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Core.Repos;
+using AgentMesh.Core.Tenants;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.Pipeline;
+using AgentMesh.Storage.Abstractions;
 using Shouldly;
 using Xunit;
 
@@ -134,6 +137,85 @@ public sealed class WorkIntentHandlerTests
         (await world.Budget.LedgerAsync()).UsedThisHour(world.Clock.GetUtcNow()).ShouldBe(600);
         var job = (await world.JobsAsync()).ShouldHaveSingleItem();
         job.RunAfter.ShouldBe(new DateTimeOffset(2026, 11, 21, 11, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Over_the_tenants_daily_budget_a_job_of_any_of_its_repos_waits_with_the_tenants_budget_recorded_as_the_reason()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve with { DailyTokenBudget = 5_000 });
+        await world.Repos.SetConfigAsync("octo/gadgets", AutoSolve);
+        await TenantOfAsync(world, "acme", new TenantBudget(DailyTokens: 1_000, MonthlyCostUsd: null), "octo/widgets", "octo/gadgets");
+        await world.Repos.RecordUsageAsync("octo/gadgets", 600);
+        await world.Repos.RecordUsageAsync("octo/widgets", 399);
+
+        var under = await world.Handler.HandleAsync(IntakeWorld.Opened(20), CancellationToken.None);
+        await world.Repos.RecordUsageAsync("octo/gadgets", 1);
+        var at = await world.Handler.HandleAsync(IntakeWorld.Opened(21), CancellationToken.None);
+
+        under.ShouldEndWith("created", customMessage: "999 of the tenant's 1000 tokens leave room");
+        var jobs = await world.JobsAsync();
+        jobs.Single(j => j.NaturalKey == "octo/widgets#20:solve_issue").RunAfter.ShouldBe(world.Clock.GetUtcNow(), "it may run at once");
+        var held = jobs.Single(j => j.NaturalKey == "octo/widgets#21:solve_issue");
+        held.RunAfter.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+        const string reason = "The tenant acme's daily token budget (1000) is spent; work resumes at 2026-11-22 00:00:00Z.";
+        at.ShouldBe($"job {held.Id} created, held until 2026-11-22 00:00:00Z: DailyBudgetExhausted: {reason}");
+        var deferral = (await world.Store.Actors.ReadEventsAsync(RepoActor.ActorType, "octo/widgets", 0, 50)).Single(e => e.Type == "admission_deferred");
+        using (var data = JsonDocument.Parse(deferral.DataJson))
+        {
+            data.RootElement.GetProperty("job").GetString().ShouldBe(held.Id);
+            data.RootElement.GetProperty("reason").GetString().ShouldBe("daily_budget_exhausted");
+            data.RootElement.GetProperty("message").GetString().ShouldBe(reason);
+            data.RootElement.GetProperty("retryAt").GetDateTimeOffset().ShouldBe(held.RunAfter);
+        }
+        (await world.Store.Jobs.ClaimAsync("node/1", TimeSpan.FromMinutes(1)))!.Job.Id.ShouldBe(jobs.Single(j => j.NaturalKey == "octo/widgets#20:solve_issue").Id);
+        (await world.Store.Jobs.ClaimAsync("node/1", TimeSpan.FromMinutes(1))).ShouldBeNull("the held job may not run before the tenant's day ends");
+    }
+
+    [Fact]
+    public async Task Over_the_tenants_monthly_cost_a_job_waits_for_the_next_month_and_last_months_cost_does_not_count()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+        await world.Repos.SetConfigAsync("octo/gadgets", AutoSolve);
+        await TenantOfAsync(world, "acme", new TenantBudget(DailyTokens: null, MonthlyCostUsd: 50m), "octo/widgets", "octo/gadgets");
+        await world.Store.Usage.RecordAsync(new RunUsage("octo/gadgets", new DateTimeOffset(2026, 10, 31, 23, 0, 0, TimeSpan.Zero), 10, 500m, true));
+        await world.Repos.RecordRunUsageAsync("octo/gadgets", 10, 30m, succeeded: true);
+
+        var under = await world.Handler.HandleAsync(IntakeWorld.Opened(30), CancellationToken.None);
+        await world.Repos.RecordRunUsageAsync("octo/widgets", 10, 20m, succeeded: false);
+        var at = await world.Handler.HandleAsync(IntakeWorld.Opened(31), CancellationToken.None);
+
+        under.ShouldEndWith("created", customMessage: "October's $500 is not this month's, and $30 of $50 leaves room");
+        var held = (await world.JobsAsync()).Single(j => j.NaturalKey == "octo/widgets#31:solve_issue");
+        held.RunAfter.ShouldBe(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        at.ShouldEndWith(": MonthlyCostBudgetExhausted: The tenant acme's monthly cost budget ($50.00) is spent; work resumes at 2026-12-01 00:00:00Z.");
+    }
+
+    [Fact]
+    public async Task Another_tenants_spent_budget_does_not_hold_this_tenants_work()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+        await world.Repos.SetConfigAsync("octo/gadgets", AutoSolve);
+        await TenantOfAsync(world, "acme", new TenantBudget(DailyTokens: 100, MonthlyCostUsd: null), "octo/gadgets");
+        await TenantOfAsync(world, "octo", new TenantBudget(DailyTokens: 100, MonthlyCostUsd: null), "octo/widgets");
+        await world.Repos.RecordUsageAsync("octo/gadgets", 5_000);
+
+        var outcome = await world.Handler.HandleAsync(IntakeWorld.Opened(40), CancellationToken.None);
+
+        outcome.ShouldEndWith("created");
+        (await world.JobsAsync()).ShouldHaveSingleItem().RunAfter.ShouldBe(world.Clock.GetUtcNow(), "it may run at once");
+    }
+
+    private static async Task TenantOfAsync(IntakeWorld world, string account, TenantBudget budget, params string[] repos)
+    {
+        (await world.Tenants.CreateAsync(account)).Done.ShouldBeTrue();
+        foreach (var repo in repos)
+        {
+            (await world.Tenants.MoveRepoAsync(repo, account)).Done.ShouldBeTrue();
+        }
+        (await world.Tenants.SetBudgetAsync(account, budget)).Done.ShouldBeTrue();
     }
 
     [Fact]

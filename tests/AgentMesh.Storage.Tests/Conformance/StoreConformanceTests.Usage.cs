@@ -52,6 +52,37 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task Usage_purge_deletes_the_hours_that_ended_by_the_cutoff_of_every_repo_and_keeps_the_rest()
+    {
+        await Store.Usage.RecordAsync(new RunUsage("octo/a", Noon.AddHours(-2), 10, 0.01m, true));
+        await Store.Usage.RecordAsync(new RunUsage("octo/b", Noon.AddHours(-1).AddMinutes(59), 20, 0.02m, true));
+        await Store.Usage.RecordAsync(new RunUsage("octo/a", Noon, 30, 0.03m, true));
+        await Store.Usage.RecordAsync(new RunUsage("octo/b", Noon.AddMinutes(45), 40, 0.04m, false));
+        await Store.Usage.RecordAsync(new RunUsage("octo/a", Noon.AddHours(1), 50, 0.05m, true));
+
+        // The cutoff falls inside the noon hour: the two hours before it ended by then; noon's is kept whole.
+        (await Store.Usage.PurgeOlderThanAsync(Noon.AddMinutes(30))).ShouldBe(2);
+
+        (await Store.Usage.ReadAsync(Noon.AddDays(-1), Noon.AddDays(1))).Select(h => (h.Repo, h.Hour, h.Tokens)).ShouldBe([
+            ("octo/a", Noon, 30L),
+            ("octo/b", Noon, 40L),
+            ("octo/a", Noon.AddHours(1), 50L),
+        ]);
+        (await Store.Usage.PurgeOlderThanAsync(Noon.AddMinutes(30))).ShouldBe(0, "a second pass finds nothing more");
+    }
+
+    [Fact]
+    public async Task Usage_purge_at_the_start_of_an_hour_takes_the_hour_that_just_ended()
+    {
+        await Store.Usage.RecordAsync(new RunUsage("octo/a", Noon.AddMinutes(-1), 10, 0.01m, true));
+        await Store.Usage.RecordAsync(new RunUsage("octo/a", Noon, 20, 0.02m, true));
+
+        (await Store.Usage.PurgeOlderThanAsync(Noon)).ShouldBe(1);
+
+        (await Store.Usage.ReadAsync(Noon.AddDays(-1), Noon.AddDays(1))).ShouldHaveSingleItem().Hour.ShouldBe(Noon);
+    }
+
+    [Fact]
     public async Task Usage_records_of_concurrent_runs_are_all_counted()
     {
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>

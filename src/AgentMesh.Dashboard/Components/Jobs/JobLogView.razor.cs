@@ -6,14 +6,13 @@ namespace AgentMesh.Dashboard.Components.Jobs;
 
 /// <summary>
 /// A job's log on its page: the lines the search leaves, following the end while the reader is there
-/// (dashboard.js). New lines re-render this component only, not the page around it (its controls, history
-/// and audit), which is most of what a batch costs the node with many pages open.
+/// (dashboard.js, in the browser). New lines re-render this component only, not the page around it (its
+/// controls, history and audit), which is most of what a batch costs the node with many pages open.
 /// </summary>
 public sealed partial class JobLogView
 {
     private ElementReference _element;
     private bool _attached;
-    private bool _grew;
 
     /// <summary>The page's lines, in sequence order (the page owns the list and adds to it).</summary>
     [Parameter, EditorRequired]
@@ -29,27 +28,19 @@ public sealed partial class JobLogView
 
     private long LastSequence => Lines.Count == 0 ? 0 : Lines[^1].Sequence;
 
-    /// <summary>The page added lines: show them (on the renderer's thread).</summary>
-    public void LinesAdded()
-    {
-        _grew = true;
-        StateHasChanged();
-    }
+    // A search shows a filtered view: following the log's end would pull the reader off their match.
+    private string Searching => string.IsNullOrWhiteSpace(Search) ? "false" : "true";
 
-    protected override void OnParametersSet() => _grew = true;
+    /// <summary>The page added lines: show them (on the renderer's thread).</summary>
+    public void LinesAdded() => StateHasChanged();
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!_attached)
         {
+            // Once: from then on the browser follows the end by itself (dashboard.js).
             _attached = true;
             await JS.InvokeVoidAsync("agentMeshLog.attach", _element);
-        }
-        // A search shows a filtered view: following the log's end would pull the reader off their match.
-        if (_grew && string.IsNullOrWhiteSpace(Search))
-        {
-            _grew = false;
-            await JS.InvokeAsync<bool>("agentMeshLog.scrollIfFollowing", _element);
         }
     }
 }

@@ -33,7 +33,7 @@ public static class TenantsEndpoints
         tenants.MapPut("/{account}/repos/{owner}/{repo}", MoveRepoAsync).WithName("MoveRepoToTenant")
             .WithSummary("Moves a repo to this tenant from whichever tenant held it.").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         tenants.MapPut("/{account}/budget", SetBudgetAsync).WithName("SetTenantBudget")
-            .WithSummary("Sets the tenant-wide budget (null is unlimited); stored and shown, not yet enforced by admission.")
+            .WithSummary("Sets the tenant-wide budget (null is unlimited); admission holds the tenant's new jobs while it is spent.")
             .Accepts<TenantBudget>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using AgentMesh.Core;
+using AgentMesh.Core.Jobs;
+using AgentMesh.Core.Repos;
+using AgentMesh.Server.Actors;
+using AgentMesh.Server.Tests.Api;
+using AgentMesh.Server.Worker;
+using AgentMesh.Storage.Abstractions;
+using AgentMesh.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.Server.Tests.Worker;
+
+/// <summary>
+/// Budgets are asked again when a queued job is about to run: a job admitted while there was budget, whose
+/// budget was spent before its turn, waits for the window instead of running (a real node, on a fake clock so the
+/// UTC day cannot turn over mid-test).
+/// </summary>
+public sealed class BudgetBeforeRunTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_job_whose_repo_spent_its_daily_budget_after_admission_waits_for_the_next_day_without_counting_an_attempt()
+    {
+        await using var node = await AdminApiNode.StartAsync(timeProvider: new FakeTimeProvider(Now));
+        var repo = AdminApiNode.NewRepo();
+        using (var configured = await node.Client.PutAsJsonAsync($"/api/repos/{repo}", new RepoConfig { Enabled = true, AutoSolve = true, DailyTokenBudget = 1_000 }, CoreJson.Options))
+        {
+            configured.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        var job = await node.CreateJobAsync(repo, 7);
+        // Other work of the repo spends the budget after this job was admitted.
+        await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1_000);
+        var claimed = (await node.Store.Jobs.ClaimAsync("budget-worker/1", TimeSpan.FromMinutes(5))).ShouldNotBeNull();
+        claimed.Job.Id.ShouldBe(job.Id);
+
+        await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        var after = (await node.Store.Jobs.GetAsync(job.Id)).ShouldNotBeNull();
+        after.State.ShouldBe(JobState.Queued, "the job waits; it is neither started nor failed");
+        after.LeaseOwner.ShouldBeNull("the claim is given back for any worker to take when the window opens");
+        after.RunAfter.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero), "the daily budget frees at UTC midnight");
+        after.Attempt.ShouldBe(job.Attempt, "a run that never started is not an attempt");
+        var history = await node.Store.History.ReadAsync(job.Id, 0, 100);
+        var held = history.Where(h => h.Type == JobActor.HeldForBudgetEvent).ShouldHaveSingleItem();
+        held.DataJson.ShouldContain("daily token budget (1000) is spent", Case.Insensitive);
+        (await node.Store.Logs.TailAsync(job.Id, 10)).ShouldBeEmpty("no agent ran, so nothing was logged");
+    }
+
+    [Fact]
+    public async Task A_job_whose_budget_is_not_spent_is_not_held()
+    {
+        await using var node = await AdminApiNode.StartAsync(timeProvider: new FakeTimeProvider(Now));
+        var repo = AdminApiNode.NewRepo();
+        using (var configured = await node.Client.PutAsJsonAsync($"/api/repos/{repo}", new RepoConfig { Enabled = true, AutoSolve = true, DailyTokenBudget = 1_000 }, CoreJson.Options))
+        {
+            configured.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 999);
+
+        (await node.App.Services.GetRequiredService<RepoActor>().CheckBudgetsAsync(repo)).ShouldBeNull("999 of 1000 tokens leaves budget");
+        await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1);
+        var spent = (await node.App.Services.GetRequiredService<RepoActor>().CheckBudgetsAsync(repo)).ShouldNotBeNull("1000 of 1000 tokens is spent");
+        spent.RetryAt.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+    }
+}
