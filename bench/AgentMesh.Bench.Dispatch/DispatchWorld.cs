@@ -106,9 +106,9 @@ internal sealed class DispatchWorld : IAsyncDisposable
             {
                 started = await _signals.WaitForAsync(marker, SampleTimeout);
             }
-            catch (TimeoutException ex)
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
             {
-                throw new TimeoutException($"{ex.Message}\nNode output:\n{Tail(_node.Output)}", ex);
+                throw new InvalidOperationException($"{ex.Message}\nNode output:\n{Tail(_node.Output)}", ex);
             }
             var (jobId, createdAt) = await WaitUntilIdleAsync(issue.Number, marker);
             var worktreeAt = _node.LogTime($"Worktree for {Repo} on agentmesh/issue-{issue.Number} ", jobId)

@@ -313,32 +313,53 @@ public sealed partial class JobExecution(
     /// </summary>
     private async Task WatchJobAsync(string jobId, JobLease lease, AgentRun run, JobLogWriter log, RunGuards guards, CancellationToken cancellationToken)
     {
+        // Ends the subscription's pending wait before the subscription is disposed: an async iterator refuses to
+        // be disposed while a MoveNextAsync is under way, and that refusal would fail a run that went well.
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<bool>? moveNext = null;
         try
         {
             // Subscribe first, then look: a change between the two is seen on the next wake-up.
             // Its own log lines are no news to the watcher: only the job's state (stop, chat, a lost lease) is.
-            var changes = changeFeed.SubscribeAsync(jobId, cancellationToken)
+            var changes = changeFeed.SubscribeAsync(jobId, watching.Token)
                 .Where(c => c.Kind is JobChangeKind.Job or JobChangeKind.Resync)
-                .GetAsyncEnumerator(cancellationToken);
+                .GetAsyncEnumerator(watching.Token);
             await using (changes.ConfigureAwait(false))
             {
-                var moveNext = changes.MoveNextAsync().AsTask();
-                while (true)
+                try
                 {
-                    if (!await CheckJobAsync(jobId, lease, run, log, guards, cancellationToken).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                    if (!await moveNext.ConfigureAwait(false))
-                    {
-                        return;
-                    }
                     moveNext = changes.MoveNextAsync().AsTask();
+                    while (await CheckJobAsync(jobId, lease, run, log, guards, cancellationToken).ConfigureAwait(false)
+                        && await moveNext.ConfigureAwait(false))
+                    {
+                        moveNext = changes.MoveNextAsync().AsTask();
+                    }
+                }
+                finally
+                {
+                    await watching.CancelAsync().ConfigureAwait(false);
+                    await WaitEndedAsync(moveNext).ConfigureAwait(false);
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private static async Task WaitEndedAsync(Task<bool>? moveNext)
+    {
+        if (moveNext is null)
+        {
+            return;
+        }
+        try
+        {
+            await moveNext.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The end asked for.
         }
     }
 
