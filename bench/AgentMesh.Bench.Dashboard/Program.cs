@@ -96,11 +96,17 @@ const string Observer = """
       const log = document.getElementById('job-log');
       new MutationObserver(records => {
         const now = Date.now();
+        // A line arrives alone, or inside the first render of its block of lines.
+        const lines = [];
         for (const r of records) for (const n of r.addedNodes) {
-          const m = /bench-line (\d+) (\d+)/.exec(n.textContent || '');
-          if (m && n.dataset && n.dataset.kind !== 'Result') window.__seen.push([Number(n.dataset.seq), Number(m[1]), Number(m[2]), now]);
+          if (n.dataset && n.dataset.seq) lines.push(n);
+          else if (n.querySelectorAll) lines.push(...n.querySelectorAll('[data-seq]'));
         }
-      }).observe(log, { childList: true });
+        for (const n of lines) {
+          const m = /bench-line (\d+) (\d+)/.exec(n.textContent || '');
+          if (m && n.dataset.kind !== 'Result') window.__seen.push([Number(n.dataset.seq), Number(m[1]), Number(m[2]), now]);
+        }
+      }).observe(log, { childList: true, subtree: true });
     }
     """;
 foreach (var page in pages)

@@ -1,4 +1,5 @@
 using AgentMesh.Testing;
+using AgentMesh.Testing.Postgres;
 using System.Net;
 using System.Text.Json;
 using AgentMesh.FakeModel;
@@ -33,6 +34,48 @@ public sealed class DeliveryAndSchedulingTests
         await world.WaitForJobStateAsync(node, "pr_opened", issue.Number);
         (await world.JobsAsync(node)).Count.ShouldBe(1);
         world.GitHub.State.Repositories[World.Repo].Issues.Count(i => i.PullRequest is not null).ShouldBe(1);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Agents_that_finish_the_moment_they_start_each_run_once()
+    {
+        // An agent that ends at once ends its run while the run's watcher may still be reading the job. The watcher
+        // must stop cleanly then: once, its disposal failed the run, and the retry ran the agent a second time.
+        await using var world = await World.StartAsync();
+        var runs = world.Directory.Combine("runs.txt");
+        var agent = world.Directory.Combine("quick-agent.sh");
+        await File.WriteAllTextAsync(agent, $$"""
+            #!/bin/bash
+            grep -o -m 1 'quick-[0-9]*' "$AGENTMESH_PROMPT_FILE" | head -n 1 >> {{runs}}
+            printf '%s\n' '```json' '{"agentmesh":"needs_clarification","questions":["Nothing to do."]}' '```'
+
+            """);
+        File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        world.Settings["AGENTMESH_Agents__Profiles__claude__Cli"] = "Command";
+        world.Settings["AGENTMESH_Agents__Profiles__claude__Command"] = agent;
+        // PostgreSQL: its reads give way to cancellation mid-query, which is when the watcher was caught out.
+        world.Settings["AGENTMESH_Store__Provider"] = "postgres";
+        world.Settings["AGENTMESH_Store__ConnectionString"] = await PostgresServer.Shared.CreateDatabaseAsync();
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true, maxConcurrentJobs = 2 });
+        const int Jobs = 40;
+        for (var i = 1; i <= Jobs; i++)
+        {
+            await world.SendIssueOpenedAsync(node, world.GitHub.CreateIssue(World.Repo, $"Task quick-{i}", null, World.Maintainer));
+        }
+
+        await Eventually.UntilAsync(
+            async () => (await world.JobsAsync(node)).Count(j => j.GetProperty("state").GetString() is "waiting_for_reply" or "failed") == Jobs,
+            $"all {Jobs} jobs to ask their question",
+            TimeSpan.FromMinutes(3));
+
+        var jobs = await world.JobsAsync(node);
+        jobs.Where(j => j.GetProperty("state").GetString() != "waiting_for_reply" || j.GetProperty("attempt").GetInt32() != 1)
+            .Select(j => $"#{j.GetProperty("number").GetInt32()} {j.GetProperty("state").GetString()} attempt {j.GetProperty("attempt").GetInt32()}")
+            .ShouldBeEmpty("every job asks its question from its first attempt");
+        (await File.ReadAllLinesAsync(runs)).Order(StringComparer.Ordinal)
+            .ShouldBe(Enumerable.Range(1, Jobs).Select(i => $"quick-{i}").Order(StringComparer.Ordinal), "each agent ran once");
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public enum LogLineKind
 /// </summary>
 public sealed record LogLineView(long Sequence, LogLineKind Kind, string Stream, string? Tool, string Text)
 {
+    /// <summary>The line as the page shows it, made once (<see cref="Components.Jobs.LogLineMarkup"/>).</summary>
+    public Microsoft.AspNetCore.Components.MarkupString Markup { get; } = Components.Jobs.LogLineMarkup.For(Sequence, Kind, Stream, Tool, Text);
+
     public static LogLineView From(LogLine line)
     {
         ArgumentNullException.ThrowIfNull(line);

@@ -14,7 +14,7 @@ window.agentMeshLog = {
       if (element.dataset.follow !== "false" && element.dataset.searching !== "true") {
         element.scrollTop = element.scrollHeight;
       }
-    }).observe(element, { childList: true });
+    }).observe(element, { childList: true, subtree: true });
     element.scrollTop = element.scrollHeight;
   },
 };

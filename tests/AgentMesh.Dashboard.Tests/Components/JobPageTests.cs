@@ -1,3 +1,4 @@
+using AgentMesh.Dashboard.Components.Jobs;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Dashboard.Auth;
 using AgentMesh.Dashboard.Components.Pages;
@@ -103,6 +104,43 @@ public sealed class JobPageTests : DashboardContext
         cut.Find("[data-testid=tool-error]").TextContent.ShouldContain("file not found");
         cut.Find("[data-seq='5']").GetAttribute("data-kind").ShouldBe(nameof(LogLineKind.ToolError));
         cut.Find("[data-seq='1']").GetAttribute("data-kind").ShouldBe(nameof(LogLineKind.Agent));
+    }
+
+    [Fact]
+    public async Task What_an_agent_prints_is_shown_as_text_never_as_markup()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 11, JobState.Running);
+        await Seeder.Store.Logs.AppendAsync(id, [
+            new NewLogLine("agent", "<b>bold</b> & <script>alert(1)</script>"),
+            new NewLogLine("tool", "<img src=x onerror=alert(1)> {\"a\":\"<i>\"}"),
+        ]);
+
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+
+        cut.WaitForAssertion(() => Sequences(cut).Count.ShouldBe(2), Wait);
+        cut.Find("[data-seq='1']").TextContent.ShouldContain("<b>bold</b> & <script>alert(1)</script>");
+        cut.Find("[data-testid=tool-call]").TextContent.Trim().ShouldBe("⚙ <img");
+        cut.Find("[data-seq='2']").TextContent.ShouldContain("src=x onerror=alert(1)> {\"a\":\"<i>\"}");
+        cut.FindAll("#job-log b, #job-log script, #job-log img, #job-log i").ShouldBeEmpty("no element comes from a line's text");
+    }
+
+    [Fact]
+    public async Task A_new_batch_renders_again_only_the_block_of_lines_it_joins()
+    {
+        var id = await Seeder.EnqueueAsync("octo/widgets", 12, JobState.Running);
+        await Seeder.AppendLogAsync(id, 250, "before");
+        var cut = Render<JobPage>(p => p.Add(x => x.Id, id));
+        cut.WaitForAssertion(() => Sequences(cut).Count.ShouldBe(250), Wait);
+        var before = cut.FindComponents<LogLineBlock>().Select(b => b.RenderCount).ToList();
+        before.Count.ShouldBe(3, "lines 1–99, 100–199 and 200–250");
+
+        await Seeder.AppendLogAsync(id, 3, "live");
+
+        cut.WaitForAssertion(() => Sequences(cut)[^1].ShouldBe(253), Wait);
+        var after = cut.FindComponents<LogLineBlock>().Select(b => b.RenderCount).ToList();
+        after.Take(2).ShouldBe(before.Take(2), "the full blocks are not rendered again");
+        after[^1].ShouldBeGreaterThan(before[^1], "the last block shows the new lines");
+        Sequences(cut).ShouldBe(Enumerable.Range(1, 253).Select(i => (long)i).ToList());
     }
 
     [Fact]

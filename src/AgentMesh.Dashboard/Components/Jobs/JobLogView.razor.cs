@@ -24,12 +24,34 @@ public sealed partial class JobLogView
 
     [Inject] private IJSRuntime JS { get; set; } = null!;
 
-    private IEnumerable<LogLineView> Shown => Lines.Where(l => l.Matches(Search));
+    /// <summary>Sequence numbers per <see cref="LogLineBlock"/>.</summary>
+    public const int BlockSize = 100;
+
+    // The page's own list when no search is on (no copy per batch); the matches otherwise.
+    private IReadOnlyList<LogLineView> Shown => string.IsNullOrWhiteSpace(Search) ? Lines : [.. Lines.Where(l => l.Matches(Search))];
 
     private long LastSequence => Lines.Count == 0 ? 0 : Lines[^1].Sequence;
 
     // A search shows a filtered view: following the log's end would pull the reader off their match.
     private string Searching => string.IsNullOrWhiteSpace(Search) ? "false" : "true";
+
+    /// <summary>
+    /// The shown lines in runs of <see cref="BlockSize"/> sequence numbers. A block is keyed by its number, so lines
+    /// arriving or the oldest going re-render the blocks at the ends only.
+    /// </summary>
+    private IEnumerable<(long Number, IReadOnlyList<LogLineView> Source, int Start, int Count)> Blocks()
+    {
+        var shown = Shown;
+        var start = 0;
+        for (var i = 1; i <= shown.Count; i++)
+        {
+            if (i == shown.Count || shown[i].Sequence / BlockSize != shown[start].Sequence / BlockSize)
+            {
+                yield return (shown[start].Sequence / BlockSize, shown, start, i - start);
+                start = i;
+            }
+        }
+    }
 
     /// <summary>The page added lines: show them (on the renderer's thread).</summary>
     public void LinesAdded() => StateHasChanged();
