@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using AgentMesh.Storage.Abstractions;
 
@@ -47,16 +48,23 @@ public sealed class JobLogWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Group commit: a line is written as soon as the writer is free, with every line that arrived while the
-    /// previous batch was being stored. A quiet agent's line is stored (and so on the live stream) at once; a
-    /// chatty one's lines share writes, up to <see cref="WorkerOptions.LogBatchSize"/> per batch, without a
-    /// timer adding latency to either.
+    /// Group commit with a floor between writes: a line is written as soon as the previous write is at least
+    /// <see cref="WorkerOptions.LogWriteInterval"/> old, with every line that arrived meanwhile. A quiet agent's
+    /// line is stored (and so on the live stream) at once; a chatty one's lines share writes, so one job writes
+    /// (and publishes) at most a few dozen batches a second however fast its agent prints.
     /// </summary>
     private async Task PumpAsync()
     {
         var batch = new List<NewLogLine>(_options.LogBatchSize);
+        var lastWrite = 0L;
         while (await _lines.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Real time, not the node's TimeProvider: this paces writes, it decides nothing about the job.
+            var wait = _options.LogWriteInterval - Stopwatch.GetElapsedTime(lastWrite);
+            if (lastWrite != 0 && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait).ConfigureAwait(false);
+            }
             while (batch.Count < _options.LogBatchSize && _lines.Reader.TryRead(out var item))
             {
                 if (item is TaskCompletionSource flush)
@@ -68,6 +76,7 @@ public sealed class JobLogWriter : IAsyncDisposable
                 batch.Add((NewLogLine)item);
             }
             await FlushAsync(batch).ConfigureAwait(false);
+            lastWrite = Stopwatch.GetTimestamp();
         }
         await FlushAsync(batch).ConfigureAwait(false);
     }

@@ -9,10 +9,16 @@ public sealed class WorkerOptions
     public TimeSpan PauseAfterError { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Most log lines written in one batch. Lines are written as soon as the previous write finished (group
-    /// commit), so a batch holds what arrived meanwhile. Default 50.
+    /// Most log lines written in one batch. Lines are written as soon as the previous write is
+    /// <see cref="LogWriteInterval"/> old (group commit), so a batch holds what arrived meanwhile. Default 50.
     /// </summary>
     public int LogBatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// Least time between two log writes of one job: a line waits at most this long, and only when the previous
+    /// write was that recent. Bounds the writes and live-stream batches a chatty agent makes. Default 50 ms.
+    /// </summary>
+    public TimeSpan LogWriteInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>On shutdown, how long running agents may finish before their jobs are handed back. Default 30 s.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
@@ -29,6 +35,10 @@ public sealed class WorkerOptions
         if (PauseAfterError <= TimeSpan.Zero)
         {
             problems.Add($"{SectionName}:PauseAfterError must be positive, not {PauseAfterError}.");
+        }
+        if (LogWriteInterval < TimeSpan.Zero || LogWriteInterval > TimeSpan.FromSeconds(5))
+        {
+            problems.Add($"{SectionName}:LogWriteInterval must be between 0 and 5 seconds, not {LogWriteInterval}.");
         }
         if (LogBatchSize is < 1 or > 10_000)
         {
