@@ -9,7 +9,8 @@ namespace AgentMesh.EndToEnd.Tests;
 
 /// <summary>
 /// A dashboard sign-in in a fleet: Data Protection's key ring lives in the store, so the cookie one web node
-/// makes is read by every web node of the same database, and by no node of another.
+/// makes is read by every web node of the same database, and by no node of another; and GitHub sign-in's state
+/// and correlation cookie, made by the node that sent the person to GitHub, are read by the node the callback lands on.
 /// </summary>
 public sealed partial class DashboardSignInFleetTests
 {
@@ -49,6 +50,46 @@ public sealed partial class DashboardSignInFleetTests
         {
             control.StatusCode.ShouldBe(HttpStatusCode.Redirect, "without the cookie web-b asks for a sign-in");
         }
+    }
+
+    [Fact]
+    public async Task GitHub_sign_in_started_on_one_web_node_completes_when_the_callback_lands_on_another()
+    {
+        const string clientId = "Iv1.fleet-sign-in";
+        const string clientSecret = "fleet-sign-in-oauth-secret-0123456789";
+        var shared = await PostgresServer.Shared.CreateDatabaseAsync();
+        await using var world = await World.StartAsync();
+        world.GitHub.RegisterOAuthApp(clientId, clientSecret);
+        world.GitHub.OAuthSignedInUser = World.Maintainer;
+        world.Settings["AGENTMESH_Store__Provider"] = "postgres";
+        world.Settings["AGENTMESH_Store__ConnectionString"] = shared;
+        world.Settings["AGENTMESH_Dashboard__GitHubOAuth__ClientId"] = clientId;
+        world.Settings["AGENTMESH_Dashboard__GitHubOAuth__ClientSecret"] = clientSecret;
+        world.Settings["AGENTMESH_Dashboard__GitHubOAuth__AdminLogins__0"] = World.Maintainer;
+        var a = await world.StartNodeAsync("web-a", WebNode(world, "web-a"));
+        var b = await world.StartNodeAsync("web-b", WebNode(world, "web-b"));
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false });
+
+        // web-a sends the person to GitHub, with its correlation cookie and the state it protected.
+        using var challenge = await browser.GetAsync(new Uri(a.BaseAddress, "/signin/github"));
+        challenge.StatusCode.ShouldBe(HttpStatusCode.Redirect, "web-a sends the person to GitHub");
+        using var authorized = await browser.GetAsync(challenge.Headers.Location!);
+        authorized.StatusCode.ShouldBe(HttpStatusCode.Redirect, "the fake GitHub sends the person back with a code");
+        var callback = authorized.Headers.Location!;
+        callback.Authority.ShouldBe(a.BaseAddress.Authority, "the callback address is the one web-a named (a fleet's public address)");
+
+        // A load balancer hands the callback to web-b, keeping the address the browser asked for.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(b.BaseAddress, callback.PathAndQuery));
+        request.Headers.Host = callback.Authority;
+        using var landed = await browser.SendAsync(request);
+
+        landed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        landed.Headers.Location!.OriginalString.ShouldBe("/", "web-b read web-a's state and correlation cookie and signed the person in (a failure goes to /signin?failed=github)");
+        world.GitHub.OAuthTokensIssued.ShouldBe(1);
+        var cookie = cookies.GetCookies(b.BaseAddress)[CookieName].ShouldNotBeNull("web-b set the dashboard cookie").Value;
+        using var board = await GetAsync(a, "/", cookie);
+        board.StatusCode.ShouldBe(HttpStatusCode.OK, "web-a reads the cookie web-b made");
     }
 
     /// <summary>
