@@ -7,8 +7,9 @@ namespace AgentMesh.Server.Hosting;
 /// <summary>
 /// ASP.NET Core Data Protection's key ring in the node's store, so every node of one database shares it
 /// (docs/dashboard.md, docs/security.md). Data Protection's repository contract is synchronous: it reads the
-/// whole ring when the node starts and when its cached ring expires (about daily), and writes when it makes
-/// a key (every 90 days), never per request, so blocking on the store here costs a thread a few times a day.
+/// whole ring when the node starts, when its cached ring expires (about daily) and, shortly after start, when a
+/// payload names a key it has not read; it writes when it makes a key (every 90 days). Its cache serves every
+/// other request, so blocking on the store here costs a thread a few times a day, not per request.
 /// </summary>
 public sealed class StoreXmlRepository(IAgentMeshStore store) : IXmlRepository
 {
