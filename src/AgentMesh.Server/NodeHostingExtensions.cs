@@ -55,13 +55,15 @@ public static class NodeHostingExtensions
             sp.GetRequiredService<JobChangePublisher>(),
             sp.GetRequiredService<JobWakeUps>(),
             sp.GetRequiredService<LiveLogs.LiveLogPublisher>()));
+        // Order matters: the data directory lock first, migrations next, then the silo and the
+        // services that use the store. Data Protection's own hosted service (which reads the key ring from
+        // the store) is registered by the first call to AddDataProtection below, so these go before it.
+        services.AddHostedService<DataDirectoryGuard>();
+        services.AddHostedService<StoreInitializer>();
+        services.AddStoreDataProtection();
         builder.AddAdminApi();
         builder.AddAgentMeshDashboard<DashboardJobActions, DashboardJobCreation, DashboardTenants>();
 
-        // Order matters: the data directory lock first, migrations next, then the silo and the
-        // services that use the store.
-        services.AddHostedService<DataDirectoryGuard>();
-        services.AddHostedService<StoreInitializer>();
         builder.AddAgentMeshSilo(
             builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
             builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());

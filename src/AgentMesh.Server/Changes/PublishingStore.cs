@@ -32,6 +32,8 @@ public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher pu
     // Usage rows are read by the usage page when it opens; no job reader waits on them.
     public IUsageStore Usage => inner.Usage;
 
+    public IDataProtectionKeyStore DataProtectionKeys => inner.DataProtectionKeys;
+
     /// <summary>The store this one publishes for (tests, and writes that need no notice).</summary>
     public IAgentMeshStore Inner => inner;
 

@@ -35,6 +35,9 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     /// <summary>Tokens, cost and runs per repository per hour (the dashboard's usage read model).</summary>
     IUsageStore Usage { get; }
+
+    /// <summary>ASP.NET Core Data Protection's key ring, shared by every node of the store (dashboard sign-ins).</summary>
+    IDataProtectionKeyStore DataProtectionKeys { get; }
 }
 
 /// <param name="Reachable">The store answered a query.</param>

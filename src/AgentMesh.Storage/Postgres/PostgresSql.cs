@@ -407,4 +407,12 @@ internal static class PostgresSql
     public const string SelectHeldWork = "SELECT job_id, run, commit_sha, bundle, created_at FROM held_work WHERE job_id = @job_id";
 
     public const string DeleteHeldWork = "DELETE FROM held_work WHERE job_id = @job_id";
+
+
+    // ---- data protection keys -----------------------------------------------------------------------------
+
+    /// <summary>Append-only: every element is a new row, whatever its friendly name (Data Protection expects both back).</summary>
+    public const string InsertDataProtectionKey = "INSERT INTO data_protection_keys (friendly_name, xml, created) VALUES (@friendly_name, @xml, @now)";
+
+    public const string SelectDataProtectionKeys = "SELECT id, friendly_name, xml, created FROM data_protection_keys ORDER BY id";
 }

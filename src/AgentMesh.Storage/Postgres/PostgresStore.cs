@@ -37,6 +37,7 @@ public sealed class PostgresStore : IAgentMeshStore
         Mailbox = new PostgresJobMailbox(context);
         Outbox = new PostgresOutbox(context);
         Usage = new PostgresUsageStore(context);
+        DataProtectionKeys = new PostgresDataProtectionKeyStore(context);
         HeldWork = new PostgresHeldWorkStore(context);
     }
 
@@ -57,6 +58,8 @@ public sealed class PostgresStore : IAgentMeshStore
     public IHeldWorkStore HeldWork { get; }
 
     public IUsageStore Usage { get; }
+
+    public IDataProtectionKeyStore DataProtectionKeys { get; }
 
     public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 

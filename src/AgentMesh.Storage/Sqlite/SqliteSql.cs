@@ -287,4 +287,11 @@ internal static class SqliteSql
     public const string SelectHeldWork = "SELECT job_id, run, commit_sha, bundle, created_at FROM held_work WHERE job_id = @id;";
 
     public const string DeleteHeldWork = "DELETE FROM held_work WHERE job_id = @id;";
+
+
+    // ---- data protection keys ----
+
+    public const string InsertDataProtectionKey = "INSERT INTO data_protection_keys (friendly_name, xml, created) VALUES (@name, @xml, @now);";
+
+    public const string SelectDataProtectionKeys = "SELECT id, friendly_name, xml, created FROM data_protection_keys ORDER BY id;";
 }

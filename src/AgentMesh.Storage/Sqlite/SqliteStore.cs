@@ -31,6 +31,7 @@ public sealed class SqliteStore : IAgentMeshStore
         Mailbox = new SqliteJobMailbox(_database);
         Outbox = new SqliteOutbox(_database);
         Usage = new SqliteUsageStore(_database);
+        DataProtectionKeys = new SqliteDataProtectionKeyStore(_database);
         HeldWork = new SqliteHeldWorkStore(_database);
     }
 
@@ -51,6 +52,8 @@ public sealed class SqliteStore : IAgentMeshStore
     public IHeldWorkStore HeldWork { get; }
 
     public IUsageStore Usage { get; }
+
+    public IDataProtectionKeyStore DataProtectionKeys { get; }
 
     /// <summary>The highest migration this build carries.</summary>
     public static int ExpectedSchemaVersion => SqliteMigrator.ExpectedVersion;

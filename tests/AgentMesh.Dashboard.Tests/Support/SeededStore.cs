@@ -28,6 +28,8 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
 
     public IUsageStore Usage => inner.Usage;
 
+    public IDataProtectionKeyStore DataProtectionKeys => inner.DataProtectionKeys;
+
     public Task MigrateAsync(CancellationToken cancellationToken = default) => inner.MigrateAsync(cancellationToken);
 
     public Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => inner.CheckHealthAsync(cancellationToken);

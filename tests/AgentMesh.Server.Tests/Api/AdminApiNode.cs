@@ -143,10 +143,11 @@ public sealed class AdminApiNode : IAsyncDisposable
     /// sign-in link from the node's <see cref="SignInLinks"/>, redeemed at <c>/signin/local</c>,
     /// its cookie kept. Redirects are not followed, so a test sees the node's own answer.
     /// </summary>
-    public async Task<HttpClient> SignedInClientAsync(string role)
+    /// <param name="cookies">Where the cookie goes, for a test that looks at it; a new container when null.</param>
+    public async Task<HttpClient> SignedInClientAsync(string role, CookieContainer? cookies = null)
     {
         var token = App.Services.GetRequiredService<SignInLinks>().Issue(role, $"test-{role}", TimeSpan.FromMinutes(5));
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
         using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("token", token)]);
         using var signIn = await client.PostAsync(new Uri(SignInEndpoints.LocalPath, UriKind.Relative), form);
         if (signIn.StatusCode != HttpStatusCode.Redirect)

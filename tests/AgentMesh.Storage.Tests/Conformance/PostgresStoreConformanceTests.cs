@@ -7,4 +7,7 @@ namespace AgentMesh.Storage.Tests.Conformance;
 public sealed class PostgresStoreConformanceTests : StoreConformanceTests
 {
     protected override async Task<IAgentMeshStore> CreateStoreAsync(FakeTimeProvider clock) => await PostgresTestStore.CreateAsync(clock);
+
+    protected override IAgentMeshStore OpenSecondStore(FakeTimeProvider clock) =>
+        PostgresTestStore.Open(PostgresTestStore.ConnectionStringOf((Storage.Postgres.PostgresStore)Store), clock);
 }

@@ -31,6 +31,12 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     /// <summary>A fresh, empty store with all migrations applied, whose "now" is <paramref name="clock"/>.</summary>
     protected abstract Task<IAgentMeshStore> CreateStoreAsync(FakeTimeProvider clock);
 
+    /// <summary>
+    /// Another store on the database of <see cref="Store"/>, with its own connections, as a second node of
+    /// the same database opens it (not migrated: the first store did that). The caller disposes it.
+    /// </summary>
+    protected abstract IAgentMeshStore OpenSecondStore(FakeTimeProvider clock);
+
     public async Task InitializeAsync() => _store = await CreateStoreAsync(Clock);
 
     public async Task DisposeAsync()

@@ -11,5 +11,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IDispos
 
     protected override Task<IAgentMeshStore> CreateStoreAsync(FakeTimeProvider clock) => SqliteTestStores.CreateAsync(_directory, clock);
 
+    // CreateStoreAsync's file: a second store on it has its own writer gate and pool, as another process would.
+    protected override IAgentMeshStore OpenSecondStore(FakeTimeProvider clock) => SqliteTestStores.Open(_directory.Combine("agentmesh.db"), clock);
+
     public void Dispose() => _directory.Dispose();
 }

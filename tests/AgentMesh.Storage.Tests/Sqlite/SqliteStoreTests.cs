@@ -61,10 +61,10 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
-        SqliteStore.ExpectedSchemaVersion.ShouldBe(4);
+        SqliteStore.ExpectedSchemaVersion.ShouldBe(5);
         var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}"]);
+            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}", $"5:data_protection_keys:{at}"]);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%webhook_inbox%' OR name = 'nodes';").ShouldBe(["0"]);
     }
 
@@ -78,7 +78,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["4"]);
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["5"]);
         (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
         (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
     }
