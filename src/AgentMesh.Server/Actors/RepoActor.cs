@@ -29,6 +29,22 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
             ?? await ImportLegacyAsync(grain, repo, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The name <paramref name="repo"/> was configured under: GitHub's repository names ignore case and our keys do
+    /// not, so a webhook for <c>Octo/Widgets</c> must find the repo someone enabled as <c>octo/widgets</c> (and its
+    /// jobs, budget ledger and usage). Returns <paramref name="repo"/> itself when it is configured as spelled, or
+    /// when no configured repo matches it.
+    /// </summary>
+    public async Task<string> ConfiguredNameAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(repo) || await GetAsync(repo, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return repo;
+        }
+        var names = await grains.GetGrain<IRepoDirectoryGrain>(0).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return names.FirstOrDefault(name => string.Equals(name, repo, StringComparison.OrdinalIgnoreCase)) ?? repo;
+    }
+
     public async Task<IReadOnlyList<(string Repo, RepoActorState State)>> ListAsync(CancellationToken cancellationToken = default)
     {
         var names = await grains.GetGrain<IRepoDirectoryGrain>(0).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);

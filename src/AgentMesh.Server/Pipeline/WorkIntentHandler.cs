@@ -27,10 +27,24 @@ public sealed partial class WorkIntentHandler(
     PipelineOptions options,
     ILogger<WorkIntentHandler> logger)
 {
+    /// <summary>The intent with its repo spelled as it was configured (<see cref="RepoActor.ConfiguredNameAsync"/>).</summary>
+    private async Task<WorkIntent> UnderConfiguredNameAsync(WorkIntent intent, CancellationToken cancellationToken)
+    {
+        var configured = await repos.ConfiguredNameAsync(intent.Repo, cancellationToken).ConfigureAwait(false);
+        if (string.Equals(configured, intent.Repo, StringComparison.Ordinal))
+        {
+            return intent;
+        }
+        return intent is WorkIntent.IssueComment { AlsoStartWork: { } start } comment
+            ? comment with { Repo = configured, AlsoStartWork = start with { Repo = configured } }
+            : intent with { Repo = configured };
+    }
+
     /// <summary>Handles the intent and returns what happened, for the log.</summary>
     public async Task<string> HandleAsync(WorkIntent intent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intent);
+        intent = await UnderConfiguredNameAsync(intent, cancellationToken).ConfigureAwait(false);
         try
         {
             return intent switch

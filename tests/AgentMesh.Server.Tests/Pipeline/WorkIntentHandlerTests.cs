@@ -44,6 +44,37 @@ public sealed class WorkIntentHandlerTests
     }
 
     [Fact]
+    public async Task GitHub_spelling_a_repo_in_other_letter_case_finds_the_repo_as_it_was_configured_and_its_job()
+    {
+        // GitHub's names ignore case: a webhook may say Octo/Widgets for the repo enabled as octo/widgets.
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+
+        var opened = await world.Handler.HandleAsync(IntakeWorld.Opened(5) with { Repo = "Octo/Widgets" }, CancellationToken.None);
+        var again = await world.Handler.HandleAsync(IntakeWorld.Opened(5), CancellationToken.None);
+        var closed = await world.Handler.HandleAsync(new WorkIntent.IssueClosed("OCTO/widgets", 5), CancellationToken.None);
+
+        var job = (await world.JobsAsync()).ShouldHaveSingleItem("one job, under the configured name");
+        opened.ShouldBe($"job {job.Id} created");
+        again.ShouldBe($"job {job.Id} is already queued");
+        closed.ShouldBe($"job {job.Id}: closed");
+        job.NaturalKey.ShouldBe("octo/widgets#5:solve_issue");
+        (await world.Store.Jobs.ListAsync(new JobQuery(Repo: "Octo/Widgets"))).ShouldBeEmpty("no job under GitHub's spelling");
+    }
+
+    [Fact]
+    public async Task A_repo_configured_in_other_letter_case_is_still_told_apart_from_another_repo()
+    {
+        await using var world = await IntakeWorld.StartAsync();
+        await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
+
+        var outcome = await world.Handler.HandleAsync(IntakeWorld.Opened(6) with { Repo = "octo/gadgets" }, CancellationToken.None);
+
+        outcome.ShouldContain("not configured");
+        (await world.JobsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_refusal_is_recorded_with_its_reason_in_the_repo_actors_history()
     {
         await using var world = await IntakeWorld.StartAsync();
