@@ -109,9 +109,7 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
             return decision;
         }
         // The repo would take it; the node-wide budget and the tenant's may still say "not yet" (the later window wins).
-        var global = await globalBudget.CheckAsync(cancellationToken).ConfigureAwait(false);
-        var tenant = await CheckTenantBudgetAsync(repo, cancellationToken).ConfigureAwait(false);
-        return TokenBudget.Latest(decision, global, tenant);
+        return TokenBudget.Latest(decision, await WiderBudgetsAsync(repo, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -125,10 +123,15 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
         var repoBudget = state is null
             ? null
             : TokenBudget.Check(state.Config.HourlyTokenBudget, state.Config.DailyTokenBudget, state.Ledger, timeProvider.GetUtcNow());
-        var global = await globalBudget.CheckAsync(cancellationToken).ConfigureAwait(false);
-        var tenant = await CheckTenantBudgetAsync(repo, cancellationToken).ConfigureAwait(false);
-        return TokenBudget.Latest(new AdmissionDecision.Admit(), repoBudget, global, tenant) as AdmissionDecision.Defer;
+        return TokenBudget.Latest(repoBudget ?? (AdmissionDecision)new AdmissionDecision.Admit(), await WiderBudgetsAsync(repo, cancellationToken).ConfigureAwait(false)) as AdmissionDecision.Defer;
     }
+
+    /// <summary>The budgets wider than the repo's its work counts against: the node-wide one and its tenant's.</summary>
+    private async Task<AdmissionDecision.Defer?[]> WiderBudgetsAsync(string repo, CancellationToken cancellationToken) =>
+    [
+        await globalBudget.CheckAsync(cancellationToken).ConfigureAwait(false),
+        await CheckTenantBudgetAsync(repo, cancellationToken).ConfigureAwait(false),
+    ];
 
     /// <summary>
     /// The deferral when the budget of the tenant holding <paramref name="repo"/> is spent, else null. Its tokens

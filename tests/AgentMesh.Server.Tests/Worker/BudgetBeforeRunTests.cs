@@ -27,11 +27,7 @@ public sealed class BudgetBeforeRunTests
     public async Task A_job_whose_repo_spent_its_daily_budget_after_admission_waits_for_the_next_day_without_counting_an_attempt()
     {
         await using var node = await AdminApiNode.StartAsync(timeProvider: new FakeTimeProvider(Now));
-        var repo = AdminApiNode.NewRepo();
-        using (var configured = await node.Client.PutAsJsonAsync($"/api/repos/{repo}", new RepoConfig { Enabled = true, AutoSolve = true, DailyTokenBudget = 1_000 }, CoreJson.Options))
-        {
-            configured.StatusCode.ShouldBe(HttpStatusCode.OK);
-        }
+        var repo = await ConfigureRepoWithADailyBudgetAsync(node);
         var job = await node.CreateJobAsync(repo, 7);
         // Other work of the repo spends the budget after this job was admitted.
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1_000);
@@ -55,16 +51,21 @@ public sealed class BudgetBeforeRunTests
     public async Task A_job_whose_budget_is_not_spent_is_not_held()
     {
         await using var node = await AdminApiNode.StartAsync(timeProvider: new FakeTimeProvider(Now));
-        var repo = AdminApiNode.NewRepo();
-        using (var configured = await node.Client.PutAsJsonAsync($"/api/repos/{repo}", new RepoConfig { Enabled = true, AutoSolve = true, DailyTokenBudget = 1_000 }, CoreJson.Options))
-        {
-            configured.StatusCode.ShouldBe(HttpStatusCode.OK);
-        }
+        var repo = await ConfigureRepoWithADailyBudgetAsync(node);
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 999);
 
         (await node.App.Services.GetRequiredService<RepoActor>().CheckBudgetsAsync(repo)).ShouldBeNull("999 of 1000 tokens leaves budget");
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1);
         var spent = (await node.App.Services.GetRequiredService<RepoActor>().CheckBudgetsAsync(repo)).ShouldNotBeNull("1000 of 1000 tokens is spent");
         spent.RetryAt.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+    }
+
+    /// <summary>A new repo, enabled, with a daily budget of 1,000 tokens.</summary>
+    private static async Task<string> ConfigureRepoWithADailyBudgetAsync(AdminApiNode node)
+    {
+        var repo = AdminApiNode.NewRepo();
+        using var configured = await node.Client.PutAsJsonAsync($"/api/repos/{repo}", new RepoConfig { Enabled = true, AutoSolve = true, DailyTokenBudget = 1_000 }, CoreJson.Options);
+        configured.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return repo;
     }
 }

@@ -39,9 +39,8 @@ public sealed partial class JobLogView
     /// The shown lines in runs of <see cref="BlockSize"/> sequence numbers. A block is keyed by its number, so lines
     /// arriving or the oldest going re-render the blocks at the ends only.
     /// </summary>
-    private IEnumerable<(long Number, IReadOnlyList<LogLineView> Source, int Start, int Count)> Blocks()
+    private static IEnumerable<(long Number, IReadOnlyList<LogLineView> Source, int Start, int Count)> Blocks(IReadOnlyList<LogLineView> shown)
     {
-        var shown = Shown;
         var start = 0;
         for (var i = 1; i <= shown.Count; i++)
         {
