@@ -1,6 +1,7 @@
 using AgentMesh.Grains;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Storage.OrleansSql;
+using AgentMesh.Testing;
 using AgentMesh.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -42,6 +43,16 @@ public static class PostgresCluster
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
+        // A silo serves grains before its reminder service has read the reminder table; a reminder
+        // registered in that window waits, and fails after 20 s when the first read had to be retried.
+        // A node is not ready until then (/readyz), so neither is the test's cluster.
+        foreach (var silo in cluster.Silos)
+        {
+            await Eventually.WithinAsync(
+                silo.ServiceProvider.GetRequiredService<ReminderServiceReadiness>().Started,
+                $"the reminder service of silo {silo.SiloAddress} to start",
+                TimeSpan.FromSeconds(90));
+        }
         return cluster;
     }
 }

@@ -23,12 +23,14 @@ public sealed class ServeCommandTests
 
         using var http = new HttpClient { BaseAddress = baseUri };
         (await http.GetStringAsync("/healthz")).ShouldBe("alive");
+        await node.WaitForReadyAsync();
         using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
         report.RootElement.GetProperty("ready").GetBoolean().ShouldBeTrue();
         report.RootElement.GetProperty("store").GetString().ShouldBe("sqlite");
         report.RootElement.GetProperty("silo").GetString().ShouldBe("active");
+        report.RootElement.GetProperty("reminders").GetBoolean().ShouldBeTrue("the silo's reminder service has read its reminders");
         File.Exists(Path.Combine(workDir.Path, ".data", "orleans.db")).ShouldBeTrue("the silo's grain state and reminders live beside the store");
         report.RootElement.GetProperty("schemaVersion").GetInt32()
             .ShouldBe(report.RootElement.GetProperty("expectedSchemaVersion").GetInt32());

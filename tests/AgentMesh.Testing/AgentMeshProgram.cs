@@ -61,12 +61,48 @@ public sealed partial class AgentMeshProgram : IAsyncDisposable
         return program;
     }
 
-    /// <summary>Starts <c>agentmesh serve</c> on a free loopback port and waits until it listens.</summary>
+    /// <summary>
+    /// Starts <c>agentmesh serve</c> on a free loopback port and waits until it listens and its
+    /// <c>/readyz</c> answers 200, as a load balancer would before sending it webhooks.
+    /// </summary>
     public static async Task<AgentMeshProgram> StartServeAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout = null)
     {
         var program = Start(workingDirectory, environment, "serve", "--urls", "http://127.0.0.1:0");
         await program.WaitForListeningAsync(timeout);
+        await program.WaitForReadyAsync(timeout);
         return program;
+    }
+
+    /// <summary>Waits until <c>/readyz</c> answers 200 (silo active, reminders read, store current).</summary>
+    public async Task WaitForReadyAsync(TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        var lastAnswer = "no answer yet";
+        try
+        {
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    if (_process.HasExited)
+                    {
+                        return true;
+                    }
+                    using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+                    lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    return response.IsSuccessStatusCode;
+                },
+                $"agentmesh serve at {BaseAddress} to answer /readyz with 200",
+                timeout ?? TimeSpan.FromSeconds(60),
+                pollEvery: TimeSpan.FromMilliseconds(100));
+        }
+        catch (TimeoutException notReady)
+        {
+            throw new TimeoutException($"{notReady.Message} (its last answer: {lastAnswer})", notReady);
+        }
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"agentmesh exited with {_process.ExitCode} before it was ready:\n{Output}");
+        }
     }
 
     /// <summary>Waits for serve's "listening:" line and returns the address.</summary>

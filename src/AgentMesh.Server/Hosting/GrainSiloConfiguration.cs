@@ -43,6 +43,8 @@ public static class GrainSiloConfiguration
                 o.MinimumReminderPeriod = timing.DeliveryReminderPeriod;
             }
         });
+        silo.Services.AddSingleton<ReminderServiceReadiness>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReminderServiceReadiness>());
         silo.Services.AddOptions<GrainTimingOptions>().Configure(o => o.DeliveryReminderPeriod = timing.DeliveryReminderPeriod);
         silo.Services.TryAddSingleton(TimeProvider.System);
         // Live views: the pulling agents poll their queues every 20 ms instead of Orleans' 100 ms (a log line
