@@ -55,6 +55,10 @@ public sealed class FleetTests
         world.Settings["AGENTMESH_Node__RescueBackoff"] = "00:00:01";
         var (web, workers, issue, holder) = await StartTwoWorkersWithAnAgentWaitingOnOneAsync(world);
         var survivor = workers.Keys.Single(k => k != holder);
+        var running = await RunningAgentsByNodeAsync(world, web);
+        running.OrderBy(n => n.Key, StringComparer.Ordinal).ShouldBe(
+            new Dictionary<string, int> { ["web-1"] = 0, [holder] = 1, [survivor] = 0 }.OrderBy(n => n.Key, StringComparer.Ordinal),
+            "the cluster view counts the agent-worker grain on the silo running the agent");
 
         await workers[holder].KillAsync();
 
@@ -161,6 +165,13 @@ public sealed class FleetTests
         await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first worker's agent to be waiting on the model", TimeSpan.FromMinutes(2));
         var running = await world.WaitForJobStateAsync(web, "running", issue.Number);
         return (web, workers, issue, running.GetProperty("leaseOwner").GetString()!.Split('/')[0]);
+    }
+
+    private static async Task<Dictionary<string, int>> RunningAgentsByNodeAsync(World world, AgentMesh.Testing.AgentMeshProgram web)
+    {
+        var nodes = await world.GetJsonAsync(web, "/api/nodes");
+        return (nodes.ValueKind == JsonValueKind.Array ? nodes : nodes.GetProperty("nodes")).EnumerateArray()
+            .ToDictionary(n => n.GetProperty("nodeId").GetString()!, n => n.GetProperty("runningJobs").GetInt32());
     }
 
     private static Dictionary<string, string> WorkerSettings(World world, string nodeId) => new()

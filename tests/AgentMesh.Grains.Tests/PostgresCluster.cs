@@ -4,8 +4,10 @@ using AgentMesh.Storage.OrleansSql;
 using AgentMesh.Testing;
 using AgentMesh.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 
 namespace AgentMesh.Grains.Tests;
@@ -17,13 +19,22 @@ namespace AgentMesh.Grains.Tests;
 /// </summary>
 public static class PostgresCluster
 {
-    public static async Task<InProcessTestCluster> StartAsync(short silos, Action<IServiceCollection> services, TimeSpan reminderPeriod)
+    /// <param name="rolesOfSilo">The roles each silo declares in its metadata, by index (as a node does from
+    /// its silo-config overlay); every silo is <c>web,worker</c> when omitted.</param>
+    public static async Task<InProcessTestCluster> StartAsync(short silos, Action<IServiceCollection> services, TimeSpan reminderPeriod, Func<int, string>? rolesOfSilo = null)
     {
+        // The silos of earlier tests are gone, but Npgsql keeps their idle connections pooled (per connection
+        // string, for minutes): a dozen three-silo clusters in a row would exhaust the server's connections.
+        // Tests in this assembly run one at a time, so no live cluster loses anything here.
+        NpgsqlConnection.ClearAllPools();
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync();
         await OrleansSchema.ApplyPostgresAsync(connectionString);
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
+            // TestingHost names its silos Silo_0, Silo_1, ...
+            var index = int.Parse(options.SiloName[(options.SiloName.LastIndexOf('_') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            silo.UseSiloMetadata(new Dictionary<string, string> { ["roles"] = rolesOfSilo?.Invoke(index) ?? "web,worker" });
             silo.UseAgentMeshGrains(
                 new GrainDatabase(OrleansSchema.PostgresInvariant, connectionString),
                 new GrainTimingOptions { DeliveryReminderPeriod = reminderPeriod });

@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentMesh.Grains;
+using AgentMesh.Grains.Workers;
+using Orleans.Placement;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +45,8 @@ public static class GrainSiloConfiguration
                 o.MinimumReminderPeriod = timing.DeliveryReminderPeriod;
             }
         });
+        // Agent-worker grains go to worker silos only (the roles in each silo's metadata).
+        silo.Services.AddPlacementFilter<WorkerSilosOnlyStrategy, WorkerSilosOnlyDirector>(ServiceLifetime.Singleton);
         silo.Services.AddSingleton<ReminderServiceReadiness>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReminderServiceReadiness>());
         silo.Services.AddOptions<GrainTimingOptions>().Configure(o => o.DeliveryReminderPeriod = timing.DeliveryReminderPeriod);

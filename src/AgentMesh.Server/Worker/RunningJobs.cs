@@ -9,6 +9,10 @@ public sealed class RunningJobs
 
     public int Count => _jobs.Count;
 
+    /// <summary>
+    /// Registers a run of <paramref name="jobId"/> until the returned handle is disposed. A run registered
+    /// while an earlier run of the job still ends takes its place; it waits for that run itself.
+    /// </summary>
     public IDisposable Add(string jobId)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,7 +34,8 @@ public sealed class RunningJobs
     {
         public void Dispose()
         {
-            owner._jobs.TryRemove(jobId, out _);
+            // Only its own entry: a re-run registered while this one was ending keeps its place.
+            owner._jobs.TryRemove(new KeyValuePair<string, TaskCompletionSource>(jobId, done));
             done.TrySetResult();
         }
     }

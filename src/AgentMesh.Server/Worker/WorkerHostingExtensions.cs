@@ -2,6 +2,7 @@ using AgentMesh.Agents;
 using AgentMesh.Agents.Profiles;
 using AgentMesh.Agents.Running;
 using AgentMesh.Agents.Workspaces;
+using AgentMesh.Grains.Workers;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Outbox;
 using AgentMesh.Storage;
@@ -54,6 +55,8 @@ public static class WorkerHostingExtensions
         services.AddSingleton<HeldWorkKeeper>();
         services.AddSingleton<JobExecution>();
         services.AddSingleton<RunningJobs>();
+        services.AddSingleton<AgentRunHost>();
+        services.AddSingleton<IAgentRunHost>(sp => sp.GetRequiredService<AgentRunHost>());
 
         services.AddHostedService<OutboxDispatcher>();
         var node = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions();

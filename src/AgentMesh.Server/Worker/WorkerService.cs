@@ -1,4 +1,5 @@
 using AgentMesh.Core.Jobs;
+using AgentMesh.Grains.Abstractions.Workers;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.Changes;
 using AgentMesh.Server.Hosting;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace AgentMesh.Server.Worker;
 
 /// <summary>
-/// A worker node's slots: each claims a job, runs it, and claims the next. Idle slots sleep until the
+/// A worker node's slots: each claims a job, hands the claim to the job's agent-worker grain (which runs
+/// the agent on this silo), waits for the run to end, and claims the next. Idle slots sleep until the
 /// cluster's job-change stream says a job changed anywhere (created, re-queued, released, or due: a job
 /// grain's reminder announces a job whose backoff ended), then claim again. No slot polls the store.
 /// On shutdown the slots stop claiming; running agents get <see cref="WorkerOptions.ShutdownGrace"/>
@@ -18,8 +20,10 @@ public sealed partial class WorkerService(
     IAgentMeshStore store,
     JobChangeFeed changes,
     JobWakeUps wakeUps,
+    IGrainFactory grains,
     JobActor jobs,
-    JobExecution execution,
+    ILocalSiloDetails localSilo,
+    AgentRunHost runs,
     RunningJobs running,
     IOptions<NodeOptions> node,
     WorkerOptions options,
@@ -27,7 +31,6 @@ public sealed partial class WorkerService(
     ILogger<WorkerService> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wakeUp = new(0, int.MaxValue);
-    private readonly CancellationTokenSource _runs = new();
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -41,14 +44,13 @@ public sealed partial class WorkerService(
         catch (OperationCanceledException)
         {
             LogHandingBack(logger, running.Count);
-            await _runs.CancelAsync().ConfigureAwait(false);
+            await runs.HandBackAllAsync().ConfigureAwait(false);
         }
         await stopping.ConfigureAwait(false);
     }
 
     public override void Dispose()
     {
-        _runs.Dispose();
         _wakeUp.Dispose();
         base.Dispose();
     }
@@ -92,25 +94,28 @@ public sealed partial class WorkerService(
 
     private async Task RunClaimedAsync(ClaimedJob claimed)
     {
-        await running.WhenFinishedAsync(claimed.Job.Id, _runs.Token).ConfigureAwait(false);
-        // The run is not cancelled by "stop claiming"; only the end of the grace period stops it.
-        using var registration = running.Add(claimed.Job.Id);
+        var lease = claimed.Lease;
+        var ticket = new AgentRunTicket(lease.JobId, lease.Owner, lease.Fence, lease.ExpiresAt);
+        // The job's agent-worker grain activates here (local preference among worker silos), so this slot
+        // stays taken until the run it started ends.
+        AgentRunStatus status;
         try
         {
-            await execution.RunAsync(claimed, node.Value.LeaseDuration, _runs.Token).ConfigureAwait(false);
+            status = await grains.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_runs.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            try
-            {
-                await jobs.AbandonClaimAsync(claimed.Lease, CancellationToken.None).ConfigureAwait(false);
-                LogHandedBack(logger, claimed.Job.Id);
-            }
-            catch (StaleLeaseException)
-            {
-                // Someone else has it already.
-            }
+            // Not started (e.g. the grain could not be placed): the claim goes back at once rather than
+            // holding the job until its lease lapses.
+            await jobs.AbandonClaimAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
+        if (!status.Silo.Equals(localSilo.SiloAddress))
+        {
+            // Cannot happen while this silo is a worker; if it did, this slot would not hold the run's place.
+            LogRunElsewhere(logger, lease.JobId, status.Silo);
+        }
+        await running.WhenFinishedAsync(lease.JobId, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void WakeOneSlot()
@@ -151,6 +156,6 @@ public sealed partial class WorkerService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown grace period over: handing {Count} running jobs back")]
     private static partial void LogHandingBack(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} handed back for another node")]
-    private static partial void LogHandedBack(ILogger logger, string jobId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The run of job {JobId} started on {Silo}, not on the silo of the slot that claimed it")]
+    private static partial void LogRunElsewhere(ILogger logger, string jobId, SiloAddress silo);
 }

@@ -31,6 +31,7 @@ public sealed partial class BoardPage : IAsyncDisposable
     private MudDropContainer<JobCard>? _container;
     private Task? _listening;
     private ITimer? _clock;
+    private long _revision;
     private ClaimsPrincipal _user = new();
     private TenantScope _scope = TenantScope.Everything;
 
@@ -124,6 +125,12 @@ public sealed partial class BoardPage : IAsyncDisposable
 
     private void Redraw()
     {
+        // A drop zone renders the container's cards, but only when it renders itself: its parameters are the
+        // same strings every time, so the board's render skips it, and the container's Refresh() renders the
+        // zones at once, which can be before the container got the new cards (the header counted a card
+        // that no zone showed). A changed revision makes the zones render in the board's own render, after
+        // the container; Refresh() also clears their cached order.
+        _revision++;
         StateHasChanged();
         _container?.Refresh();
     }

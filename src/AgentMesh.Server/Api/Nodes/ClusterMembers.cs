@@ -1,7 +1,7 @@
 using System.Globalization;
-using AgentMesh.Core.Jobs;
-using AgentMesh.Storage.Abstractions;
+using AgentMesh.Grains.Workers;
 using Orleans.Runtime;
+using Orleans.Serialization.TypeSystem;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace AgentMesh.Server.Api.Nodes;
@@ -9,15 +9,18 @@ namespace AgentMesh.Server.Api.Nodes;
 /// <summary>
 /// The cluster's silos, what <c>/api/nodes</c> and the dashboard's cluster page show: status, start and last
 /// alive times from Orleans membership; roles, slots and version from silo metadata; the agents each runs from
-/// the job index (the unexpired leases its slots hold, owner <c>node/slot</c>). No heartbeat of our own.
+/// Orleans too (the agent-worker grains active on it). No heartbeat or table of our own.
 /// </summary>
-public sealed class ClusterMembers(IClusterMembershipService membership, ISiloMetadataCache metadata, IGrainFactory grains, IAgentMeshStore store, TimeProvider timeProvider)
+public sealed class ClusterMembers(IClusterMembershipService membership, ISiloMetadataCache metadata, IGrainFactory grains)
 {
+    // Orleans names grain classes this way in its statistics.
+    private static readonly string AgentWorkerType = RuntimeTypeNameFormatter.Format(typeof(AgentWorkerGrain));
+
     public async Task<List<NodeView>> ListAsync(CancellationToken cancellationToken)
     {
         var entries = (await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false).WaitAsync(cancellationToken).ConfigureAwait(false))
             .ToDictionary(e => e.SiloAddress);
-        var running = await RunningAgentsByNodeAsync(cancellationToken).ConfigureAwait(false);
+        var running = await RunningAgentsBySiloAsync(cancellationToken).ConfigureAwait(false);
         var views = new List<NodeView>();
         foreach (var member in membership.CurrentSnapshot.Members.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
         {
@@ -31,7 +34,7 @@ public sealed class ClusterMembers(IClusterMembershipService membership, ISiloMe
                 member.Status.ToString().ToLowerInvariant(),
                 tags.TryGetValue("roles", out var roles) ? roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
                 tags.TryGetValue("slots", out var slots) ? int.Parse(slots, CultureInfo.InvariantCulture) : 0,
-                alive ? running.GetValueOrDefault(nodeId) : 0,
+                alive ? running.GetValueOrDefault(member.SiloAddress) : 0,
                 member.Status is SiloStatus.ShuttingDown or SiloStatus.Stopping,
                 tags.TryGetValue("version", out var version) ? version : "",
                 entry is null ? null : Utc(entry.StartTime),
@@ -41,14 +44,14 @@ public sealed class ClusterMembers(IClusterMembershipService membership, ISiloMe
         return views;
     }
 
-    private async Task<Dictionary<string, int>> RunningAgentsByNodeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One agent-worker grain per running agent, on the silo that runs it (asked of the active silos only). A
+    /// grain whose run just ended is counted until it deactivates, a moment later.
+    /// </summary>
+    private async Task<Dictionary<SiloAddress, int>> RunningAgentsBySiloAsync(CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
-        var held = await store.Jobs.ListAsync(new JobQuery(States: [JobState.Running, JobState.Fixing], Limit: 10_000), cancellationToken).ConfigureAwait(false);
-        return held
-            .Where(j => j.LeaseOwner is not null && j.LeaseExpiresAt > now)
-            .GroupBy(j => j.LeaseOwner!.Split('/')[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var activations = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics([AgentWorkerType]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return activations.GroupBy(a => a.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
     }
 
     // Orleans keeps membership times as UTC DateTimes.

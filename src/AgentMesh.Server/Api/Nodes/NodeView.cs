@@ -6,7 +6,7 @@ namespace AgentMesh.Server.Api.Nodes;
 /// <param name="Status">Orleans' membership status: <c>active</c>, <c>joining</c>, <c>shuttingdown</c>, <c>stopping</c>, <c>dead</c>.</param>
 /// <param name="Roles">Its roles, from its silo metadata.</param>
 /// <param name="Slots">How many agents it runs at once (worker role).</param>
-/// <param name="RunningJobs">Agents it runs now: the unexpired leases its slots hold in the job index.</param>
+/// <param name="RunningJobs">Agents it runs now: the agent-worker grains active on its silo.</param>
 /// <param name="Stopping">It is shutting down (handing its running work back).</param>
 /// <param name="Version">The AgentMesh version it runs, from its silo metadata.</param>
 /// <param name="StartedAt">When the silo started, from Orleans' membership table.</param>

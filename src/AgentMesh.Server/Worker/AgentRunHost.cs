@@ -1,0 +1,77 @@
+using AgentMesh.Grains.Abstractions.Workers;
+using AgentMesh.Grains.Workers;
+using AgentMesh.Server.Actors;
+using AgentMesh.Server.Hosting;
+using AgentMesh.Storage.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Server.Worker;
+
+/// <summary>
+/// A worker silo's side of an agent-worker grain: runs a claimed job here and keeps the silo's list of
+/// running jobs. On shutdown, runs still going when the grace period ends are stopped and their claims
+/// handed back for another worker silo (<see cref="HandBackAllAsync"/>).
+/// </summary>
+public sealed partial class AgentRunHost(
+    IAgentMeshStore store,
+    JobActor jobs,
+    JobExecution execution,
+    RunningJobs running,
+    IOptions<NodeOptions> node,
+    ILogger<AgentRunHost> logger) : IAgentRunHost, IDisposable
+{
+    private readonly CancellationTokenSource _handBack = new();
+
+    public Task Start(AgentRunTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var previous = running.WhenFinishedAsync(ticket.JobId, _handBack.Token);
+        var registration = running.Add(ticket.JobId);
+        // Off the grain's scheduler: the run is minutes of I/O the grain must not wait on.
+        return Task.Run(() => RunAsync(ticket, previous, registration));
+    }
+
+    /// <summary>Stops every run still going and gives its claim back; called when the shutdown grace period is over.</summary>
+    public Task HandBackAllAsync() => _handBack.CancelAsync();
+
+    public void Dispose() => _handBack.Dispose();
+
+    private async Task RunAsync(AgentRunTicket ticket, Task previous, IDisposable registration)
+    {
+        using var _ = registration;
+        var lease = new JobLease(ticket.JobId, ticket.Owner, ticket.Fence, ticket.LeaseExpiresAt);
+        try
+        {
+            // A job stopped and at once re-run must not start in the worktree its previous run still cleans up.
+            await previous.ConfigureAwait(false);
+            var job = await store.Jobs.GetAsync(ticket.JobId, _handBack.Token).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Job {ticket.JobId} was claimed but is not in the store.");
+            // The run is not cancelled by "stop claiming"; only the end of the grace period stops it.
+            await execution.RunAsync(new ClaimedJob(job, lease), node.Value.LeaseDuration, _handBack.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_handBack.IsCancellationRequested)
+        {
+            try
+            {
+                await jobs.AbandonClaimAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                LogHandedBack(logger, ticket.JobId);
+            }
+            catch (StaleLeaseException)
+            {
+                // Someone else has it already.
+            }
+        }
+        catch (Exception ex)
+        {
+            // The job's own failures are its state (JobExecution); this is the node's trouble. The claim lapses
+            // and the job is rescued as its next attempt.
+            LogRunFailed(logger, ex, ticket.JobId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} handed back for another node")]
+    private static partial void LogHandedBack(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The run of job {JobId} failed on this node; its claim will lapse")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, string jobId);
+}
