@@ -40,7 +40,7 @@ internal static class DispatchBenchmark
         return 0;
     }
 
-    private static async Task<Dictionary<string, string>> StoreSettingsAsync(string backend)
+    public static async Task<Dictionary<string, string>> StoreSettingsAsync(string backend)
     {
         if (backend != "postgres")
         {

@@ -40,7 +40,9 @@ internal sealed class DispatchWorld : IAsyncDisposable
         _node = node;
     }
 
-    public static async Task<DispatchWorld> StartAsync(string backend, IReadOnlyDictionary<string, string> storeSettings)
+    /// <param name="workerSlots">The node's worker slots; null keeps the node's default.</param>
+    /// <param name="maxConcurrentJobs">How many of the repo's jobs may run at once.</param>
+    public static async Task<DispatchWorld> StartAsync(string backend, IReadOnlyDictionary<string, string> storeSettings, int? workerSlots = null, int maxConcurrentJobs = 1)
     {
         var github = await FakeGitHubServer.StartAsync();
         var directory = new TempDirectory("agentmesh-bench-dispatch-" + backend);
@@ -50,7 +52,7 @@ internal sealed class DispatchWorld : IAsyncDisposable
         var repo = github.CreateRepo(Owner, Name);
         github.AddCollaborator(Repo, Bot, "write");
         GitTool.SeedRepository(repo.GitDirectory, directory.Combine("seed"));
-        var agent = WriteAgentScript(directory.Combine("fake-agent.sh"), signals.Port);
+        var agent = WriteAgentScript(directory.Combine("fake-agent.sh"), signals.Port, directory.Combine("holds"));
 
         var environment = new Dictionary<string, string>
         {
@@ -68,13 +70,17 @@ internal sealed class DispatchWorld : IAsyncDisposable
             ["AGENTMESH_Agents__Profiles__bench__Timeout"] = "00:01:00",
             ["AGENTMESH_Workspaces__MinimumFreeDiskBytes"] = "1048576",
         };
+        if (workerSlots is { } slots)
+        {
+            environment["AGENTMESH_Node__WorkerSlots"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         foreach (var (key, value) in NodeLog.TimestampSettings.Concat(storeSettings))
         {
             environment[key] = value;
         }
         var node = await AgentMeshProgram.StartServeAsync(directory.Path, environment, TimeSpan.FromSeconds(90));
         var world = new DispatchWorld(github, directory, signals, node);
-        await world.ConfigureRepoAsync();
+        await world.ConfigureRepoAsync(maxConcurrentJobs);
         return world;
     }
 
@@ -125,6 +131,65 @@ internal sealed class DispatchWorld : IAsyncDisposable
                 Stopwatch.GetElapsedTime(sent, claimed).TotalMilliseconds,
                 (worktreeAt - sentAt).TotalMilliseconds,
                 (spawnedAt - sentAt).TotalMilliseconds));
+        }
+    }
+
+    /// <summary>
+    /// A worker with one slot: a held agent takes it, a second issue's job waits queued, the held agent is
+    /// released. Returns the milliseconds from the release to the queued job's agent starting: an upper bound of
+    /// "slot freed → next agent started", since it includes the held run's own wrap-up (its outcome recorded,
+    /// its worktree removed).
+    /// </summary>
+    public async Task<double> RunSlotSampleAsync()
+    {
+        var holder = $"dispatch-sample-{Interlocked.Increment(ref _sample)}";
+        var waiter = $"dispatch-sample-{Interlocked.Increment(ref _sample)}";
+        var hold = Path.Combine(_directory.Combine("holds"), holder);
+        await MakeFifoAsync(hold);
+        var first = await OpenIssueAsync(holder);
+        await _signals.WaitForAsync(holder, SampleTimeout);
+        var second = await OpenIssueAsync(waiter);
+        await Eventually.UntilAsync(
+            async () => await JobInStateAsync(second, "queued") is not null,
+            $"the job of {waiter} (issue #{second}) to wait queued while the only slot is taken",
+            SampleTimeout,
+            TimeSpan.FromMilliseconds(20));
+
+        var released = Release(hold);
+        var started = await _signals.WaitForAsync(waiter, SampleTimeout);
+        await WaitUntilIdleAsync(first, holder);
+        await WaitUntilIdleAsync(second, waiter);
+        File.Delete(hold);
+        return Stopwatch.GetElapsedTime(released, started).TotalMilliseconds;
+    }
+
+    private async Task<int> OpenIssueAsync(string marker)
+    {
+        var issue = _github.CreateIssue(Repo, $"Benchmark {marker}", "A dispatch latency sample.", Owner);
+        var payload = Encoding.UTF8.GetBytes(_github.IssuesPayload(Repo, issue.Number, "opened", Owner).ToJsonString());
+        using var response = await _github.SendWebhookAsync(new Uri(_node.BaseAddress, "/webhooks/github"), "issues", payload, WebhookSecret);
+        return response.StatusCode == HttpStatusCode.Accepted
+            ? issue.Number
+            : throw new InvalidOperationException($"The webhook for {marker} was answered {(int)response.StatusCode}.");
+    }
+
+    /// <summary>Lets the agent waiting on <paramref name="hold"/> go on; returns the moment it was let go.</summary>
+    private static long Release(string hold)
+    {
+        // Opening a named pipe for writing returns once its reader (the waiting agent) has it open.
+        using var pipe = new FileStream(hold, FileMode.Open, FileAccess.Write);
+        pipe.Write("go\n"u8);
+        var released = Stopwatch.GetTimestamp();
+        return released;
+    }
+
+    private static async Task MakeFifoAsync(string path)
+    {
+        using var mkfifo = Process.Start("mkfifo", [path]) ?? throw new InvalidOperationException("mkfifo did not start.");
+        await mkfifo.WaitForExitAsync();
+        if (mkfifo.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"mkfifo {path} failed with {mkfifo.ExitCode}.");
         }
     }
 
@@ -187,11 +252,11 @@ internal sealed class DispatchWorld : IAsyncDisposable
         return null;
     }
 
-    private async Task ConfigureRepoAsync()
+    private async Task ConfigureRepoAsync(int maxConcurrentJobs)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_node.BaseAddress, $"/api/repos/{Repo}"))
         {
-            Content = JsonContent.Create(new { enabled = true, autoSolve = true, maxConcurrentJobs = 1, agentProfile = "bench" }),
+            Content = JsonContent.Create(new { enabled = true, autoSolve = true, maxConcurrentJobs, agentProfile = "bench" }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         using var response = await _http.SendAsync(request);
@@ -203,15 +268,19 @@ internal sealed class DispatchWorld : IAsyncDisposable
 
     /// <summary>
     /// The fake agent: connects to the listener first (that moment is "started"), names its sample from the
-    /// prompt file, then ends with a clarification request so the job finishes without a push.
+    /// prompt file, waits while its sample has a hold (a named pipe under <paramref name="holds"/>, opened by
+    /// <see cref="Release"/>), then ends with a clarification request so the job finishes without a push.
     /// </summary>
-    private static string WriteAgentScript(string path, int port)
+    private static string WriteAgentScript(string path, int port, string holds)
     {
+        Directory.CreateDirectory(holds);
         File.WriteAllText(path, $$"""
             #!/bin/bash
             exec 3<>/dev/tcp/127.0.0.1/{{port}}
-            grep -o -m 1 'dispatch-sample-[0-9]*' "$AGENTMESH_PROMPT_FILE" | head -n 1 >&3
+            marker=$(grep -o -m 1 'dispatch-sample-[0-9]*' "$AGENTMESH_PROMPT_FILE" | head -n 1)
+            printf '%s\n' "$marker" >&3
             exec 3>&-
+            if [ -p "{{holds}}/$marker" ]; then read -r _ < "{{holds}}/$marker"; fi
             printf '%s\n' '```json' '{"agentmesh":"needs_clarification","questions":["Benchmark sample: no work to do."]}' '```'
 
             """);

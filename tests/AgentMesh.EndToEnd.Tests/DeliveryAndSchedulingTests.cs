@@ -130,6 +130,35 @@ public sealed class DeliveryAndSchedulingTests
     }
 
     [Fact]
+    public async Task A_worker_whose_only_slot_is_busy_leaves_the_next_job_queued_and_starts_it_once_the_slot_frees()
+    {
+        await using var world = await World.StartAsync(
+            ModelTurn.Stall(),
+            CommitFile("two.txt", "two", "Add two.txt"),
+            ModelTurn.PrReady("Added a file."));
+        world.Settings["AGENTMESH_Node__WorkerSlots"] = "1";
+        var node = await world.StartNodeAsync();
+        // The repo would run both at once: only the node's one slot stands in the way.
+        await world.ConfigureRepoAsync(node, new { enabled = true, autoSolve = true, maxConcurrentJobs = 2 });
+        var first = world.GitHub.CreateIssue(World.Repo, "First", null, World.Maintainer);
+        var second = world.GitHub.CreateIssue(World.Repo, "Second", null, World.Maintainer);
+        await world.SendIssueOpenedAsync(node, first);
+        var firstJob = (await world.WaitForJobStateAsync(node, "running", first.Number)).GetProperty("id").GetString()!;
+        await AgentMesh.Testing.Eventually.UntilAsync(() => world.Model.StalledCount == 1, "the first agent to be waiting on the model");
+
+        await world.SendIssueOpenedAsync(node, second);
+        var queued = await world.WaitForJobStateAsync(node, "queued", second.Number);
+        await StoppingTests.PostAsync(world, node, $"/api/jobs/{firstJob}/stop");
+
+        var done = await world.WaitForJobStateAsync(node, "pr_opened", second.Number);
+        var stoppedAt = Items(await world.GetJsonAsync(node, $"/api/jobs/{firstJob}/events"))
+            .Single(e => e.GetProperty("type").GetString() == "job_stopped").GetProperty("at").GetDateTimeOffset();
+        var (claimedAt, _) = await EventTimesAsync(world, node, done.GetProperty("id").GetString()!);
+        claimedAt.ShouldBeGreaterThanOrEqualTo(stoppedAt, $"the second job waits for the slot (queued as {queued.GetProperty("id")}); it is claimed only once the first run is stopped");
+        world.ShowFile($"agentmesh/issue-{second.Number}", "two.txt").ShouldBe("two\n");
+    }
+
+    [Fact]
     public async Task A_node_killed_mid_job_leaves_it_to_the_next_node_once_its_lease_expires()
     {
         await using var world = await World.StartAsync(

@@ -82,7 +82,7 @@ public sealed class StoppingTests
         job.GetProperty("attempt").GetInt32().ShouldBe(2, "the handed-back claim counts as an attempt");
     }
 
-    private static async Task PostAsync(World world, AgentMeshProgram node, string path)
+    internal static async Task PostAsync(World world, AgentMeshProgram node, string path)
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, path));

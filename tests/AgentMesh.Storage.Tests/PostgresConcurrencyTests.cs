@@ -167,7 +167,7 @@ public sealed class PostgresConcurrencyTests
                 (reader.GetInt64(0), reader.GetInt32(2)).ShouldBe((reader.GetInt64(1), expected));
             }
             await using var tables = database.CreateCommand(
-                "SELECT count(*) FILTER (WHERE tablename = 'jobs'), count(*) FILTER (WHERE tablename = 'webhook_inbox') FROM pg_tables WHERE schemaname = 'public'");
+                "SELECT count(*) FILTER (WHERE tablename = 'jobs'), count(*) FILTER (WHERE tablename IN ('webhook_inbox', 'job_mail')) FROM pg_tables WHERE schemaname = 'public'");
             await using (var reader = await tables.ExecuteReaderAsync())
             {
                 (await reader.ReadAsync()).ShouldBeTrue();

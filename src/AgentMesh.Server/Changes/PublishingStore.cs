@@ -23,8 +23,6 @@ public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher pu
 
     public IJobHistory History => inner.History;
 
-    public IJobMailbox Mailbox => inner.Mailbox;
-
     public IOutbox Outbox => inner.Outbox;
 
     public IHeldWorkStore HeldWork => inner.HeldWork;

@@ -54,7 +54,8 @@ public sealed partial class JobExecution(
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var lease = claimed.Lease;
-        if (await repos.CheckBudgetsAsync(claimed.Job.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
+        if (!FinishesWithoutTheAgent(JobActor.Deserialize(claimed.Job.DataJson))
+            && await repos.CheckBudgetsAsync(claimed.Job.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
         {
             // Admitted while there was budget, spent since (other jobs of the repo, the tenant or the node ran
             // first): the job waits for the window, and no attempt is counted.
@@ -559,6 +560,15 @@ public sealed partial class JobExecution(
         }
         await OpenPullRequestAsync(job, held.Summary, workspace, baseBranch, lease, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A run that only pushes approved work, or opens the pull request for work an earlier attempt of this run
+    /// pushed, spends no tokens: a spent budget does not hold it back. (Should the pushed branch have vanished,
+    /// the agent runs after all; admission checked the budgets for it.)
+    /// </summary>
+    private static bool FinishesWithoutTheAgent(JobActorState job) =>
+        ResumesApprovedWork(job) is not null
+        || job is { Kind: JobKind.SolveIssue, Pushed: { } pushed } && pushed.Run == job.Run;
 
     private static HeldWork? ResumesApprovedWork(JobActorState job) =>
         job.Held is { } held && held.IsApprovedFor(job.Run, job.State == JobState.Fixing ? job.FixRounds : 0)

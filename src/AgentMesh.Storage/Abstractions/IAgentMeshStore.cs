@@ -27,8 +27,6 @@ public interface IAgentMeshStore : IAsyncDisposable
 
     IJobHistory History { get; }
 
-    IJobMailbox Mailbox { get; }
-
     IOutbox Outbox { get; }
 
     IHeldWorkStore HeldWork { get; }

@@ -39,15 +39,6 @@ internal static class PostgresRows
         r.IsDBNull(7) ? null : r.GetString(7),
         Time(r, 8));
 
-    public static MailMessage Mail(NpgsqlDataReader r) => new(
-        r.GetString(0),
-        r.GetInt64(1),
-        Time(r, 2),
-        r.GetString(3),
-        r.GetString(4),
-        r.GetString(5),
-        r.IsDBNull(6) ? null : Time(r, 6));
-
     public static DateTimeOffset Time(NpgsqlDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
 
     /// <summary>Reads every row of a command with <paramref name="map"/>.</summary>

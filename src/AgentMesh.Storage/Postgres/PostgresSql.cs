@@ -307,8 +307,6 @@ internal static class PostgresSql
             DELETE FROM job_logs WHERE job_id IN (SELECT id FROM doomed)
         ), events AS (
             DELETE FROM job_events WHERE job_id IN (SELECT id FROM doomed)
-        ), mail AS (
-            DELETE FROM job_mail WHERE job_id IN (SELECT id FROM doomed)
         ), held AS (
             DELETE FROM held_work WHERE job_id IN (SELECT id FROM doomed)
         ), slots AS (
@@ -368,31 +366,6 @@ internal static class PostgresSql
          WHERE job_id = @job_id AND seq > @after
          ORDER BY seq LIMIT @limit
         """;
-
-    // ---- mailbox ----------------------------------------------------------------------------------------
-
-    public const string MailColumns = "job_id, seq, at, author, kind, text, delivered_at";
-
-    public const string PostMail = $"""
-        WITH reserved AS (
-            UPDATE jobs SET last_mail_seq = last_mail_seq + 1 WHERE id = @job_id RETURNING last_mail_seq
-        ), posted AS (
-            INSERT INTO job_mail (job_id, seq, at, author, kind, text)
-            SELECT @job_id, last_mail_seq, @now, @author, @kind, @text FROM reserved
-            RETURNING {MailColumns}
-        )
-        SELECT {MailColumns} FROM posted
-        """;
-
-    public const string ReadUndeliveredMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @job_id AND delivered_at IS NULL ORDER BY seq";
-
-    public const string ReadAllMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @job_id ORDER BY seq";
-
-    public const string MarkMailDelivered = """
-        UPDATE job_mail SET delivered_at = @now
-         WHERE job_id = @job_id AND seq <= @up_to AND delivered_at IS NULL
-        """;
-
 
     // ---- held work ----------------------------------------------------------------------------------------
 

@@ -34,7 +34,6 @@ public sealed class PostgresStore : IAgentMeshStore
         Jobs = new PostgresJobStore(context);
         Logs = new PostgresJobLog(context);
         History = new PostgresJobHistory(context);
-        Mailbox = new PostgresJobMailbox(context);
         Outbox = new PostgresOutbox(context);
         Usage = new PostgresUsageStore(context);
         DataProtectionKeys = new PostgresDataProtectionKeyStore(context);
@@ -50,8 +49,6 @@ public sealed class PostgresStore : IAgentMeshStore
     public IJobLog Logs { get; }
 
     public IJobHistory History { get; }
-
-    public IJobMailbox Mailbox { get; }
 
     public IOutbox Outbox { get; }
 

@@ -38,15 +38,6 @@ internal static class SqliteRows
     public static LogLine Log(SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), UnixMilliseconds.ToTime(r.GetInt64(2)), r.GetString(3), r.GetString(4));
 
-    public static MailMessage Mail(SqliteDataReader r) => new(
-        r.GetString(0),
-        r.GetInt64(1),
-        UnixMilliseconds.ToTime(r.GetInt64(2)),
-        r.GetString(3),
-        r.GetString(4),
-        r.GetString(5),
-        r.GetNullableInt64(6) is { } delivered ? UnixMilliseconds.ToTime(delivered) : null);
-
     public static OutboxItem Outbox(SqliteDataReader r) => new(
         r.GetInt64(0),
         r.GetString(1),

@@ -175,13 +175,12 @@ internal static class SqliteSql
 
     // ---- per-job sequences (logs, events, mail) ----
 
-    public const string SelectJobSequences = "SELECT lease_owner, fence, last_log_seq, last_event_seq, last_mail_seq FROM jobs WHERE id = @id;";
+    public const string SelectJobSequences = "SELECT lease_owner, fence, last_log_seq, last_event_seq FROM jobs WHERE id = @id;";
 
     public const string SetLastLogSequence = "UPDATE jobs SET last_log_seq = @seq WHERE id = @id;";
 
     public const string SetLastEventSequence = "UPDATE jobs SET last_event_seq = @seq WHERE id = @id;";
 
-    public const string SetLastMailSequence = "UPDATE jobs SET last_mail_seq = @seq WHERE id = @id;";
 
     // ---- job history ----
 
@@ -208,24 +207,6 @@ internal static class SqliteSql
         """;
 
     public const string PurgeLogLines = "DELETE FROM job_logs WHERE at < @cutoff;";
-
-    // ---- mailbox ----
-
-    private const string MailColumns = "job_id, seq, at, author, kind, text, delivered_at";
-
-    public const string InsertMail = $"""
-        INSERT INTO job_mail (job_id, seq, at, author, kind, text, delivered_at)
-        VALUES (@id, @seq, @now, @author, @kind, @text, NULL)
-        RETURNING {MailColumns};
-        """;
-
-    public const string ReadUndeliveredMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @id AND delivered_at IS NULL ORDER BY seq;";
-
-    public const string ReadAllMail = $"SELECT {MailColumns} FROM job_mail WHERE job_id = @id ORDER BY seq;";
-
-    public const string MarkMailDelivered = """
-        UPDATE job_mail SET delivered_at = @now WHERE job_id = @id AND seq <= @upTo AND delivered_at IS NULL;
-        """;
 
     // ---- outbox ----
 

@@ -28,7 +28,6 @@ public sealed class SqliteStore : IAgentMeshStore
         Jobs = new SqliteJobStore(_database, timeProvider);
         Logs = new SqliteJobLog(_database);
         History = new SqliteJobHistory(_database);
-        Mailbox = new SqliteJobMailbox(_database);
         Outbox = new SqliteOutbox(_database);
         Usage = new SqliteUsageStore(_database);
         DataProtectionKeys = new SqliteDataProtectionKeyStore(_database);
@@ -44,8 +43,6 @@ public sealed class SqliteStore : IAgentMeshStore
     public IJobLog Logs { get; }
 
     public IJobHistory History { get; }
-
-    public IJobMailbox Mailbox { get; }
 
     public IOutbox Outbox { get; }
 

@@ -20,8 +20,6 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
 
     public IJobHistory History => inner.History;
 
-    public IJobMailbox Mailbox => inner.Mailbox;
-
     public IOutbox Outbox => inner.Outbox;
 
     public IHeldWorkStore HeldWork => inner.HeldWork;

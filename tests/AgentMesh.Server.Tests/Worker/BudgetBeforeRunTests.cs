@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Repos;
@@ -48,6 +49,23 @@ public sealed class BudgetBeforeRunTests
     }
 
     [Fact]
+    public async Task Approved_work_is_pushed_although_the_budget_is_spent_since_pushing_it_spends_no_tokens()
+    {
+        await using var node = await AdminApiNode.StartAsync(timeProvider: new FakeTimeProvider(Now));
+        var repo = await ConfigureRepoWithADailyBudgetAsync(node);
+        var job = await node.CreateJobAsync(repo, 8);
+        await ApproveHeldWorkAsync(node, job);
+        await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1_000);
+        var claimed = (await node.Store.Jobs.ClaimAsync("budget-worker/1", TimeSpan.FromMinutes(5))).ShouldNotBeNull();
+
+        await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        var history = await node.Store.History.ReadAsync(job.Id, 0, 100);
+        history.ShouldNotContain(h => h.Type == JobActor.HeldForBudgetEvent, "pushing approved work is not held for a budget");
+        history.ShouldContain(h => h.Type == "job_claimed", "the run started (this node has no GitHub to push to, so it goes no further)");
+    }
+
+    [Fact]
     public async Task A_job_whose_budget_is_not_spent_is_not_held()
     {
         await using var node = await AdminApiNode.StartAsync(timeProvider: new FakeTimeProvider(Now));
@@ -58,6 +76,14 @@ public sealed class BudgetBeforeRunTests
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1);
         var spent = (await node.App.Services.GetRequiredService<RepoActor>().CheckBudgetsAsync(repo)).ShouldNotBeNull("1000 of 1000 tokens is spent");
         spent.RetryAt.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+    }
+
+    /// <summary>Gives the queued job work of its current run held for protected paths and approved by a maintainer.</summary>
+    private static async Task ApproveHeldWorkAsync(AdminApiNode node, JobRecord job)
+    {
+        var state = JobActor.Deserialize(job.DataJson);
+        var approved = state with { Held = new HeldWork(state.Run, "0123456789abcdef", "Edited the workflow.", [".github/workflows/ci.yml"], 0, Now, ApprovedBy: "maria") };
+        await node.Store.Jobs.TurnAsync(job.Id, null, current => new JobChange(current.State, JsonSerializer.Serialize(approved, CoreJson.Options), [], []));
     }
 
     /// <summary>A new repo, enabled, with a daily budget of 1,000 tokens.</summary>

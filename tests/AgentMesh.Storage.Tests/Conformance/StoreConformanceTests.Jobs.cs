@@ -447,7 +447,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Purge_terminal_deletes_old_terminal_jobs_with_their_logs_events_and_mail()
+    public async Task Purge_terminal_deletes_old_terminal_jobs_with_their_logs_and_events()
     {
         await Store.Jobs.SetRepoConcurrencyAsync("octo/app", 10);
         await EnqueueAsync(Job("old-done", id: "old-done"));
@@ -455,7 +455,6 @@ public abstract partial class StoreConformanceTests
         await Store.Jobs.TurnAsync("old-done", null, MoveTo(JobState.Merged, events: [new NewEvent("merged", "{}")]));
         await Store.Jobs.TurnAsync("old-waiting", null, MoveTo(JobState.WaitingForReply));
         await Store.Logs.AppendAsync("old-done", [new NewLogLine("stdout", "x")]);
-        await Store.Mailbox.PostAsync("old-done", new NewMailMessage("alice", "message", "hi"));
         Clock.Advance(TimeSpan.FromDays(10));
         var cutoff = Now;
         await EnqueueAsync(Job("new-done", id: "new-done"));
@@ -466,7 +465,6 @@ public abstract partial class StoreConformanceTests
         (await Store.Jobs.GetAsync("old-done")).ShouldBeNull();
         (await Store.Logs.ReadAsync("old-done", 0, 10)).ShouldBeEmpty();
         (await Store.History.ReadAsync("old-done", 0, 10)).ShouldBeEmpty();
-        (await Store.Mailbox.ReadAllAsync("old-done")).ShouldBeEmpty();
         (await Store.Jobs.GetAsync("old-waiting")).ShouldNotBeNull();
         (await Store.Jobs.GetAsync("new-done")).ShouldNotBeNull();
         (await Store.Jobs.PurgeTerminalAsync(cutoff)).ShouldBe(0);

@@ -34,12 +34,10 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Log_append_and_mail_post_on_a_missing_job_throw_KeyNotFoundException()
+    public async Task Log_append_on_a_missing_job_throws_KeyNotFoundException()
     {
         await Should.ThrowAsync<KeyNotFoundException>(() => Store.Logs.AppendAsync("missing", [new NewLogLine("stdout", "x")]));
-        await Should.ThrowAsync<KeyNotFoundException>(() => Store.Mailbox.PostAsync("missing", new NewMailMessage("alice", "message", "hi")));
         (await Store.Logs.ReadAsync("missing", 0, 10)).ShouldBeEmpty();
-        (await Store.Mailbox.ReadAllAsync("missing")).ShouldBeEmpty();
     }
 
     [Fact]
@@ -89,38 +87,5 @@ public abstract partial class StoreConformanceTests
         (await Store.Logs.ReadAsync("j1", 0, 10)).Select(l => (l.Sequence, l.Text)).ShouldBe([(3L, "new")]);
         (await Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "newer")])).ShouldBe(4);
         (await Store.Logs.PurgeOlderThanAsync(cutoff)).ShouldBe(0);
-    }
-
-    [Fact]
-    public async Task Mailbox_numbers_messages_and_tracks_delivery()
-    {
-        await EnqueueAsync(Job("k1", id: "j1"));
-        var postedAt = Now;
-
-        var first = await Store.Mailbox.PostAsync("j1", new NewMailMessage("alice", "message", "please add tests"));
-        await Store.Mailbox.PostAsync("j1", new NewMailMessage("bob", "interrupt", "stop that"));
-        await Store.Mailbox.PostAsync("j1", new NewMailMessage("alice", "message", "thanks"));
-
-        first.ShouldBe(new MailMessage("j1", 1, postedAt, "alice", "message", "please add tests", null));
-        (await Store.Mailbox.ReadUndeliveredAsync("j1")).Select(m => m.Sequence).ShouldBe([1L, 2L, 3L]);
-
-        Clock.Advance(TimeSpan.FromSeconds(4));
-        await Store.Mailbox.MarkDeliveredAsync("j1", 2);
-
-        (await Store.Mailbox.ReadUndeliveredAsync("j1")).ShouldBe([new MailMessage("j1", 3, postedAt, "alice", "message", "thanks", null)]);
-        (await Store.Mailbox.ReadAllAsync("j1")).ShouldBe(
-        [
-            new MailMessage("j1", 1, postedAt, "alice", "message", "please add tests", Now),
-            new MailMessage("j1", 2, postedAt, "bob", "interrupt", "stop that", Now),
-            new MailMessage("j1", 3, postedAt, "alice", "message", "thanks", null),
-        ]);
-
-        // Delivering again does not move the delivery time of messages already delivered.
-        var deliveredAt = Now;
-        Clock.Advance(TimeSpan.FromSeconds(4));
-        await Store.Mailbox.MarkDeliveredAsync("j1", 3);
-        (await Store.Mailbox.ReadAllAsync("j1")).Select(m => m.DeliveredAt).ShouldBe([deliveredAt, deliveredAt, Now]);
-        (await Store.Mailbox.ReadUndeliveredAsync("j1")).ShouldBeEmpty();
-        (await Store.Mailbox.PostAsync("j1", new NewMailMessage("alice", "message", "more"))).Sequence.ShouldBe(4);
     }
 }
