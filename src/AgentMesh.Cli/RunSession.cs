@@ -125,13 +125,15 @@ public sealed class RunSession(
 
     private async Task<JobRecord> FindOrCreateAsync(RunIssueUrl url, CancellationToken cancellationToken)
     {
-        var key = JobActor.NaturalKey(url.Repo, url.Number, JobKind.SolveIssue);
+        // The job lives under the repo's configured spelling, as jobs from webhooks do (GitHub's names ignore case).
+        var repoName = await repos.ConfiguredNameAsync(url.Repo, cancellationToken).ConfigureAwait(false);
+        var key = JobActor.NaturalKey(repoName, url.Number, JobKind.SolveIssue);
         var existing = await store.Jobs.FindByNaturalKeyAsync(key, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            var repo = await repos.GetAsync(url.Repo, cancellationToken).ConfigureAwait(false);
+            var repo = await repos.GetAsync(repoName, cancellationToken).ConfigureAwait(false);
             var maxFixRounds = repo?.Config.MaxFixRounds ?? new RepoConfig().MaxFixRounds;
-            var (record, created) = await jobs.CreateAsync(url.Repo, url.Number, JobKind.SolveIssue, maxFixRounds, priority: Priority, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var (record, created) = await jobs.CreateAsync(repoName, url.Number, JobKind.SolveIssue, maxFixRounds, priority: Priority, cancellationToken: cancellationToken).ConfigureAwait(false);
             console.Print(created ? $"created job [bold]{record.Id}[/]" : $"found job [bold]{record.Id}[/]");
             return record;
         }

@@ -104,6 +104,32 @@ public sealed class ReposApiTests(SharedAdminApiNode shared)
     }
 
     [Fact]
+    public async Task A_repo_spelled_in_other_letter_case_is_the_configured_repo_as_on_GitHub()
+    {
+        var repo = AdminApiNode.NewRepo();
+        var shouted = repo.ToUpperInvariant();
+        using var put = await _node.Client.PutAsJsonAsync($"/api/repos/{repo}", new RepoConfig { Enabled = true, MaxConcurrentJobs = 3 }, CoreJson.Options);
+        put.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var job = await _node.CreateJobAsync(repo, 5);
+
+        var read = await (await _node.Client.GetAsync(new Uri($"/api/repos/{shouted}", UriKind.Relative))).ReadAsync<RepoView>(HttpStatusCode.OK);
+        using var update = await _node.Client.PutAsJsonAsync($"/api/repos/{shouted}", new RepoConfig { Enabled = true, MaxConcurrentJobs = 4 }, CoreJson.Options);
+        var updated = await update.ReadAsync<RepoView>(HttpStatusCode.OK);
+        var listed = await (await _node.Client.GetAsync(new Uri("/api/repos", UriKind.Relative))).ReadAsync<List<RepoView>>(HttpStatusCode.OK);
+        using var jobs = await _node.Client.GetAsync(new Uri($"/api/jobs?repo={Uri.EscapeDataString(shouted)}", UriKind.Relative));
+        var jobsBody = await jobs.Content.ReadAsStringAsync();
+        using var delete = await _node.Client.DeleteAsync(new Uri($"/api/repos/{shouted}", UriKind.Relative));
+
+        read.Repo.ShouldBe(repo, "read under the name it was configured with");
+        updated.Repo.ShouldBe(repo);
+        updated.Config.MaxConcurrentJobs.ShouldBe(4);
+        listed.Count(r => string.Equals(r.Repo, repo, StringComparison.OrdinalIgnoreCase)).ShouldBe(1, "the other spelling updated the repo, it made no second one");
+        jobs.StatusCode.ShouldBe(HttpStatusCode.OK);
+        jobsBody.ShouldContain(job.Id, Case.Sensitive, "the jobs filter finds the repo's jobs in any letter case");
+        delete.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task Omitted_settings_take_their_defaults()
     {
         var repo = AdminApiNode.NewRepo();

@@ -103,9 +103,11 @@ public sealed partial class DashboardRepoConnector(
         // Kept once GitHub has made the hook, whose id names the secret. Should this write fail, the hook's
         // deliveries are refused (401, visible in GitHub's delivery log) until the repository is connected again.
         await secrets.AddAsync(repo, hookId, secret, cancellationToken).ConfigureAwait(false);
-        if (await repos.GetAsync(repo, cancellationToken).ConfigureAwait(false) is null)
+        // A repo already configured under another letter case keeps its configuration.
+        var configured = await repos.ConfiguredNameAsync(repo, cancellationToken).ConfigureAwait(false);
+        if (await repos.GetAsync(configured, cancellationToken).ConfigureAwait(false) is null)
         {
-            await repos.SetConfigAsync(repo, new RepoConfig { Enabled = true }, cancellationToken).ConfigureAwait(false);
+            await repos.SetConfigAsync(configured, new RepoConfig { Enabled = true }, cancellationToken).ConfigureAwait(false);
         }
         LogConnected(logger, repo, actor, hookId, webhookUrl, accepted);
         return new RepoConnectResult(true, null, hookId, accepted);

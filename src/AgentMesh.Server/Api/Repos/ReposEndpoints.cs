@@ -44,6 +44,7 @@ public static class ReposEndpoints
         {
             return problem!;
         }
+        name = await repos.ConfiguredNameAsync(name, cancellationToken).ConfigureAwait(false);
         var state = await repos.GetAsync(name, cancellationToken).ConfigureAwait(false);
         return state is null
             ? NotConfigured(name)
@@ -73,6 +74,8 @@ public static class ReposEndpoints
                 RepoConfigProblems.Describe(name, problems),
                 new Dictionary<string, object?> { ["problems"] = problems });
         }
+        // A repo already configured under another letter case is that repo (GitHub's names ignore case).
+        name = await repos.ConfiguredNameAsync(name, cancellationToken).ConfigureAwait(false);
         var saved = await repos.SetConfigAsync(name, config, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new RepoView(name, saved.Config, saved.Ledger));
     }
@@ -83,6 +86,7 @@ public static class ReposEndpoints
         {
             return problem!;
         }
+        name = await repos.ConfiguredNameAsync(name, cancellationToken).ConfigureAwait(false);
         return await repos.DeleteAsync(name, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
             : NotConfigured(name);
