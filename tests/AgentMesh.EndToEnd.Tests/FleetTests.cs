@@ -61,6 +61,8 @@ public sealed class FleetTests
             "the cluster view counts the agent-worker grain on the silo running the agent");
 
         await workers[holder].KillAsync();
+        // Until Orleans declares it dead, the killed silo is a member that cannot answer: the view still answers.
+        (await RunningAgentsByNodeAsync(world, web)).ShouldContainKey(survivor);
 
         var job = await world.WaitForJobStateAsync(web, "pr_opened", issue.Number, TimeSpan.FromMinutes(2));
         job.GetProperty("attempt").GetInt32().ShouldBe(2, "the killed worker's attempt counts; the survivor's is the next");

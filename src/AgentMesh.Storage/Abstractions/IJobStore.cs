@@ -127,6 +127,7 @@ public sealed record JobChange(
     int? Attempt = null,
     bool ReleaseLease = false);
 
+/// <param name="Repo">Only this repository's jobs, its name matched ignoring letter case (as GitHub matches it).</param>
 public sealed record JobQuery(
     string? Repo = null,
     IReadOnlyList<JobState>? States = null,

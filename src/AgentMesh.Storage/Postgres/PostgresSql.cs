@@ -167,7 +167,7 @@ internal static class PostgresSql
 
     public const string ListJobs = $"""
         SELECT {JobColumns} FROM jobs
-         WHERE (@repo::text IS NULL OR repo = @repo::text)
+         WHERE (@repo::text IS NULL OR lower(repo) = lower(@repo::text))
            AND (@states::text[] IS NULL OR state = ANY(@states::text[]))
          ORDER BY created_at DESC, id DESC
          LIMIT @limit OFFSET @offset

@@ -85,7 +85,8 @@ internal static class SqliteSql
         var sql = ListJobsPrefix;
         if (byRepo)
         {
-            sql += " AND repo = @repo";
+            // GitHub's repository names ignore letter case (and are ASCII, all NOCASE folds).
+            sql += " AND repo = @repo COLLATE NOCASE";
         }
         if (stateCount > 0)
         {

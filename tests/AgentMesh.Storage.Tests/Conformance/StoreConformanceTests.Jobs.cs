@@ -71,6 +71,7 @@ public abstract partial class StoreConformanceTests
 
         (await Store.Jobs.ListAsync(new JobQuery())).Select(j => j.Id).ShouldBe(["j3", "j2", "j1"]);
         (await Store.Jobs.ListAsync(new JobQuery(Repo: "a/a"))).Select(j => j.Id).ShouldBe(["j3", "j1"]);
+        (await Store.Jobs.ListAsync(new JobQuery(Repo: "A/a"))).Select(j => j.Id).ShouldBe(["j3", "j1"], "GitHub's repository names ignore letter case");
         (await Store.Jobs.ListAsync(new JobQuery(States: [JobState.Queued]))).Select(j => j.Id).ShouldBe(["j3", "j2"]);
         (await Store.Jobs.ListAsync(new JobQuery(States: [JobState.Closed, JobState.Failed]))).Select(j => j.Id).ShouldBe(["j1"]);
         (await Store.Jobs.ListAsync(new JobQuery(Repo: "a/a", States: [JobState.Queued]))).Select(j => j.Id).ShouldBe(["j3"]);

@@ -39,15 +39,12 @@ public static class JobsEndpoints
         string? limit,
         string? offset,
         IAgentMeshStore store,
-        RepoActor repos,
         CancellationToken cancellationToken)
     {
         if (repo is not null && !RepoName.IsValid(repo))
         {
             return ApiProblems.BadRequest($"repo must be 'owner/name' (was '{repo}').");
         }
-        // Jobs are kept under the repo's configured spelling; the filter may spell it in any case.
-        repo = repo is null ? null : await repos.ConfiguredNameAsync(repo, cancellationToken).ConfigureAwait(false);
         if (!TryParseStates(state, out var states, out var stateProblem))
         {
             return stateProblem!;

@@ -16,11 +16,15 @@ public sealed class ClusterMembers(IClusterMembershipService membership, ISiloMe
     // Orleans names grain classes this way in its statistics.
     private static readonly string AgentWorkerType = RuntimeTypeNameFormatter.Format(typeof(AgentWorkerGrain));
 
+    private static readonly TimeSpan SiloAnswerTimeout = TimeSpan.FromSeconds(2);
+
     public async Task<List<NodeView>> ListAsync(CancellationToken cancellationToken)
     {
         var entries = (await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false).WaitAsync(cancellationToken).ConfigureAwait(false))
             .ToDictionary(e => e.SiloAddress);
-        var running = await RunningAgentsBySiloAsync(cancellationToken).ConfigureAwait(false);
+        var running = await RunningAgentsBySiloAsync(
+            membership.CurrentSnapshot.Members.Values.Where(m => m.Status != SiloStatus.Dead).Select(m => m.SiloAddress),
+            cancellationToken).ConfigureAwait(false);
         var views = new List<NodeView>();
         foreach (var member in membership.CurrentSnapshot.Members.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
         {
@@ -45,13 +49,28 @@ public sealed class ClusterMembers(IClusterMembershipService membership, ISiloMe
     }
 
     /// <summary>
-    /// One agent-worker grain per running agent, on the silo that runs it (asked of the active silos only). A
-    /// grain whose run just ended is counted until it deactivates, a moment later.
+    /// One agent-worker grain per running agent, on the silo that runs it. Each active silo is asked on its own,
+    /// for at most <see cref="SiloAnswerTimeout"/>: a silo killed a moment ago is not dead until Orleans
+    /// declares it dead, and it must not take the whole view down with it (it shows no running agents).
+    /// A grain whose run just ended is counted until it deactivates, a moment later.
     /// </summary>
-    private async Task<Dictionary<SiloAddress, int>> RunningAgentsBySiloAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<SiloAddress, int>> RunningAgentsBySiloAsync(IEnumerable<SiloAddress> silos, CancellationToken cancellationToken)
     {
-        var activations = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics([AgentWorkerType]).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return activations.GroupBy(a => a.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var counts = await Task.WhenAll(silos.Select(async silo =>
+        {
+            try
+            {
+                var activations = await management.GetDetailedGrainStatistics([AgentWorkerType], [silo])
+                    .WaitAsync(SiloAnswerTimeout, cancellationToken).ConfigureAwait(false);
+                return (Silo: silo, Count: activations.Length);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return (Silo: silo, Count: 0);
+            }
+        })).ConfigureAwait(false);
+        return counts.ToDictionary(c => c.Silo, c => c.Count);
     }
 
     // Orleans keeps membership times as UTC DateTimes.
