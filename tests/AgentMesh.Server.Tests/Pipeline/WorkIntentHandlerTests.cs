@@ -59,7 +59,7 @@ public sealed class WorkIntentHandlerTests
         again.ShouldBe($"job {job.Id} is already queued");
         closed.ShouldBe($"job {job.Id}: closed");
         job.NaturalKey.ShouldBe("octo/widgets#5:solve_issue");
-        (await world.Store.Jobs.ListAsync(new JobQuery(Repo: "Octo/Widgets"))).ShouldBeEmpty("no job under GitHub's spelling");
+        (await world.Store.Jobs.ListAsync(new JobQuery())).ShouldAllBe(j => j.Repo == "octo/widgets", "no job under GitHub's spelling");
     }
 
     [Fact]
