@@ -81,17 +81,4 @@ public sealed class JobChangeFeed(IClusterClient cluster, SharedStreamSubscripti
             throw;
         }
     }
-
-    /// <summary>Ends a stream subscription with a deadline: the pub-sub grain may sit on a silo that just died.</summary>
-    internal static async Task UnsubscribeAsync<T>(Orleans.Streams.StreamSubscriptionHandle<T> handle)
-    {
-        try
-        {
-            await handle.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException or ObjectDisposedException)
-        {
-            // The silo is shutting down or the pub-sub grain is unreachable: the subscription dies with the silo.
-        }
-    }
 }

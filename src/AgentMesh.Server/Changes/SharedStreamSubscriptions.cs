@@ -102,7 +102,15 @@ public sealed class SharedStreamSubscriptions
             {
                 return; // It never subscribed: nothing to end.
             }
-            await JobChangeFeed.UnsubscribeAsync(handle).ConfigureAwait(false);
+            try
+            {
+                // With a deadline: the pub-sub grain may sit on a silo that just died.
+                await handle.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException or ObjectDisposedException)
+            {
+                // The silo is shutting down or the pub-sub grain is unreachable: the subscription dies with the silo.
+            }
         }
 
         private Task OnNextAsync(T item, StreamSequenceToken? token)

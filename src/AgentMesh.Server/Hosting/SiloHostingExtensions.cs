@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using AgentMesh.Grains;
+using AgentMesh.Grains.Workers;
 using AgentMesh.Storage;
 using AgentMesh.Storage.OrleansSql;
 using Orleans.Configuration;
@@ -74,7 +75,7 @@ public static class SiloHostingExtensions
             orleans.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = node.NodeId);
             orleans.UseSiloMetadata(new Dictionary<string, string>
             {
-                ["roles"] = node.Roles,
+                [WorkerSilosOnlyDirector.RolesKey] = node.Roles,
                 ["slots"] = node.WorkerSlots.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["node"] = node.NodeId,
                 ["version"] = NodeVersion,

@@ -90,8 +90,17 @@ public sealed partial class TenantService(IGrainFactory grains, ILogger<TenantSe
         Grain(account).RemoveInstallationReposAsync(installationId, repos).WaitAsync(cancellationToken);
 
     /// <summary>The tenant that holds <paramref name="repo"/>, or null when none does.</summary>
-    public async Task<TenantState?> FindOwnerAsync(string repo, CancellationToken cancellationToken = default) =>
-        (await ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.OwnsRepo(repo));
+    public async Task<TenantState?> FindOwnerAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        // Asked at every admission and before every run. A repo is nearly always its GitHub owner's tenant's (the
+        // account the App is installed on): one grain call answers; only a repo moved to another tenant needs them all.
+        var account = repo.Split('/')[0];
+        if (TenantKeys.IsValid(account) && await GetAsync(account, cancellationToken).ConfigureAwait(false) is { } likely && likely.OwnsRepo(repo))
+        {
+            return likely;
+        }
+        return (await ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.OwnsRepo(repo));
+    }
 
     /// <summary>
     /// Moves <paramref name="repo"/> to <paramref name="toAccount"/>: the target takes it first (keeping its

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace AgentMesh.Server.Worker;
 
-/// <summary>The jobs this node runs now: counted in the heartbeat, awaited on shutdown.</summary>
+/// <summary>The jobs this node runs now: a worker slot waits on its run's end, and shutdown on all of them.</summary>
 public sealed class RunningJobs
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _jobs = new(StringComparer.Ordinal);

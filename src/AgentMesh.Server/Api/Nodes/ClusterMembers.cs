@@ -36,7 +36,7 @@ public sealed class ClusterMembers(IClusterMembershipService membership, ISiloMe
                 nodeId,
                 member.SiloAddress.ToParsableString(),
                 member.Status.ToString().ToLowerInvariant(),
-                tags.TryGetValue("roles", out var roles) ? roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+                tags.TryGetValue(WorkerSilosOnlyDirector.RolesKey, out var roles) ? roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
                 tags.TryGetValue("slots", out var slots) ? int.Parse(slots, CultureInfo.InvariantCulture) : 0,
                 alive ? running.GetValueOrDefault(member.SiloAddress) : 0,
                 member.Status is SiloStatus.ShuttingDown or SiloStatus.Stopping,
