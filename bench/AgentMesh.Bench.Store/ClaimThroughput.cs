@@ -39,7 +39,7 @@ internal static class ClaimThroughput
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, claimers).Select(n => Task.Run(async () =>
         {
-            while (await store.Jobs.ClaimAsync($"claimer-{n}", TimeSpan.FromMinutes(5)) is { } claimed)
+            while (await store.Jobs.ClaimAsync($"claimer-{n}") is { } claimed)
             {
                 await store.Jobs.TurnAsync(claimed.Job.Id, claimed.Lease, job => new JobChange(JobState.Merged, job.DataJson, [], [], ReleaseLease: true));
                 Interlocked.Increment(ref completed);

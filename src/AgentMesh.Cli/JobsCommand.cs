@@ -179,7 +179,7 @@ public static class JobsCommand
         Row("State", StateMarkup(job.State));
         Row("Run / attempt", $"run {job.Run}, attempt {job.Attempt} of {job.MaxAttempts}");
         Row("Run after", CliFormat.Time(job.RunAfter));
-        Row("Lease", job.LeaseOwner is null ? "-" : Markup.Escape($"{job.LeaseOwner} until {CliFormat.Time(detail.LeaseExpiresAt)} (fence {detail.Fence})"));
+        Row("Lease", job.LeaseOwner is null ? "-" : Markup.Escape($"{job.LeaseOwner} since {CliFormat.Time(detail.ClaimedAt)} (fence {detail.Fence})"));
         Row("Pull request", Markup.Escape(CliFormat.OrDash(job.PrUrl)));
         Row("Tokens", Markup.Escape(CliFormat.Tokens(job.Usage.Tokens)));
         Row("Cost", CliFormat.Cost(job.Usage.CostUsd));

@@ -178,7 +178,7 @@ public static class RunCommand
             services.GetRequiredService<JobExecution>(),
             // Registered only as a hosted service (its polling loop); here its one-pass method is all that is used.
             ActivatorUtilities.CreateInstance<OutboxDispatcher>(services),
-            node.LeaseDuration,
+            node.NodeId,
             services.GetRequiredService<TimeProvider>(),
             console);
     }

@@ -29,7 +29,7 @@ public sealed class RunSession(
     GitHubClientProvider github,
     JobExecution execution,
     OutboxDispatcher outbox,
-    TimeSpan leaseDuration,
+    string nodeId,
     TimeProvider timeProvider,
     RunConsole console)
 {
@@ -45,8 +45,11 @@ public sealed class RunSession(
     /// </summary>
     public static readonly TimeSpan HandBackGrace = TimeSpan.FromSeconds(1);
 
-    /// <summary>The worker name claims and history show: <c>cli/&lt;pid&gt;</c>.</summary>
-    public static string Owner => string.Create(CultureInfo.InvariantCulture, $"cli/{Environment.ProcessId}");
+    /// <summary>
+    /// The worker name claims and history show: <c>NODEID/cli-PID</c>. Named after the process's silo like a worker
+    /// slot, so when that silo dies in a fleet the nodes check its run (<c>DeadSiloRescueService</c>) and re-queue it.
+    /// </summary>
+    public string Owner => string.Create(CultureInfo.InvariantCulture, $"{nodeId}/cli-{Environment.ProcessId}");
 
     /// <summary>Runs the issue's job to an outcome and returns the exit code (see <see cref="RunExitCodes"/>).</summary>
     public async Task<int> RunAsync(RunIssueUrl url, CancellationToken cancellationToken)
@@ -80,7 +83,7 @@ public sealed class RunSession(
             }
 
             await WaitUntilDueAsync(record, cancellationToken).ConfigureAwait(false);
-            var claimed = await store.Jobs.ClaimAsync(Owner, leaseDuration, cancellationToken).ConfigureAwait(false);
+            var claimed = await store.Jobs.ClaimAsync(Owner, cancellationToken).ConfigureAwait(false);
             if (claimed is null || claimed.Job.Id != record.Id)
             {
                 await GiveBackAsync(claimed).ConfigureAwait(false);
@@ -228,7 +231,7 @@ public sealed class RunSession(
     private async Task<bool> ExecuteAsync(ClaimedJob claimed, CancellationToken cancellationToken)
     {
         using var backstop = new CancellationTokenSource();
-        var run = execution.RunAsync(claimed, leaseDuration, backstop.Token);
+        var run = execution.RunAsync(claimed, backstop.Token);
         var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (cancellationToken.Register(() => interrupted.TrySetResult()).ConfigureAwait(false))
         {

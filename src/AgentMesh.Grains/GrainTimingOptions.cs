@@ -16,9 +16,23 @@ public sealed class GrainTimingOptions
     /// </summary>
     public TimeSpan DeliveryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How often a job grain checks that its running run's agent still runs (a run whose silo died without
+    /// Orleans' membership telling a live node, e.g. a single node killed and restarted). Default 1 minute.
+    /// A silo declared dead has its runs checked at once, whatever this is.
+    /// </summary>
+    public TimeSpan RunWatchPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The shortest reminder period in use, which Orleans' minimum must allow.</summary>
+    public TimeSpan ShortestPeriod => DeliveryReminderPeriod < RunWatchPeriod ? DeliveryReminderPeriod : RunWatchPeriod;
+
     /// <summary>Returns the problems with these options, each naming the key.</summary>
     public IReadOnlyList<string> Validate() =>
-        DeliveryReminderPeriod < TimeSpan.FromSeconds(1)
-            ? [$"{SectionName}:DeliveryReminderPeriod must be at least 1 second, not {DeliveryReminderPeriod}."]
-            : [];
+        [
+            .. AtLeastOneSecond(nameof(DeliveryReminderPeriod), DeliveryReminderPeriod),
+            .. AtLeastOneSecond(nameof(RunWatchPeriod), RunWatchPeriod),
+        ];
+
+    private static IEnumerable<string> AtLeastOneSecond(string key, TimeSpan period) =>
+        period < TimeSpan.FromSeconds(1) ? [$"{SectionName}:{key} must be at least 1 second, not {period}."] : [];
 }

@@ -1,3 +1,4 @@
+using AgentMesh.Grains.Jobs;
 using AgentMesh.Dashboard;
 using AgentMesh.Server.Api;
 using AgentMesh.Dashboard.Jobs;
@@ -67,8 +68,10 @@ public static class NodeHostingExtensions
         builder.AddAgentMeshSilo(
             builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
             builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
-        services.AddHostedService<LeaseRescueService>();
-        services.AddHostedService<DeadSiloRescueService>();
+        // A run lost with its silo is found by its job grain (a reminder, and at once when a silo is declared dead).
+        services.AddSingleton<IJobRunRescue, JobRunRescue>();
+        services.AddSingleton<DeadSiloRescueService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadSiloRescueService>());
         var retention = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
         var retentionProblems = retention.Validate();
         if (retentionProblems.Count > 0)

@@ -159,15 +159,13 @@ public sealed class DeliveryAndSchedulingTests
     }
 
     [Fact]
-    public async Task A_node_killed_mid_job_leaves_it_to_the_next_node_once_its_lease_expires()
+    public async Task A_node_killed_mid_job_leaves_it_to_the_next_node_which_finds_its_run_lost()
     {
         await using var world = await World.StartAsync(
             ModelTurn.Stall(),
             CommitFile("hello.txt", "hello", "Add hello.txt"),
             ModelTurn.PrReady("Added hello.txt."));
-        world.Settings["AGENTMESH_Node__LeaseDuration"] = "00:00:10";
-        world.Settings["AGENTMESH_Node__RescueInterval"] = "00:00:01";
-        world.Settings["AGENTMESH_Node__RescueBackoff"] = "00:00:01";
+        world.Settings["AGENTMESH_Grains__RunWatchPeriod"] = "00:00:02";
         world.Settings["AGENTMESH_Jobs__Retry__BaseDelay"] = "00:00:01";
         world.Settings["AGENTMESH_Jobs__Retry__MaxDelay"] = "00:00:02";
         var first = await world.StartNodeAsync("node-a");
@@ -186,7 +184,7 @@ public sealed class DeliveryAndSchedulingTests
         world.ShowFile($"agentmesh/issue-{issue.Number}", "hello.txt").ShouldBe("hello\n");
         var events = await world.GetJsonAsync(second, $"/api/jobs/{job.GetProperty("id").GetString()}/events");
         var types = Items(events).Select(e => e.GetProperty("type").GetString()).ToList();
-        types.ShouldContain("lease_expired");
+        types.ShouldContain("run_lost");
     }
 
     [Fact]

@@ -50,9 +50,9 @@ public sealed class FleetTests
             ModelTurn.PrReady("Added hello.txt."));
         world.Settings["AGENTMESH_Store__Provider"] = "postgres";
         world.Settings["AGENTMESH_Store__ConnectionString"] = connectionString;
-        // Leases far longer than the test: only Orleans declaring the silo dead can hand the job back in time.
-        world.Settings["AGENTMESH_Node__LeaseDuration"] = "00:10:00";
-        world.Settings["AGENTMESH_Node__RescueBackoff"] = "00:00:01";
+        // Job grains check their runs far less often than the test lasts: only Orleans declaring the silo dead
+        // can hand the job back in time.
+        world.Settings["AGENTMESH_Grains__RunWatchPeriod"] = "00:10:00";
         var (web, workers, issue, holder) = await StartTwoWorkersWithAnAgentWaitingOnOneAsync(world);
         var survivor = workers.Keys.Single(k => k != holder);
         var running = await RunningAgentsByNodeAsync(world, web);

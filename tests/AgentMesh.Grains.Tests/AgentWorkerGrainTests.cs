@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using AgentMesh.Grains.Abstractions.Workers;
+using AgentMesh.Grains.Jobs;
 using AgentMesh.Grains.Workers;
 using AgentMesh.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +49,7 @@ public sealed class AgentWorkerGrainTests
     {
         var runs = new RecordingRunHost();
         await using var cluster = await StartFleetAsync(runs);
-        var ticket = new AgentRunTicket("job-once", "node-1/1", 3, DateTimeOffset.UtcNow.AddMinutes(5));
+        var ticket = new AgentRunTicket("job-once", "node-1/1", 3);
         var grain = cluster.Client.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey);
 
         var first = await grain.StartAsync(ticket);
@@ -71,48 +71,31 @@ public sealed class AgentWorkerGrainTests
         await using var cluster = await StartFleetAsync(runs);
         var grain = cluster.Client.GetGrain<IAgentWorkerGrain>("job-a@1");
 
-        var refused = await Should.ThrowAsync<ArgumentException>(() => grain.StartAsync(new AgentRunTicket("job-a", "node-1/1", 2, DateTimeOffset.UtcNow)));
+        var refused = await Should.ThrowAsync<ArgumentException>(() => grain.StartAsync(new AgentRunTicket("job-a", "node-1/1", 2)));
 
         refused.Message.ShouldContain("job-a@2");
         runs.Silos.ShouldBeEmpty();
     }
 
-    private static Task<InProcessTestCluster> StartFleetAsync(RecordingRunHost runs) =>
+    /// <summary>Three silos: silo 0 has the web role only, silos 1 and 2 the worker role.</summary>
+    internal static Task<InProcessTestCluster> StartFleetAsync(RecordingRunHost runs, RecordingRunRescue? rescue = null) =>
         PostgresCluster.StartAsync(
             3,
-            services => services.AddSingleton<IAgentRunHost>(sp => runs.On(sp)),
+            services =>
+            {
+                services.AddSingleton<IAgentRunHost>(sp => runs.On(sp));
+                if (rescue is not null)
+                {
+                    services.AddSingleton<IJobRunRescue>(rescue);
+                }
+            },
             TimeSpan.FromSeconds(2),
             rolesOfSilo: index => index == 0 ? "web" : "worker");
 
     private static async Task<AgentRunStatus[]> StartRunsAsync(IGrainFactory grains, string prefix, int count) =>
         await Task.WhenAll(Enumerable.Range(1, count).Select(n =>
         {
-            var ticket = new AgentRunTicket($"{prefix}-{n}", "node/1", 1, DateTimeOffset.UtcNow.AddMinutes(5));
+            var ticket = new AgentRunTicket($"{prefix}-{n}", "node/1", 1);
             return grains.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket);
         }));
-
-    /// <summary>Records where each run was started; a run lasts until the test finishes it.</summary>
-    private sealed class RecordingRunHost
-    {
-        private readonly ConcurrentDictionary<string, TaskCompletionSource> _runs = new();
-        private readonly ConcurrentDictionary<string, int> _starts = new();
-
-        public ConcurrentDictionary<string, SiloAddress> Silos { get; } = new();
-
-        public int Starts(string workerKey) => _starts.GetValueOrDefault(workerKey);
-
-        public void Finish(string workerKey) => _runs[workerKey].TrySetResult();
-
-        public IAgentRunHost On(IServiceProvider silo) => new SiloRunHost(this, silo.GetRequiredService<ILocalSiloDetails>());
-
-        private sealed class SiloRunHost(RecordingRunHost owner, ILocalSiloDetails silo) : IAgentRunHost
-        {
-            public Task Start(AgentRunTicket ticket)
-            {
-                owner._starts.AddOrUpdate(ticket.WorkerKey, 1, (_, n) => n + 1);
-                owner.Silos[ticket.WorkerKey] = silo.SiloAddress;
-                return owner._runs.GetOrAdd(ticket.WorkerKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-            }
-        }
-    }
 }

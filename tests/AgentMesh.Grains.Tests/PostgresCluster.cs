@@ -3,7 +3,9 @@ using AgentMesh.Server.Hosting;
 using AgentMesh.Storage.OrleansSql;
 using AgentMesh.Testing;
 using AgentMesh.Testing.Postgres;
+using AgentMesh.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -37,7 +39,7 @@ public static class PostgresCluster
             silo.UseSiloMetadata(new Dictionary<string, string> { ["roles"] = rolesOfSilo?.Invoke(index) ?? "web,worker" });
             silo.UseAgentMeshGrains(
                 new GrainDatabase(OrleansSchema.PostgresInvariant, connectionString),
-                new GrainTimingOptions { DeliveryReminderPeriod = reminderPeriod });
+                new GrainTimingOptions { DeliveryReminderPeriod = reminderPeriod, RunWatchPeriod = reminderPeriod });
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -45,6 +47,7 @@ public static class PostgresCluster
                 o.NumVotesForDeathDeclaration = 1;
             });
             services(silo.Services);
+            silo.Services.TryAddSingleton<IJobRunRescue, UnexpectedRunRescue>();
         });
         builder.ConfigureClient(client =>
         {

@@ -5,6 +5,7 @@ using AgentMesh.Testing;
 using Npgsql;
 using Shouldly;
 using Xunit;
+using JobLease = AgentMesh.Storage.Abstractions.JobLease;
 using NewJob = AgentMesh.Storage.Abstractions.NewJob;
 
 namespace AgentMesh.Storage.Tests;
@@ -12,7 +13,7 @@ namespace AgentMesh.Storage.Tests;
 /// <summary>
 /// PostgreSQL-only facts that need real concurrency (pooled connections, several claimers at once) or
 /// several nodes on one database: exactly-once claims, the per-repo limit under contention, fencing across
-/// nodes after a rescue, and concurrent migration.
+/// nodes after a rescue turn, and migration (concurrent, and the upgrade of a database with a leased job).
 /// </summary>
 public sealed class PostgresConcurrencyTests
 {
@@ -37,7 +38,7 @@ public sealed class PostgresConcurrencyTests
         var claimers = Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
         {
             var mine = new List<ClaimedJob>();
-            while (await store.Jobs.ClaimAsync($"node-{n}", TimeSpan.FromMinutes(5)) is { } claimed)
+            while (await store.Jobs.ClaimAsync($"node-{n}") is { } claimed)
             {
                 mine.Add(claimed);
             }
@@ -77,7 +78,7 @@ public sealed class PostgresConcurrencyTests
             // claims would let two through.
             while (Volatile.Read(ref finished) < 2 * HotJobs)
             {
-                if (await store.Jobs.ClaimAsync($"node-{n}", TimeSpan.FromMinutes(5)) is not { } claimed)
+                if (await store.Jobs.ClaimAsync($"node-{n}") is not { } claimed)
                 {
                     continue;
                 }
@@ -108,34 +109,32 @@ public sealed class PostgresConcurrencyTests
     }
 
     [Fact]
-    public async Task A_stale_holder_on_another_node_is_refused_after_its_lease_was_rescued()
+    public async Task A_stale_holder_on_another_node_is_refused_after_its_run_was_rescued()
     {
         await using var nodeA = await PostgresTestStore.CreateAsync(_clock);
         await using var nodeB = PostgresTestStore.Open(await ConnectionStringOfAsync(nodeA), _clock);
         await nodeA.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "octo/app#1:solve", "solve", "{}", MaxAttempts: 3));
-        var stale = (await nodeA.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldNotBeNull().Lease;
+        var stale = (await nodeA.Jobs.ClaimAsync("node-a")).ShouldNotBeNull().Lease;
         (await nodeA.Logs.AppendAsync("j1", [new NewLogLine("stdout", "before")], stale)).ShouldBe(1);
 
-        // node-a stops heartbeating; its lease runs out and node-b's rescuer takes the job back.
-        _clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(1));
-        var rescued = (await nodeB.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldHaveSingleItem();
+        // node-a dies; the job grain, now on node-b, rescues the run with a turn carrying the run's lease.
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var rescued = await nodeB.Jobs.TurnAsync("j1", stale, j =>
+            new JobChange(JobState.Queued, j.DataJson, [new NewEvent("run_lost", "{}")], [], Attempt: j.Attempt + 1, ReleaseLease: true));
         rescued.Fence.ShouldBe(2);
-        var fresh = (await nodeB.Jobs.ClaimAsync("node-b", TimeSpan.FromMinutes(1))).ShouldNotBeNull();
+        var fresh = (await nodeB.Jobs.ClaimAsync("node-b")).ShouldNotBeNull();
         fresh.Lease.Fence.ShouldBe(3);
 
         // node-a wakes up and keeps writing with its old lease: every write is refused and changes nothing.
-        (await Should.ThrowAsync<StaleLeaseException>(() => nodeA.Jobs.RenewLeaseAsync(stale, TimeSpan.FromMinutes(1)))).Fence.ShouldBe(1);
-        await Should.ThrowAsync<StaleLeaseException>(() => nodeA.Jobs.TurnAsync("j1", stale, j =>
-            new JobChange(JobState.PrOpened, """{"late":true}""", [new NewEvent("late", "{}")], [new NewOutboxItem("github.pr", "late-pr", "{}")])));
+        (await Should.ThrowAsync<StaleLeaseException>(() => nodeA.Jobs.TurnAsync("j1", stale, j =>
+            new JobChange(JobState.PrOpened, """{"late":true}""", [new NewEvent("late", "{}")], [new NewOutboxItem("github.pr", "late-pr", "{}")])))).Fence.ShouldBe(1);
         await Should.ThrowAsync<StaleLeaseException>(() => nodeA.Logs.AppendAsync("j1", [new NewLogLine("stdout", "late")], stale));
         (await nodeA.Jobs.GetAsync("j1")).ShouldBe(fresh.Job);
         (await nodeA.Outbox.GetByKeyAsync("late-pr")).ShouldBeNull();
-        (await nodeA.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["lease_expired"]);
+        (await nodeA.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["run_lost"]);
 
         // node-b, the holder now, writes fine and continues the log without a gap.
         (await nodeB.Logs.AppendAsync("j1", [new NewLogLine("stdout", "after")], fresh.Lease)).ShouldBe(2);
-        var renewed = await nodeB.Jobs.RenewLeaseAsync(fresh.Lease, TimeSpan.FromMinutes(2));
-        renewed.ExpiresAt.ShouldBe(_clock.GetUtcNow().AddMinutes(2));
         var done = await nodeB.Jobs.TurnAsync("j1", fresh.Lease, j => new JobChange(JobState.PrOpened, """{"pr":1}""", [], []));
         done.State.ShouldBe(JobState.PrOpened);
         done.DataJson.ShouldBe("""{"pr":1}""");
@@ -173,6 +172,22 @@ public sealed class PostgresConcurrencyTests
                 (await reader.ReadAsync()).ShouldBeTrue();
                 (reader.GetInt64(0), reader.GetInt64(1)).ShouldBe((1L, 0L));
             }
+            // Version 7: the jobs' lease column records the claim time; the outbox's own lease stays; the rescuer's index is gone.
+            await using var columns = database.CreateCommand("""
+                SELECT table_name || '.' || column_name FROM information_schema.columns
+                 WHERE table_schema = 'public' AND column_name IN ('lease_expires_at', 'claimed_at') ORDER BY 1
+                """);
+            await using (var reader = await columns.ExecuteReaderAsync())
+            {
+                var found = new List<string>();
+                while (await reader.ReadAsync())
+                {
+                    found.Add(reader.GetString(0));
+                }
+                found.ShouldBe(["jobs.claimed_at", "outbox.lease_expires_at"]);
+            }
+            await using var index = database.CreateCommand("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'jobs_leased'");
+            ((long)(await index.ExecuteScalarAsync())!).ShouldBe(0);
         }
         finally
         {
@@ -181,6 +196,51 @@ public sealed class PostgresConcurrencyTests
                 await store.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task Migration_7_turns_a_leased_jobs_expiry_into_a_claim_time_of_null_and_keeps_the_lease_its_repo_slot_and_the_outbox_lease()
+    {
+        // A database at version 6 (the embedded scripts 1-6, recorded as the migrator records them) holding a
+        // running job whose lease has an expiry, its repo's slot taken, and an outbox item claimed by a dispatcher.
+        var connectionString = await Testing.Postgres.PostgresServer.Shared.CreateDatabaseAsync();
+        var expiry = _clock.GetUtcNow().AddMinutes(5);
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        await ExecuteAsync(database, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)");
+        foreach (var (version, name, sql) in EmbeddedMigrations().Where(m => m.Version <= 6))
+        {
+            await ExecuteAsync(database, sql);
+            await ExecuteAsync(database, $"INSERT INTO schema_migrations VALUES ({version}, '{name}', now())");
+        }
+        await ExecuteAsync(database, """
+            INSERT INTO repo_limits (repo, max_concurrent, leased) VALUES ('octo/app', 1, 1);
+            INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                              lease_owner, lease_expires_at, fence, version, data_json, created_at, updated_at)
+            VALUES ('j1', 'octo/app', 'k1', 'solve', 'running', 0, @at, 1, 3, 'node-a/1', @expiry, 1, 2, '{}', @at, @at);
+            INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, created_at, lease_owner, lease_expires_at)
+            VALUES ('github.comment', 'o1', '{}', @at, @at, 'node-a', @expiry);
+            """, ("at", _clock.GetUtcNow().AddMinutes(-1)), ("expiry", expiry));
+
+        await using var store = PostgresTestStore.Open(connectionString, _clock);
+        await store.MigrateAsync();
+
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 7, 7, null));
+        var job = (await store.Jobs.GetAsync("j1")).ShouldNotBeNull();
+        (job.State, job.LeaseOwner, job.ClaimedAt, job.Fence).ShouldBe((JobState.Running, "node-a/1", (DateTimeOffset?)null, 1L));
+        await using (var outbox = database.CreateCommand("SELECT lease_owner, lease_expires_at FROM outbox"))
+        await using (var reader = await outbox.ExecuteReaderAsync())
+        {
+            (await reader.ReadAsync()).ShouldBeTrue();
+            (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)).ShouldBe(("node-a", expiry));
+        }
+
+        // The lease still holds the repo's slot, and the run's owner and fence still rescue it with a turn,
+        // which gives the slot back.
+        await store.Jobs.EnqueueAsync(new NewJob("j2", "octo/app", "k2", "solve", "{}"));
+        (await store.Jobs.ClaimAsync("node-b/1")).ShouldBeNull();
+        var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
+        (rescued.LeaseOwner, rescued.ClaimedAt, rescued.Fence).ShouldBe(((string?)null, (DateTimeOffset?)null, 2L));
+        (await store.Jobs.ClaimAsync("node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
     }
 
     [Fact]
@@ -206,6 +266,32 @@ public sealed class PostgresConcurrencyTests
         options.Validate().ShouldBe(["ConnectionString is required."]);
         new PostgresStoreOptions { ConnectionString = "Host=x" }.Validate().ShouldBeEmpty();
         Should.Throw<Core.InvalidConfigurationException>(() => new PostgresStore(options, _clock, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource database, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = database.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The PostgreSQL migrations embedded in AgentMesh.Storage, as the migrator names them.</summary>
+    private static List<(int Version, string Name, string Sql)> EmbeddedMigrations()
+    {
+        const string Marker = ".Postgres.Migrations.";
+        var assembly = typeof(PostgresStore).Assembly;
+        return [.. assembly.GetManifestResourceNames()
+            .Where(n => n.Contains(Marker, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var file = n[(n.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..^".sql".Length];
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                return (int.Parse(file[..4], System.Globalization.CultureInfo.InvariantCulture), file[5..], reader.ReadToEnd());
+            })
+            .OrderBy(m => m.Item1)];
     }
 
     internal static Task<string> ConnectionStringOfAsync(PostgresStore store) => Task.FromResult(PostgresTestStore.ConnectionStringOf(store));

@@ -27,7 +27,7 @@ public sealed record JobActorState
 
     /// <summary>
     /// The try of the current piece of work (the solve, a fix round, or a re-run), 1-based; never above
-    /// <see cref="MaxAttempts"/>. A transient failure or a rescued lease moves to the next attempt.
+    /// <see cref="MaxAttempts"/>. A transient failure or a lost run moves to the next attempt.
     /// </summary>
     public int Attempt { get; init; } = 1;
 

@@ -14,8 +14,8 @@ namespace AgentMesh.Core.Jobs;
 /// queued → running → pr_opened → merged; running → waiting_for_reply → queued; pr_opened → fixing → pr_opened;
 /// running → queued (transient retry); running/fixing → failed; running/fixing → waiting_for_approval → queued/fixing; any non-terminal → stopped; → closed.
 /// Terminal states (merged, failed, stopped, closed) are left only by <see cref="Rerun"/>.
-/// Explicit no-ops (same state, no events): <see cref="LeaseExpired"/> whose fence is not the current claim's
-/// (the job already moved on — this is what keeps the rescuer from reviving a stopped job); <see cref="IssueClosed"/>
+/// Explicit no-ops (same state, no events): <see cref="RunLost"/> whose fence is not the current claim's
+/// (the job already moved on — this is what keeps a late report from reviving a stopped job); <see cref="IssueClosed"/>
 /// in a terminal state or once the job has a pull request (the PR's merge or close decides); <see cref="Merged"/>
 /// while merged, <see cref="PrClosedWithoutMerge"/> while closed, <see cref="Stop"/> while stopped, and
 /// <see cref="PrOpened"/> repeating the linked PR (duplicate deliveries and outbox retries);
@@ -95,7 +95,7 @@ public sealed class JobStateMachine
             Stop c => OnStop(state, c, now),
             TransientFailure c => OnTransientFailure(state, c, c.Reason, now, random),
             PermanentFailure c => OnPermanentFailure(state, c, now),
-            LeaseExpired c => OnLeaseExpired(state, c, now, random),
+            RunLost c => OnRunLost(state, c, now, random),
             Rerun c => OnRerun(state, c, now),
             PostChatMessage c => OnPostChatMessage(state, c, now),
             MarkMessagesDelivered c => OnMarkDelivered(state, c, now),
@@ -326,11 +326,15 @@ public sealed class JobStateMachine
         return Decided(next, new JobStopped(now, c.By, s.State));
     }
 
-    private JobDecision OnTransientFailure(JobActorState s, JobCommand c, string reason, DateTimeOffset now, IRandomSource random)
+    private JobDecision OnTransientFailure(JobActorState s, JobCommand c, string reason, DateTimeOffset now, IRandomSource random, bool atOnce = false)
     {
         RequireWorking(s, c);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason, nameof(c));
         var plan = _retry.Plan(s.Attempt, s.MaxAttempts, now, random);
+        if (atOnce && plan.Retry)
+        {
+            plan = plan with { Delay = TimeSpan.Zero, RunAfter = now };
+        }
         var error = new JobError(reason, ErrorClass.Transient, s.Attempt, now);
         if (!plan.Retry)
         {
@@ -357,16 +361,20 @@ public sealed class JobStateMachine
         return Fail(s, c, new JobError(c.Reason, ErrorClass.Permanent, s.Attempt, now), attemptsExhausted: false, now);
     }
 
-    private JobDecision OnLeaseExpired(JobActorState s, LeaseExpired c, DateTimeOffset now, IRandomSource random)
+    private JobDecision OnRunLost(JobActorState s, RunLost c, DateTimeOffset now, IRandomSource random)
     {
-        // Only the claim the rescuer saw may be rescued. Any other fence means the job already moved on (stopped,
-        // finished, re-queued, or claimed again): doing nothing is what keeps a stopped job stopped.
+        // Only the run the job grain probed may be declared lost. Any other fence means the job already moved on
+        // (stopped, finished, re-queued, or claimed again): doing nothing is what keeps a stopped job stopped.
         if (!s.IsHeldBy(c.Fence))
         {
             return JobDecision.NoOp(s);
         }
 
-        return OnTransientFailure(s, c, $"The lease of worker {s.Lease!.WorkerId} expired (fence {c.Fence}).", now, random);
+        // The node failed, not the job: the next attempt may start at once. The attempt still counts, so a job
+        // whose runs take their silos down stops at its last attempt.
+        var worker = s.Lease!.WorkerId;
+        var failed = OnTransientFailure(s, c, $"The run on worker {worker} was lost (fence {c.Fence}).", now, random, atOnce: true);
+        return failed with { Events = [new JobRunLost(now, c.Fence, worker), .. failed.Events] };
     }
 
     private JobDecision OnRerun(JobActorState s, Rerun c, DateTimeOffset now)

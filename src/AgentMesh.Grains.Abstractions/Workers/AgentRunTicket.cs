@@ -7,17 +7,18 @@ namespace AgentMesh.Grains.Abstractions.Workers;
 /// <param name="JobId">The job.</param>
 /// <param name="Owner">The slot that claimed it, <c>node/slot</c>.</param>
 /// <param name="Fence">The claim's fencing token.</param>
-/// <param name="LeaseExpiresAt">When the claim lapses unless renewed.</param>
 [GenerateSerializer]
 [Alias("AgentMesh.AgentRunTicket")]
 public sealed record AgentRunTicket(
     [property: Id(0)] string JobId,
     [property: Id(1)] string Owner,
-    [property: Id(2)] long Fence,
-    [property: Id(3)] DateTimeOffset LeaseExpiresAt)
+    [property: Id(2)] long Fence)
 {
     /// <summary>The key of the agent-worker grain that runs this claim: one grain per job and run.</summary>
-    public string WorkerKey => $"{JobId}@{Fence}";
+    public string WorkerKey => WorkerKeyOf(JobId, Fence);
+
+    /// <summary>The key of the agent-worker grain of run <paramref name="fence"/> of a job.</summary>
+    public static string WorkerKeyOf(string jobId, long fence) => $"{jobId}@{fence}";
 }
 
 /// <summary>Where and since when an agent-worker grain runs its agent.</summary>

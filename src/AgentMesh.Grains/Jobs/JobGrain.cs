@@ -1,28 +1,42 @@
 using AgentMesh.Grains.Abstractions.Jobs;
+using AgentMesh.Grains.Abstractions.Workers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace AgentMesh.Grains.Jobs;
 
 /// <summary>
-/// A job's durable timer. A job held back until a time (retry backoff, budget window, settle delay)
-/// gets a reminder due then; when it fires the grain announces the job on <c>job-changes/*</c>, where
-/// every worker silo listens, and forgets the reminder. Reminders live in the cluster's storage, so the
-/// announcement survives the silo that scheduled it (another silo, or the same node after a restart,
-/// fires it). Workers never poll for due jobs.
+/// A job's durable timers.
+/// <para>
+/// <b>Run-after.</b> A job held back until a time (retry backoff, budget window, settle delay) gets a reminder
+/// due then; when it fires the grain announces the job on <c>job-changes/*</c>, where every worker silo
+/// listens, and forgets the reminder. Workers never poll for due jobs.
+/// </para>
+/// <para>
+/// <b>Run watch.</b> While a run of the job is going, a second reminder asks that run's agent-worker grain
+/// whether its agent still runs. A grain call to a run whose silo died reaches a fresh activation that knows
+/// no run, so "not running" is exactly "lost": the job is told (<see cref="IJobRunRescue"/>) and re-queued as
+/// its next attempt. This replaces the store's lease expiry: nothing renews anything while the agent works.
+/// </para>
+/// Reminders live in the cluster's storage, so both survive the silo that set them (another silo, or the
+/// same node after a restart, fires them).
 /// </summary>
 public sealed partial class JobGrain(
     [PersistentState("job-timer", GrainStorage.Name)] IPersistentState<JobTimerState> timer,
+    IJobRunRescue rescue,
+    IOptions<GrainTimingOptions> timing,
     TimeProvider timeProvider,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
-    private const string ReminderName = "run-after";
+    private const string RunAfterReminder = "run-after";
+    private const string RunWatchReminder = "run-watch";
 
-    // Reminders repeat at least every minute; the first tick is the one that matters, and a tick whose
+    // Run-after reminders repeat at least every minute; the first tick is the one that matters, and a tick whose
     // announcement failed is retried by the next one.
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
 
-    private IGrainReminder? _reminder;
+    private IGrainReminder? _runAfter;
 
     public async Task WakeAtAsync(DateTimeOffset at)
     {
@@ -34,25 +48,108 @@ public sealed partial class JobGrain(
         }
         // The reminder first: a crash between the two writes leaves an early announcement (harmless:
         // the claim checks the time), never a stored time without a reminder.
-        _reminder = await this.RegisterOrUpdateReminder(ReminderName, due, RetryPeriod).ConfigureAwait(true);
+        _runAfter = await this.RegisterOrUpdateReminder(RunAfterReminder, due, RetryPeriod).ConfigureAwait(true);
         timer.State.WakeAt = at;
         await timer.WriteStateAsync().ConfigureAwait(true);
     }
 
     public Task<DateTimeOffset?> GetWakeTimeAsync() => Task.FromResult(timer.State.WakeAt);
 
+    public async Task WatchRunAsync(string owner, long fence)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        if (timer.State.WatchedFence is { } watched && watched >= fence)
+        {
+            // The same run again (a retried call), or a late call for a run older than the one watched.
+            return;
+        }
+        var period = timing.Value.RunWatchPeriod;
+        // The reminder first, as above: a watch without its reminder would never fire.
+        await this.RegisterOrUpdateReminder(RunWatchReminder, period, period).ConfigureAwait(true);
+        timer.State.WatchedOwner = owner;
+        timer.State.WatchedFence = fence;
+        await timer.WriteStateAsync().ConfigureAwait(true);
+    }
+
+    public async Task RunEndedAsync(long fence)
+    {
+        if (timer.State.WatchedFence == fence)
+        {
+            await StopWatchingAsync().ConfigureAwait(true);
+        }
+    }
+
+    public Task<WatchedRun?> GetWatchedRunAsync() =>
+        Task.FromResult(timer.State is { WatchedOwner: { } owner, WatchedFence: { } fence } ? new WatchedRun(owner, fence) : null);
+
+    public async Task<RunCheck> CheckRunAsync(string owner, long fence)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var jobId = this.GetPrimaryKeyString();
+        AgentRunStatus? status;
+        try
+        {
+            status = await GrainFactory.GetGrain<IAgentWorkerGrain>(AgentRunTicket.WorkerKeyOf(jobId, fence)).GetStatusAsync().ConfigureAwait(true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A silo dying but not yet declared dead times the call out, or no worker silo is up to place the
+            // probe: ask again on the next tick, or when membership declares the silo dead.
+            LogCheckFailed(logger, ex, jobId, fence);
+            return RunCheck.Unknown;
+        }
+        if (status is { Running: true })
+        {
+            return RunCheck.Running;
+        }
+        // Fenced by the run: a run that already reported (or was stopped, or superseded) is left as it is.
+        await rescue.RunLostAsync(jobId, owner, fence).ConfigureAwait(true);
+        LogRunLost(logger, jobId, fence, owner);
+        if (timer.State.WatchedFence is { } watched && watched <= fence)
+        {
+            await StopWatchingAsync().ConfigureAwait(true);
+        }
+        return RunCheck.Lost;
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != ReminderName)
+        switch (reminderName)
+        {
+            case RunAfterReminder:
+                if (timer.State.WakeAt is { } at && at > timeProvider.GetUtcNow())
+                {
+                    // Replaced by a later time after this tick was scheduled.
+                    return;
+                }
+                await AnnounceAsync().ConfigureAwait(true);
+                break;
+            case RunWatchReminder:
+                if (timer.State is { WatchedOwner: { } owner, WatchedFence: { } fence })
+                {
+                    await CheckRunAsync(owner, fence).ConfigureAwait(true);
+                }
+                else
+                {
+                    await StopWatchingAsync().ConfigureAwait(true);
+                }
+                break;
+        }
+    }
+
+    private async Task StopWatchingAsync()
+    {
+        if (await this.GetReminder(RunWatchReminder).ConfigureAwait(true) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder).ConfigureAwait(true);
+        }
+        if (timer.State.WatchedFence is null && timer.State.WatchedOwner is null)
         {
             return;
         }
-        if (timer.State.WakeAt is { } at && at > timeProvider.GetUtcNow())
-        {
-            // Replaced by a later time after this tick was scheduled.
-            return;
-        }
-        await AnnounceAsync().ConfigureAwait(true);
+        timer.State.WatchedOwner = null;
+        timer.State.WatchedFence = null;
+        await timer.WriteStateAsync().ConfigureAwait(true);
     }
 
     private async Task AnnounceAsync()
@@ -63,15 +160,15 @@ public sealed partial class JobGrain(
             .OnNextAsync(new JobChangeNotice(JobChangeKind.Job, jobId, 0))
             .ConfigureAwait(true);
         LogAnnounced(logger, jobId);
-        if (timer.State.WakeAt is null && _reminder is null)
+        if (timer.State.WakeAt is null && _runAfter is null)
         {
             return;
         }
         // After a restart this activation never registered it: look it up once.
-        if ((_reminder ?? await this.GetReminder(ReminderName).ConfigureAwait(true)) is { } reminder)
+        if ((_runAfter ?? await this.GetReminder(RunAfterReminder).ConfigureAwait(true)) is { } reminder)
         {
             await this.UnregisterReminder(reminder).ConfigureAwait(true);
-            _reminder = null;
+            _runAfter = null;
         }
         timer.State.WakeAt = null;
         await timer.WriteStateAsync().ConfigureAwait(true);
@@ -79,4 +176,10 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} is due: announced to the workers")]
     private static partial void LogAnnounced(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Fence} of job {JobId} ({Owner}) is running nowhere: reported lost")]
+    private static partial void LogRunLost(ILogger logger, string jobId, long fence, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Fence} of job {JobId} could not be checked; asked again later")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, string jobId, long fence);
 }

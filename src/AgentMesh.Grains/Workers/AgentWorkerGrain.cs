@@ -1,3 +1,4 @@
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Grains.Abstractions.Workers;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
@@ -8,7 +9,9 @@ namespace AgentMesh.Grains.Workers;
 /// One run of one job on a worker silo. The slot that claimed the job calls it, so it activates on that
 /// slot's silo (local preference), which is what lets each worker silo enforce its own slot count; it can
 /// never activate on a web-only silo (<see cref="WorkerSilosOnlyAttribute"/>). The agent runs in a
-/// background task the grain owns; the grain stays active until the run ends, then deactivates.
+/// background task the grain owns; the grain stays active until the run ends, then deactivates. Its job's
+/// grain watches the run through it: an activation that knows no run (a fresh one, after the silo that ran
+/// it died) answers that it runs nothing.
 /// </summary>
 [WorkerSilosOnly]
 [PreferLocalPlacement]
@@ -36,20 +39,55 @@ public sealed partial class AgentWorkerGrain(
         var run = host.Start(ticket);
         _status = new AgentRunStatus(silo.SiloAddress, Running: true, timeProvider.GetUtcNow());
         LogStarted(logger, ticket.JobId, ticket.Fence, silo.SiloAddress);
-        _ = EndWithAsync(run);
+        _ = WatchAsync(ticket);
+        _ = EndWithAsync(ticket, run);
         return Task.FromResult(_status);
     }
 
-    public Task<AgentRunStatus?> GetStatusAsync() => Task.FromResult(_status);
+    public Task<AgentRunStatus?> GetStatusAsync()
+    {
+        if (_status is null)
+        {
+            // Asked about a run it never started (its job grain checking on a run whose silo died): nothing to keep.
+            DeactivateOnIdle();
+        }
+        return Task.FromResult(_status);
+    }
+
+    // Off the caller's path: the slot's start does not wait for the job grain, which may be on another silo.
+    // A watch that failed leaves the run to the nodes' check when a silo is declared dead.
+    private async Task WatchAsync(AgentRunTicket ticket)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IJobGrain>(ticket.JobId).WatchRunAsync(ticket.Owner, ticket.Fence).ConfigureAwait(true);
+        }
+        catch (Exception ex)
+        {
+            LogWatchFailed(logger, ex, ticket.JobId, ticket.Fence);
+        }
+    }
 
     // Runs on the activation's scheduler: the grain's state is touched in its own turns only.
-    private async Task EndWithAsync(Task run)
+    private async Task EndWithAsync(AgentRunTicket ticket, Task run)
     {
         await run.ConfigureAwait(true);
         _status = _status! with { Running = false };
+        try
+        {
+            await GrainFactory.GetGrain<IJobGrain>(ticket.JobId).RunEndedAsync(ticket.Fence).ConfigureAwait(true);
+        }
+        catch (Exception ex)
+        {
+            // The watch finds the run ended on its next tick and stops then.
+            LogWatchFailed(logger, ex, ticket.JobId, ticket.Fence);
+        }
         // Overrides the keep-alive: the status is not needed once the slot has seen the run end.
         DeactivateOnIdle();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The job grain of job {JobId} could not be told about run {Fence}")]
+    private static partial void LogWatchFailed(ILogger logger, Exception exception, string jobId, long fence);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Run {Fence} of job {JobId} started on {Silo}")]
     private static partial void LogStarted(ILogger logger, string jobId, long fence, SiloAddress silo);

@@ -13,12 +13,12 @@ namespace AgentMesh.Server.Actors;
 /// one job never interleave, on any node.
 /// </summary>
 /// <remarks>
-/// Two store operations change a job's columns without a turn, because they must be single
-/// statements: the claim (which picks the job and leases it) and the SQL rescue of expired leases.
-/// The actor's JSON state catches up on the next turn: a lease the store no longer holds is first
-/// fed to the state machine as <see cref="LeaseExpired"/>. The worker's first turn after a claim
-/// is <see cref="Start"/> with the claim's fence. After every turn the columns the store claims by
-/// (state, attempt, run-after, lease) are written from the decision, so the two never drift further.
+/// One store operation changes a job's columns without a turn, because it must be a single statement:
+/// the claim (which picks the job and leases it). The worker's first turn after a claim is <see cref="Start"/>
+/// with the claim's fence. After every turn the columns the store claims by (state, attempt, run-after,
+/// lease) are written from the decision, so the two never drift. A row whose lease the actor's state does
+/// not know (left by an earlier version's SQL lease rescue) is first fed to the state machine as
+/// <see cref="RunLost"/>.
 /// </remarks>
 public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, TimeProvider timeProvider, IRandomSource random)
 {
@@ -99,15 +99,15 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
     }
 
     /// <summary>
-    /// Gives a claim back: when the worker's <see cref="Start"/> was refused, or the node shuts
-    /// down before the agent finished. The state machine treats it as the claim's lease expiring
-    /// (re-queued as the next attempt, or failed after the last); a claim the actor never saw is
+    /// Gives a claim back: when the worker's <see cref="Start"/> was refused, the node shuts down before
+    /// the agent finished, or the run failed for the node's own reasons. The state machine treats it as the
+    /// run lost (re-queued as the next attempt, or failed after the last); a claim the actor never saw is
     /// a no-op for it, and the row's lease is released either way.
     /// </summary>
     public Task<JobActorState> AbandonClaimAsync(JobLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        return SendAsync(lease.JobId, new LeaseExpired(lease.Fence), lease, cancellationToken: cancellationToken);
+        return SendAsync(lease.JobId, new RunLost(lease.Fence), lease, cancellationToken: cancellationToken);
     }
 
     /// <summary>
@@ -148,13 +148,13 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
 
     private (JobActorState State, IReadOnlyList<JobEvent> Events) CatchUp(JobActorState state, JobRecord record, DateTimeOffset now)
     {
-        // The actor thinks a worker holds the job, but the store has rescued or re-leased it since.
+        // The actor thinks a worker holds the job, but the row says otherwise (an earlier version's SQL rescue).
         var leaseGone = state.Lease is { } held && (record.LeaseOwner is null || record.Fence != held.Fence);
         if (!leaseGone)
         {
             return (state, []);
         }
-        var decision = machine.Decide(state, new LeaseExpired(state.Lease!.Fence), now, random);
+        var decision = machine.Decide(state, new RunLost(state.Lease!.Fence), now, random);
         return (decision.State, decision.Events);
     }
 

@@ -21,19 +21,15 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
     public Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
         inner.ListAsync(query, cancellationToken);
 
-    public async Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    public async Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
     {
-        var claimed = await inner.ClaimAsync(owner, leaseDuration, cancellationToken).ConfigureAwait(false);
+        var claimed = await inner.ClaimAsync(owner, cancellationToken).ConfigureAwait(false);
         if (claimed is not null)
         {
             await publisher.JobChangedAsync(claimed.Job.Id, claimed.Job.Version).ConfigureAwait(false);
         }
         return claimed;
     }
-
-    // A renewal changes nothing a reader shows: no notice, or every running job would wake its watchers.
-    public Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
-        inner.RenewLeaseAsync(lease, leaseDuration, cancellationToken);
 
     public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)
     {
@@ -55,20 +51,6 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
         }
         return record;
     }
-
-    public async Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default)
-    {
-        var rescued = await inner.RescueExpiredLeasesAsync(backoff, cancellationToken).ConfigureAwait(false);
-        foreach (var record in rescued)
-        {
-            await ChangedAsync(record).ConfigureAwait(false);
-            await publisher.EventsAppendedAsync(record.Id, record.Version).ConfigureAwait(false);
-        }
-        return rescued;
-    }
-
-    public Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default) =>
-        inner.ExpireLeasesOfAsync(ownerPrefix, cancellationToken);
 
     public async Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
     {

@@ -40,16 +40,20 @@ public static class GrainSiloConfiguration
         silo.UseAdoNetReminderService(o => Use(database, invariant => o.Invariant = invariant, cs => o.ConnectionString = cs, ds => o.DataSource = ds));
         silo.Configure<ReminderOptions>(o =>
         {
-            if (timing.DeliveryReminderPeriod < o.MinimumReminderPeriod)
+            if (timing.ShortestPeriod < o.MinimumReminderPeriod)
             {
-                o.MinimumReminderPeriod = timing.DeliveryReminderPeriod;
+                o.MinimumReminderPeriod = timing.ShortestPeriod;
             }
         });
         // Agent-worker grains go to worker silos only (the roles in each silo's metadata).
         silo.Services.AddPlacementFilter<WorkerSilosOnlyStrategy, WorkerSilosOnlyDirector>(ServiceLifetime.Singleton);
         silo.Services.AddSingleton<ReminderServiceReadiness>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReminderServiceReadiness>());
-        silo.Services.AddOptions<GrainTimingOptions>().Configure(o => o.DeliveryReminderPeriod = timing.DeliveryReminderPeriod);
+        silo.Services.AddOptions<GrainTimingOptions>().Configure(o =>
+        {
+            o.DeliveryReminderPeriod = timing.DeliveryReminderPeriod;
+            o.RunWatchPeriod = timing.RunWatchPeriod;
+        });
         silo.Services.TryAddSingleton(TimeProvider.System);
         // Live views: the pulling agents poll their queues every 20 ms instead of Orleans' 100 ms (a log line
         // reaches a reader on another silo in tens of milliseconds, docs/performance.md); two queues keep the

@@ -25,15 +25,6 @@ public sealed class NodeOptions
     /// <summary>How many agents this node runs at once when it has the worker role. Default 2.</summary>
     public int WorkerSlots { get; set; } = 2;
 
-    /// <summary>How long a claimed job's lease lasts before it must be renewed. Default 60 s.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How often expired leases are looked for and their jobs rescued. Default 10 s.</summary>
-    public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Delay before a rescued job runs again, doubled per attempt. Default 5 s.</summary>
-    public TimeSpan RescueBackoff { get; set; } = TimeSpan.FromSeconds(5);
-
     public bool IsWeb => RoleList.Contains("web", StringComparer.Ordinal);
 
     public bool IsWorker => RoleList.Contains("worker", StringComparer.Ordinal);

@@ -28,9 +28,6 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         {
             problems.Add($"{prefix}:WorkerSlots must be between 1 and 1000, not {options.WorkerSlots}.");
         }
-        RequirePositive(problems, $"{prefix}:LeaseDuration", options.LeaseDuration);
-        RequirePositive(problems, $"{prefix}:RescueInterval", options.RescueInterval);
-        RequirePositive(problems, $"{prefix}:RescueBackoff", options.RescueBackoff);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

@@ -1,9 +1,7 @@
 using AgentMesh.Grains.Abstractions.Workers;
 using AgentMesh.Grains.Workers;
 using AgentMesh.Server.Actors;
-using AgentMesh.Server.Hosting;
 using AgentMesh.Storage.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.Worker;
 
@@ -17,7 +15,6 @@ public sealed partial class AgentRunHost(
     JobActor jobs,
     JobExecution execution,
     RunningJobs running,
-    IOptions<NodeOptions> node,
     ILogger<AgentRunHost> logger) : IAgentRunHost, IDisposable
 {
     private readonly CancellationTokenSource _handBack = new();
@@ -39,7 +36,7 @@ public sealed partial class AgentRunHost(
     private async Task RunAsync(AgentRunTicket ticket, Task previous, IDisposable registration)
     {
         using var _ = registration;
-        var lease = new JobLease(ticket.JobId, ticket.Owner, ticket.Fence, ticket.LeaseExpiresAt);
+        var lease = new JobLease(ticket.JobId, ticket.Owner, ticket.Fence);
         try
         {
             // A job stopped and at once re-run must not start in the worktree its previous run still cleans up.
@@ -47,31 +44,44 @@ public sealed partial class AgentRunHost(
             var job = await store.Jobs.GetAsync(ticket.JobId, _handBack.Token).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Job {ticket.JobId} was claimed but is not in the store.");
             // The run is not cancelled by "stop claiming"; only the end of the grace period stops it.
-            await execution.RunAsync(new ClaimedJob(job, lease), node.Value.LeaseDuration, _handBack.Token).ConfigureAwait(false);
+            await execution.RunAsync(new ClaimedJob(job, lease), _handBack.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_handBack.IsCancellationRequested)
         {
-            try
-            {
-                await jobs.AbandonClaimAsync(lease, CancellationToken.None).ConfigureAwait(false);
-                LogHandedBack(logger, ticket.JobId);
-            }
-            catch (StaleLeaseException)
-            {
-                // Someone else has it already.
-            }
+            await GiveBackAsync(lease).ConfigureAwait(false);
+            LogHandedBack(logger, ticket.JobId);
         }
         catch (Exception ex)
         {
-            // The job's own failures are its state (JobExecution); this is the node's trouble. The claim lapses
-            // and the job is rescued as its next attempt.
+            // The job's own failures are its state (JobExecution); this is the node's trouble: the run is lost,
+            // and the job goes back as its next attempt (if this fails too, its job grain's watch finds the run gone).
             LogRunFailed(logger, ex, ticket.JobId);
+            await GiveBackAsync(lease).ConfigureAwait(false);
         }
     }
+
+    private async Task GiveBackAsync(JobLease lease)
+    {
+        try
+        {
+            await jobs.AbandonClaimAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StaleLeaseException)
+        {
+            // Someone else has it already.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogGiveBackFailed(logger, ex, lease.JobId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The claim on job {JobId} could not be given back; its job grain's watch will find the run gone")]
+    private static partial void LogGiveBackFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} handed back for another node")]
     private static partial void LogHandedBack(ILogger logger, string jobId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The run of job {JobId} failed on this node; its claim will lapse")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The run of job {JobId} failed on this node; its claim is given back")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string jobId);
 }

@@ -50,7 +50,7 @@ public sealed partial class JobExecution(
     ILogger<JobExecution> logger)
 {
     /// <summary>Runs the claimed job to an outcome. Never throws for the job's own failures: they become its state.</summary>
-    public async Task RunAsync(ClaimedJob claimed, TimeSpan leaseDuration, CancellationToken stoppingToken)
+    public async Task RunAsync(ClaimedJob claimed, CancellationToken stoppingToken)
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var lease = claimed.Lease;
@@ -75,8 +75,6 @@ public sealed partial class JobExecution(
             return;
         }
 
-        using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        using var renewal = new LeaseRenewal(store.Jobs, lease, leaseDuration, timeProvider, runCancellation);
         await using var log = new JobLogWriter(store.Logs, lease, options);
         Workspace? workspace = null;
         RunGuards? guards = null;
@@ -84,13 +82,13 @@ public sealed partial class JobExecution(
         {
             log.Write("system", $"attempt {job.Attempt} of {job.MaxAttempts} on {lease.Owner}");
             var (owner, name) = RepoParts(job.Repo);
-            var client = await github.ForRepositoryAsync(job.Repo, runCancellation.Token).ConfigureAwait(false);
+            var client = await github.ForRepositoryAsync(job.Repo, stoppingToken).ConfigureAwait(false);
             var issueNumber = job.Kind == JobKind.SolveIssue ? job.Number : pipeline.IssueNumberOf(job.PullRequest?.HeadBranch ?? "") ?? job.Number;
             workspaces.EnsureFreeDiskSpace();
             // The issue's conversation and the worktree are independent: read the one while git prepares the
             // other, since both stand between the webhook and the agent starting.
-            var reading = ReadConversationAsync(client, job.Repo, issueNumber, runCancellation.Token);
-            var preparing = PrepareWorkspaceAsync(client, job, issueNumber, runCancellation.Token);
+            var reading = ReadConversationAsync(client, job.Repo, issueNumber, stoppingToken);
+            var preparing = PrepareWorkspaceAsync(client, job, issueNumber, stoppingToken);
             try
             {
                 await Task.WhenAll(reading, preparing).ConfigureAwait(false);
@@ -128,16 +126,16 @@ public sealed partial class JobExecution(
                 CostCapFor(repoConfig, ProfileFor(repoConfig)),
                 new SecretScanner(NodeSecretValues(token)),
                 timeProvider);
-            var mayTrigger = await MayTriggerAsync(job.Repo, repoConfig, comments, runCancellation.Token).ConfigureAwait(false);
-            var result = await RunAgentAsync(job, issue, comments, workspace, lease, log, guards, mayTrigger, runCancellation.Token).ConfigureAwait(false);
+            var mayTrigger = await MayTriggerAsync(job.Repo, repoConfig, comments, stoppingToken).ConfigureAwait(false);
+            var result = await RunAgentAsync(job, issue, comments, workspace, lease, log, guards, mayTrigger, stoppingToken).ConfigureAwait(false);
 
             // Tokens spent are a fact whoever holds the job now: recorded without the lease, so a
             // stopped or rescued run still counts against the job's totals and the budgets.
             job = await jobs.SendAsync(job.Id, new RecordUsage(ToTokenUsage(result.Usage), result.CostUsd ?? 0m), cancellationToken: stoppingToken).ConfigureAwait(false);
             await repos.RecordRunUsageAsync(job.Repo, ToTokenUsage(result.Usage).Total, result.CostUsd ?? 0m, result.Succeeded, stoppingToken).ConfigureAwait(false);
-            if (renewal.LeaseLost || log.LeaseLost || !job.IsHeldBy(lease.Fence))
+            if (log.LeaseLost || !job.IsHeldBy(lease.Fence))
             {
-                // Stopped, closed or rescued while the agent ran: nothing to report.
+                // Stopped, closed, or declared lost while the agent ran: nothing to report.
                 LogLeaseLost(logger, job.Id);
                 return;
             }
@@ -166,10 +164,6 @@ public sealed partial class JobExecution(
         {
             // Shutdown: the worker service hands the job back.
             throw;
-        }
-        catch (OperationCanceledException) when (renewal.LeaseLost)
-        {
-            LogLeaseLost(logger, job.Id);
         }
         catch (Octokit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound)
         {

@@ -3,6 +3,7 @@ using AgentMesh.Grains.Abstractions.Workers;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.Changes;
 using AgentMesh.Server.Hosting;
+using AgentMesh.Server.Maintenance;
 using AgentMesh.Storage.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public sealed partial class WorkerService(
     JobWakeUps wakeUps,
     IGrainFactory grains,
     JobActor jobs,
+    DeadSiloRescueService lostRuns,
     ILocalSiloDetails localSilo,
     AgentRunHost runs,
     RunningJobs running,
@@ -60,6 +62,8 @@ public sealed partial class WorkerService(
         // Subscribed before the first claim: a job queued in between is announced to this subscription.
         var feed = await changes.ListenAsync(WakeOneSlot, stoppingToken).ConfigureAwait(false);
         await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);
+        // Before this node claims anything: runs its own earlier life (or a node gone while nobody watched) held.
+        await lostRuns.CheckRunsOfGoneNodesAsync(node.Value.NodeId, stoppingToken).ConfigureAwait(false);
         var slots = Enumerable.Range(1, node.Value.WorkerSlots).Select(slot => RunSlotAsync(slot, stoppingToken)).ToList();
         await Task.WhenAll(slots).ConfigureAwait(false);
         await feed.ConfigureAwait(false);
@@ -72,7 +76,7 @@ public sealed partial class WorkerService(
         {
             try
             {
-                var claimed = await store.Jobs.ClaimAsync(owner, node.Value.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                var claimed = await store.Jobs.ClaimAsync(owner, stoppingToken).ConfigureAwait(false);
                 if (claimed is null)
                 {
                     await _wakeUp.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -95,7 +99,7 @@ public sealed partial class WorkerService(
     private async Task RunClaimedAsync(ClaimedJob claimed)
     {
         var lease = claimed.Lease;
-        var ticket = new AgentRunTicket(lease.JobId, lease.Owner, lease.Fence, lease.ExpiresAt);
+        var ticket = new AgentRunTicket(lease.JobId, lease.Owner, lease.Fence);
         // The job's agent-worker grain activates here (local preference among worker silos), so this slot
         // stays taken until the run it started ends.
         AgentRunStatus status;

@@ -4,15 +4,23 @@ namespace AgentMesh.Storage.Abstractions;
 
 /// <summary>
 /// Job actors: one row per job with the columns claims need (state, repo, priority, run-after,
-/// attempt, lease, fencing token) and the rest of the actor's state as JSON.
+/// attempt, lease owner, claim time, fencing token) and the rest of the actor's state as JSON.
 /// </summary>
 /// <remarks>
 /// Claimable: state <c>queued</c>, or state <c>fixing</c> with no lease holder (a fix round waiting
 /// for a worker); run-after not in the future; the repo below its concurrency limit (jobs of the
 /// repo holding a lease count against it). A claim moves <c>queued</c> to <c>running</c> (a
-/// <c>fixing</c> job stays <c>fixing</c>), sets the lease and increments the fencing token.
-/// Every change that takes the lease away from its holder (release, stop, rescue) increments the
-/// fence too, so a stale holder's later writes are refused with <see cref="StaleLeaseException"/>.
+/// <c>fixing</c> job stays <c>fixing</c>), sets the lease (owner and claim time) and increments the
+/// fencing token.
+/// <para>
+/// A lease has no expiry: the store never takes it away by itself, however old the claim. Whether
+/// the run holding it is alive is the grains' question (the job grain probes the run's agent-worker
+/// grain, and asks again when a silo is declared dead; docs/architecture.md), and a lost run is
+/// rescued by a turn (<see cref="TurnAsync"/> with the run's lease and
+/// <see cref="JobChange.ReleaseLease"/>).
+/// </para>
+/// Every change that takes the lease away from its holder (release, stop, a rescue turn) increments
+/// the fence too, so a stale holder's later writes are refused with <see cref="StaleLeaseException"/>.
 /// </remarks>
 public interface IJobStore
 {
@@ -32,39 +40,21 @@ public interface IJobStore
     /// <summary>
     /// Claims the best claimable job for <paramref name="owner"/> (highest priority, then earliest
     /// run-after, then oldest), or null. PostgreSQL: one statement with <c>FOR UPDATE SKIP LOCKED</c>;
-    /// SQLite: the single writer. Never hands one job to two claimers.
+    /// SQLite: the single writer. Never hands one job to two claimers. The claimed job's
+    /// <see cref="JobRecord.ClaimedAt"/> is the store clock's now.
     /// </summary>
-    Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
-
-    /// <summary>Extends the lease. Throws <see cref="StaleLeaseException"/> when the fence no longer matches.</summary>
-    Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+    Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// One turn of the job actor: locks the row, runs <paramref name="decide"/> on it, and in the
     /// same transaction applies the change as a compare-and-set (state and version as read),
     /// appends the events and outbox items. With a <paramref name="lease"/>, the turn is refused
-    /// with <see cref="StaleLeaseException"/> unless the row's owner and fence still match.
+    /// with <see cref="StaleLeaseException"/> unless the row's owner and fence still match; so of two
+    /// turns rescuing the same lost run, only the first applies.
     /// An exception from <paramref name="decide"/> (e.g. an illegal transition) rolls back and propagates.
     /// A missing job throws <see cref="KeyNotFoundException"/>.
     /// </summary>
     Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Rescues jobs whose lease expired (their node died): <c>running</c> → <c>queued</c> and
-    /// <c>fixing</c> → <c>fixing</c> without a lease, attempt + 1, run-after = now + backoff(new attempt);
-    /// or <c>failed</c> when the expired attempt was the last. Never touches a job in another state
-    /// (a stopped or closed job is never revived). Appends a <c>lease_expired</c> event per job.
-    /// </summary>
-    Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Ends now every unexpired lease whose owner starts with <paramref name="ownerPrefix"/> (the
-    /// slots of a node Orleans declared dead, <c>NODEID/</c>), so the next
-    /// <see cref="RescueExpiredLeasesAsync"/> takes their jobs without waiting out the lease. Returns
-    /// how many leases it ended. A node wrongly declared dead loses nothing but the lease: the rescue
-    /// bumps the fence, which refuses its later writes.
-    /// </summary>
-    Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default);
 
     /// <summary>Sets how many jobs of a repo may hold a lease at once (default when never set: 1).</summary>
     Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default);
@@ -89,6 +79,9 @@ public sealed record NewJob(
 
 public sealed record EnqueueResult(JobRecord Job, bool Created);
 
+/// <param name="LeaseOwner">Who holds the lease (the run's owner), or null.</param>
+/// <param name="ClaimedAt">When the lease was claimed; null whenever <paramref name="LeaseOwner"/> is null
+/// (and for a lease claimed before schema version 7, which recorded an expiry instead).</param>
 public sealed record JobRecord(
     string Id,
     string Repo,
@@ -100,15 +93,18 @@ public sealed record JobRecord(
     int Attempt,
     int MaxAttempts,
     string? LeaseOwner,
-    DateTimeOffset? LeaseExpiresAt,
+    DateTimeOffset? ClaimedAt,
     long Fence,
     long Version,
     string DataJson,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>A worker's right to write to a job, until <paramref name="ExpiresAt"/>, while the fence matches.</summary>
-public sealed record JobLease(string JobId, string Owner, long Fence, DateTimeOffset ExpiresAt);
+/// <summary>
+/// A run's right to write to a job while the fence matches: it has no expiry, and ends only when a turn
+/// releases it (which increments the fence) or the job is purged.
+/// </summary>
+public sealed record JobLease(string JobId, string Owner, long Fence);
 
 public sealed record ClaimedJob(JobRecord Job, JobLease Lease);
 
@@ -117,7 +113,7 @@ public sealed record ClaimedJob(JobRecord Job, JobLease Lease);
 /// <param name="DataJson">The new actor state JSON.</param>
 /// <param name="RunAfter">A new run-after time, or null to keep it.</param>
 /// <param name="Attempt">A new attempt number, or null to keep it.</param>
-/// <param name="ReleaseLease">Clears the lease and increments the fence.</param>
+/// <param name="ReleaseLease">Clears the lease (owner and claim time) and increments the fence.</param>
 public sealed record JobChange(
     JobState State,
     string DataJson,
@@ -134,7 +130,7 @@ public sealed record JobQuery(
     int Limit = 100,
     int Offset = 0);
 
-/// <summary>A write from a lease holder whose lease was taken away (rescued, stopped, re-claimed).</summary>
+/// <summary>A write from a lease holder whose lease was taken away (rescued by a turn, stopped, re-claimed).</summary>
 public sealed class StaleLeaseException : Exception
 {
     public StaleLeaseException(string jobId, long fence)

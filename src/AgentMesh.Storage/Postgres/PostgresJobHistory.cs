@@ -2,7 +2,7 @@ using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Storage.Postgres;
 
-/// <summary>A job's event history on PostgreSQL (rows appended by job turns and the rescuer).</summary>
+/// <summary>A job's event history on PostgreSQL (rows appended by job turns).</summary>
 internal sealed class PostgresJobHistory(PostgresStoreContext context) : IJobHistory
 {
     public async Task<IReadOnlyList<JobEventRecord>> ReadAsync(string jobId, long afterSequence, int limit, CancellationToken cancellationToken = default)

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using static AgentMesh.Core.Jobs.JobStateNames;
-using JobState = AgentMesh.Core.Jobs.JobState;
 using AgentMesh.Storage.Abstractions;
 using AgentMesh.Storage.Internal;
 using NpgsqlTypes;
@@ -9,15 +7,10 @@ namespace AgentMesh.Storage.Postgres;
 
 /// <summary>
 /// Job actors on PostgreSQL: claims in one statement with <c>FOR UPDATE SKIP LOCKED</c>, per-repo limits kept
-/// exact under concurrency, fenced worker writes, and the rescue of expired leases.
+/// exact under concurrency, and fenced worker writes.
 /// </summary>
 internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
 {
-    /// <summary>Rescues at most this many jobs per call; the maintenance loop calls again for the rest.</summary>
-    private const int RescueBatch = 500;
-
-    private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
-
     public async Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -68,29 +61,14 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         return await PostgresRows.ListAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    public async Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
     {
-        var now = context.Now();
-        var expires = now + leaseDuration;
+        ArgumentException.ThrowIfNullOrEmpty(owner);
         await using var command = context.Command(PostgresSql.ClaimJob)
-            .WithTime("now", now)
-            .With("owner", owner)
-            .WithTime("expires", expires);
+            .WithTime("now", context.Now())
+            .With("owner", owner);
         var job = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
-        return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence, job.LeaseExpiresAt!.Value));
-    }
-
-    public async Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        await using var command = context.Command(PostgresSql.RenewLease)
-            .WithTime("expires", context.Now() + leaseDuration)
-            .With("id", lease.JobId)
-            .With("owner", lease.Owner)
-            .With("fence", lease.Fence);
-        var expires = await PostgresRows.FirstOrDefaultAsync(command, r => (DateTimeOffset?)PostgresRows.Time(r, 0), cancellationToken)
-            .ConfigureAwait(false);
-        return expires is { } at ? lease with { ExpiresAt = at } : throw new StaleLeaseException(lease.JobId, lease.Fence);
+        return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
     }
 
     public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)
@@ -166,72 +144,6 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         return updated;
     }
 
-    public async Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(backoff);
-        var now = context.Now();
-        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        await using (var take = PostgresStoreContext.Command(connection, PostgresSql.TakeRescueLock, transaction).With("key", PostgresSql.RescueLockKey))
-        {
-            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        List<JobRecord> expired;
-        await using (var select = PostgresStoreContext.Command(connection, PostgresSql.SelectExpiredLeases, transaction))
-        {
-            select.WithTime("now", now).With("max", RescueBatch);
-            expired = await PostgresRows.ListAsync(select, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
-        }
-        if (expired.Count == 0)
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return [];
-        }
-
-        var plans = expired.Select(job => Plan(job, now, backoff)).ToList();
-        List<(JobRecord Job, long EventSeq)> rescued;
-        await using (var apply = PostgresStoreContext.Command(connection, PostgresSql.ApplyRescue, transaction))
-        {
-            apply.With("ids", plans.Select(p => p.Job.Id).ToArray())
-                .With("states", plans.Select(p => p.State.ToWire()).ToArray())
-                .With("attempts", plans.Select(p => p.Attempt).ToArray())
-                .With("run_afters", plans.Select(p => PostgresStoreContext.ToStored(p.RunAfter)).ToArray())
-                .WithTime("now", now);
-            rescued = await PostgresRows.ListAsync(apply, r => (PostgresRows.Job(r), r.GetInt64(16)), cancellationToken).ConfigureAwait(false);
-        }
-
-        var before = expired.ToDictionary(j => j.Id, StringComparer.Ordinal);
-        await using (var events = PostgresStoreContext.Command(connection, PostgresSql.InsertRescueEvents, transaction))
-        {
-            await events.With("ids", rescued.Select(r => r.Job.Id).ToArray())
-                .With("seqs", rescued.Select(r => r.EventSeq).ToArray())
-                .With("datas", rescued.Select(r => LeaseExpiredData(before[r.Job.Id], r.Job.State)).ToArray())
-                .WithTime("now", now)
-                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var perRepo = rescued.GroupBy(r => r.Job.Repo, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        await using (var slots = PostgresStoreContext.Command(connection, PostgresSql.ReleaseRepoSlots, transaction))
-        {
-            await slots.With("repos", perRepo.Select(g => g.Key).ToArray())
-                .With("counts", perRepo.Select(g => g.Count()).ToArray())
-                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        var order = expired.Select((j, i) => (j.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
-        return [.. rescued.Select(r => r.Job).OrderBy(j => order[j.Id])];
-    }
-
-    public async Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
-        await using var command = context.Command(PostgresSql.ExpireLeasesOf).With("prefix", ownerPrefix).WithTime("now", context.Now());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxConcurrentJobs);
@@ -244,21 +156,4 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         await using var command = context.Command(PostgresSql.PurgeTerminalJobs).WithTime("cutoff", cutoff);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
-
-    /// <summary>What the rescue does to one job: the next attempt after a backoff, or failed after the last one.</summary>
-    private static (JobRecord Job, JobState State, int Attempt, DateTimeOffset RunAfter) Plan(JobRecord job, DateTimeOffset now, Func<int, TimeSpan> backoff)
-    {
-        if (job.Attempt >= job.MaxAttempts)
-        {
-            return (job, JobState.Failed, job.Attempt, job.RunAfter);
-        }
-        var next = job.Attempt + 1;
-        return (job, job.State == JobState.Fixing ? JobState.Fixing : JobState.Queued, next, now + backoff(next));
-    }
-
-    /// <summary>The <c>lease_expired</c> event: whose lease ran out, when, and what became of the job (same shape on SQLite).</summary>
-    private static string LeaseExpiredData(JobRecord before, JobState outcome) => JsonSerializer.Serialize(
-        new LeaseExpired(before.LeaseOwner, before.Fence, before.Attempt, before.LeaseExpiresAt, outcome.ToWire()), EventJson);
-
-    private sealed record LeaseExpired(string? Owner, long Fence, int Attempt, DateTimeOffset? ExpiredAt, string Outcome);
 }

@@ -9,9 +9,6 @@ internal static class PostgresSql
     /// <summary>A constant key for <c>pg_advisory_lock</c>: "AgMshMig" as bytes. Only migrations take it.</summary>
     public const long MigrationLockKey = 0x41674D73684D6967;
 
-    /// <summary>Serialises rescuers so two of them never update the same repo rows in opposite orders.</summary>
-    public const long RescueLockKey = 0x41674D7368526573;
-
     // ---- migrations -------------------------------------------------------------------------------------
 
     public const string TakeMigrationLock = "SELECT pg_advisory_lock(@key)";
@@ -140,7 +137,7 @@ internal static class PostgresSql
 
     public const string JobColumns =
         "id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts, lease_owner, " +
-        "lease_expires_at, fence, version, data_json, created_at, updated_at";
+        "claimed_at, fence, version, data_json, created_at, updated_at";
 
     /// <summary>
     /// Creates the job unless its natural key exists, and makes sure its repo has a limits row for claims to
@@ -197,7 +194,7 @@ internal static class PostgresSql
             UPDATE jobs j
                SET state = CASE WHEN j.state = 'queued' THEN 'running' ELSE j.state END,
                    lease_owner = @owner,
-                   lease_expires_at = @expires,
+                   claimed_at = @now,
                    fence = j.fence + 1,
                    version = j.version + 1,
                    updated_at = @now
@@ -213,12 +210,6 @@ internal static class PostgresSql
         SELECT {JobColumns} FROM claimed
         """;
 
-    public const string RenewLease = """
-        UPDATE jobs SET lease_expires_at = @expires
-         WHERE id = @id AND lease_owner = @owner AND fence = @fence
-        RETURNING lease_expires_at
-        """;
-
     public const string LockJob = $"SELECT {JobColumns}, last_event_seq FROM jobs WHERE id = @id FOR UPDATE";
 
     /// <summary>
@@ -232,7 +223,7 @@ internal static class PostgresSql
                run_after = coalesce(@run_after::timestamptz, run_after),
                attempt = coalesce(@attempt::int, attempt),
                lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
-               lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END,
+               claimed_at = CASE WHEN @release THEN NULL ELSE claimed_at END,
                fence = fence + CASE WHEN @release THEN 1 ELSE 0 END,
                version = version + 1,
                last_event_seq = last_event_seq + @event_count,
@@ -252,45 +243,6 @@ internal static class PostgresSql
         UPDATE repo_limits r SET leased = r.leased - u.n
           FROM unnest(@repos::text[], @counts::int[]) AS u(repo, n)
          WHERE r.repo = u.repo
-        """;
-
-    public const string TakeRescueLock = "SELECT pg_advisory_xact_lock(@key)";
-
-    public const string ExpireLeasesOf = """
-        UPDATE jobs SET lease_expires_at = @now
-         WHERE lease_owner IS NOT NULL AND starts_with(lease_owner, @prefix) AND lease_expires_at > @now
-        """;
-
-    /// <summary>Only running/fixing jobs holding an expired lease; rows a turn holds right now are left for the next sweep.</summary>
-    public const string SelectExpiredLeases = $"""
-        SELECT {JobColumns}, last_event_seq FROM jobs
-         WHERE state IN ('running', 'fixing') AND lease_owner IS NOT NULL AND lease_expires_at <= @now
-         ORDER BY lease_expires_at, id
-         LIMIT @max
-         FOR UPDATE SKIP LOCKED
-        """;
-
-    public const string ApplyRescue = $"""
-        UPDATE jobs j
-           SET state = u.state,
-               attempt = u.attempt,
-               run_after = u.run_after,
-               lease_owner = NULL,
-               lease_expires_at = NULL,
-               fence = j.fence + 1,
-               version = j.version + 1,
-               last_event_seq = j.last_event_seq + 1,
-               updated_at = @now
-          FROM unnest(@ids::text[], @states::text[], @attempts::int[], @run_afters::timestamptz[]) AS u(id, state, attempt, run_after)
-         WHERE j.id = u.id
-        RETURNING j.id, j.repo, j.natural_key, j.kind, j.state, j.priority, j.run_after, j.attempt, j.max_attempts, j.lease_owner,
-                  j.lease_expires_at, j.fence, j.version, j.data_json, j.created_at, j.updated_at, j.last_event_seq
-        """;
-
-    public const string InsertRescueEvents = """
-        INSERT INTO job_events (job_id, seq, at, type, data_json)
-        SELECT u.id, u.seq, @now, 'lease_expired', u.data
-          FROM unnest(@ids::text[], @seqs::bigint[], @datas::text[]) AS u(id, seq, data)
         """;
 
     public const string SetRepoConcurrency = """

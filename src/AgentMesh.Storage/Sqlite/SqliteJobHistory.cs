@@ -2,7 +2,7 @@ using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Storage.Sqlite;
 
-/// <summary>A job's events: appended by job turns and the rescuer, numbered 1..n per job.</summary>
+/// <summary>A job's events: appended by job turns, numbered 1..n per job.</summary>
 internal sealed class SqliteJobHistory(SqliteDatabase database) : IJobHistory
 {
     public async Task<IReadOnlyList<JobEventRecord>> ReadAsync(string jobId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
@@ -12,7 +12,7 @@ internal sealed class SqliteJobHistory(SqliteDatabase database) : IJobHistory
             .With("@limit", limit)
             .ReadAll(SqliteRows.JobEvent), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Appends events inside the caller's transaction (a turn's or the rescuer's).</summary>
+    /// <summary>Appends events inside the caller's transaction (a turn's).</summary>
     internal static void Append(SqliteWriteContext context, string jobId, IReadOnlyList<NewEvent> events)
     {
         if (events.Count == 0)

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Storage.Abstractions;
 using AgentMesh.Storage.Internal;
@@ -8,7 +7,7 @@ using NewJob = AgentMesh.Storage.Abstractions.NewJob;
 namespace AgentMesh.Storage.Sqlite;
 
 /// <summary>
-/// Job actors on SQLite. Claims, turns and rescues are writes, so the single writer serialises
+/// Job actors on SQLite. Claims and turns are writes, so the single writer serialises
 /// them: a claim's pick-and-lease cannot interleave with another claim. Each row change is still
 /// a compare-and-set on the version (and the fence, for lease holders), so the code states the
 /// same guarantees the PostgreSQL backend needs row locks for.
@@ -76,43 +75,20 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    public Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
         return database.WriteAsync(context =>
         {
             var job = context.Command(SqliteSql.ClaimJob)
                 .With("@owner", owner)
-                .With("@expires", UnixMilliseconds.Add(context.Now, leaseDuration))
                 .With("@now", context.Now)
                 .ReadFirstOrDefault(SqliteRows.Job);
             if (job is null)
             {
                 return null;
             }
-            return new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence, job.LeaseExpiresAt!.Value));
-        }, cancellationToken);
-    }
-
-    public Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
-        return database.WriteAsync(context =>
-        {
-            var expires = UnixMilliseconds.Add(context.Now, leaseDuration);
-            var renewed = context.Command(SqliteSql.RenewLease)
-                .With("@id", lease.JobId)
-                .With("@owner", lease.Owner)
-                .With("@fence", lease.Fence)
-                .With("@expires", expires)
-                .Execute();
-            if (renewed == 0)
-            {
-                throw new StaleLeaseException(lease.JobId, lease.Fence);
-            }
-            return lease with { ExpiresAt = UnixMilliseconds.ToTime(expires) };
+            return new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
         }, cancellationToken);
     }
 
@@ -150,60 +126,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
             SqliteOutbox.Insert(context, change.Outbox);
             return updated;
         }, cancellationToken);
-    }
-
-    public Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
-        return database.WriteAsync(context => context.Command(SqliteSql.ExpireLeasesOf)
-            .With("@prefix", ownerPrefix)
-            .With("@now", context.Now)
-            .Execute(), cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(backoff);
-        return await database.WriteAsync(context =>
-        {
-            var expired = context.Command(SqliteSql.SelectExpiredLeases)
-                .With("@now", context.Now)
-                .ReadAll(SqliteRows.Job);
-            var rescued = new List<JobRecord>(expired.Count);
-            foreach (var job in expired)
-            {
-                // Only running and fixing jobs are selected: running goes back to the queue, a fix
-                // round stays a fix round, and the last attempt fails the job.
-                var lastAttempt = job.Attempt >= job.MaxAttempts;
-                var state = lastAttempt ? JobState.Failed : job.State == JobState.Running ? JobState.Queued : JobState.Fixing;
-                var attempt = lastAttempt ? job.Attempt : job.Attempt + 1;
-                var runAfter = lastAttempt ? UnixMilliseconds.From(job.RunAfter) : UnixMilliseconds.Add(context.Now, backoff(attempt));
-
-                var updated = context.Command(SqliteSql.RescueJob)
-                    .With("@id", job.Id)
-                    .With("@state", state.ToWire())
-                    .With("@attempt", attempt)
-                    .With("@runAfter", runAfter)
-                    .With("@now", context.Now)
-                    .With("@expectedFence", job.Fence)
-                    .With("@expectedVersion", job.Version)
-                    .ReadFirstOrDefault(SqliteRows.Job)
-                    ?? throw new InvalidOperationException(
-                        $"Job {job.Id} changed during its rescue; the single writer should make this impossible.");
-
-                var data = new JsonObject
-                {
-                    ["owner"] = job.LeaseOwner,
-                    ["fence"] = job.Fence,
-                    ["attempt"] = job.Attempt,
-                    ["expiredAt"] = job.LeaseExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                    ["outcome"] = updated.State.ToWire(),
-                };
-                SqliteJobHistory.Append(context, job.Id, [new NewEvent("lease_expired", data.ToJsonString())]);
-                rescued.Add(updated);
-            }
-            return rescued;
-        }, cancellationToken).ConfigureAwait(false);
     }
 
     public Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)

@@ -25,7 +25,7 @@ internal static class SqliteRows
         Attempt: r.GetInt32(7),
         MaxAttempts: r.GetInt32(8),
         LeaseOwner: r.GetNullableString(9),
-        LeaseExpiresAt: r.GetNullableInt64(10) is { } expires ? UnixMilliseconds.ToTime(expires) : null,
+        ClaimedAt: r.GetNullableInt64(10) is { } claimed ? UnixMilliseconds.ToTime(claimed) : null,
         Fence: r.GetInt64(11),
         Version: r.GetInt64(12),
         DataJson: r.GetString(13),

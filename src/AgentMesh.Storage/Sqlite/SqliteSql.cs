@@ -62,11 +62,11 @@ internal static class SqliteSql
     // ---- jobs ----
 
     public const string JobColumns =
-        "id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts, lease_owner, lease_expires_at, fence, version, data_json, created_at, updated_at";
+        "id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts, lease_owner, claimed_at, fence, version, data_json, created_at, updated_at";
 
     public const string InsertJob = $"""
         INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
-                          lease_owner, lease_expires_at, fence, version, data_json, created_at, updated_at)
+                          lease_owner, claimed_at, fence, version, data_json, created_at, updated_at)
         VALUES (@id, @repo, @naturalKey, @kind, 'queued', @priority, @runAfter, 1, @maxAttempts,
                 NULL, NULL, 0, 1, @data, @now, @now)
         ON CONFLICT (natural_key) DO NOTHING
@@ -96,15 +96,16 @@ internal static class SqliteSql
     }
 
     /// <summary>
-    /// The claim: one statement picks the best claimable job and leases it. Jobs of a repo that
-    /// hold a lease (expired or not: only the rescuer takes a lease away) count against the
-    /// repo's limit. The single writer guarantees no other claim runs in between.
+    /// The claim: one statement picks the best claimable job and leases it (owner, claim time, next
+    /// fence). Jobs of a repo that hold a lease count against the repo's limit, however old the
+    /// claim: leases do not expire, only a turn releases one. The single writer guarantees no other
+    /// claim runs in between.
     /// </summary>
     public const string ClaimJob = $"""
         UPDATE jobs
            SET state = CASE state WHEN 'queued' THEN 'running' ELSE state END,
                lease_owner = @owner,
-               lease_expires_at = @expires,
+               claimed_at = @now,
                fence = fence + 1,
                version = version + 1,
                updated_at = @now
@@ -119,15 +120,6 @@ internal static class SqliteSql
         RETURNING {JobColumns};
         """;
 
-    /// <summary>
-    /// Only the expiry moves: a renewal is lease upkeep, not a change of the job, so it keeps the
-    /// version and publishes nothing (watchers are not woken every few seconds per running job).
-    /// </summary>
-    public const string RenewLease = """
-        UPDATE jobs SET lease_expires_at = @expires
-         WHERE id = @id AND lease_owner = @owner AND fence = @fence;
-        """;
-
     /// <summary>The turn's compare-and-set: applies only if state and version are still as read.</summary>
     public const string ApplyJobChange = $"""
         UPDATE jobs
@@ -136,33 +128,12 @@ internal static class SqliteSql
                run_after = COALESCE(@runAfter, run_after),
                attempt = COALESCE(@attempt, attempt),
                lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
-               lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END,
+               claimed_at = CASE WHEN @release THEN NULL ELSE claimed_at END,
                fence = CASE WHEN @release THEN fence + 1 ELSE fence END,
                version = version + 1,
                updated_at = @now
          WHERE id = @id AND state = @expectedState AND version = @expectedVersion
         RETURNING {JobColumns};
-        """;
-
-    public const string SelectExpiredLeases = $"""
-        SELECT {JobColumns} FROM jobs
-         WHERE lease_owner IS NOT NULL AND lease_expires_at <= @now AND state IN ('running', 'fixing')
-         ORDER BY lease_expires_at, id;
-        """;
-
-    /// <summary>The rescuer's compare-and-set: the lease must still be the expired one it read.</summary>
-    public const string RescueJob = $"""
-        UPDATE jobs
-           SET state = @state, attempt = @attempt, run_after = @runAfter,
-               lease_owner = NULL, lease_expires_at = NULL, fence = fence + 1,
-               version = version + 1, updated_at = @now
-         WHERE id = @id AND fence = @expectedFence AND version = @expectedVersion
-        RETURNING {JobColumns};
-        """;
-
-    public const string ExpireLeasesOf = """
-        UPDATE jobs SET lease_expires_at = @now
-         WHERE lease_owner IS NOT NULL AND substr(lease_owner, 1, length(@prefix)) = @prefix AND lease_expires_at > @now;
         """;
 
     public const string UpsertRepoLimit = """

@@ -84,41 +84,48 @@ public sealed class JobFailureTests
     }
 
     [Fact]
-    public void LeaseExpired_for_the_current_claim_requeues_the_next_attempt_with_backoff()
+    public void A_lost_run_requeues_the_next_attempt_at_once_since_the_node_failed_not_the_job()
     {
-        var decision = Machine.Decide(Running(), new LeaseExpired(1), T1, SequenceRandom.Always(0.5));
+        var decision = Machine.Decide(Running(), new RunLost(1), T1, SequenceRandom.Always(0.5));
 
         var s = decision.State;
-        (s.State, s.Attempt, s.RunAfter).ShouldBe((JobState.Queued, 2, T1.AddSeconds(22.5)));
-        s.LastError.ShouldBe(new JobError("The lease of worker node-a/0 expired (fence 1).", ErrorClass.Transient, 1, T1));
-        s.History[^1].Command.ShouldBe("LeaseExpired");
+        (s.State, s.Attempt, s.RunAfter, s.Lease).ShouldBe((JobState.Queued, 2, T1, (LeaseHolder?)null));
+        s.LastError.ShouldBe(new JobError("The run on worker node-a/0 was lost (fence 1).", ErrorClass.Transient, 1, T1));
+        s.History[^1].Command.ShouldBe("RunLost");
+        decision.Events.ShouldBe([
+            new JobRunLost(T1, 1, "node-a/0"),
+            new RetryScheduled(T1, 1, "The run on worker node-a/0 was lost (fence 1).", 2, TimeSpan.Zero, T1),
+        ]);
     }
 
     [Fact]
-    public void LeaseExpired_on_the_last_attempt_fails_the_job()
+    public void A_lost_run_on_the_last_attempt_fails_the_job()
     {
-        var decision = Machine.Decide(Running() with { Attempt = 3 }, new LeaseExpired(1), T1, MidRandom);
+        var decision = Machine.Decide(Running() with { Attempt = 3 }, new RunLost(1), T1, MidRandom);
 
         decision.State.State.ShouldBe(JobState.Failed);
-        decision.Events.ShouldBe([new JobFailed(T1, 3, "The lease of worker node-a/0 expired (fence 1).", ErrorClass.Transient, true)]);
+        decision.Events.ShouldBe([
+            new JobRunLost(T1, 1, "node-a/0"),
+            new JobFailed(T1, 3, "The run on worker node-a/0 was lost (fence 1).", ErrorClass.Transient, true),
+        ]);
     }
 
     [Fact]
-    public void LeaseExpired_in_a_claimed_fix_round_releases_it_for_another_worker()
+    public void A_lost_run_in_a_claimed_fix_round_releases_it_for_another_worker()
     {
-        var decision = Machine.Decide(FixingClaimed(), new LeaseExpired(2), T1, MidRandom);
+        var decision = Machine.Decide(FixingClaimed(), new RunLost(2), T1, MidRandom);
 
         (decision.State.State, decision.State.Attempt).ShouldBe((JobState.Fixing, 2));
         decision.State.Lease.ShouldBeNull();
     }
 
     [Fact]
-    public void LeaseExpired_with_an_older_fence_does_not_touch_a_job_claimed_again()
+    public void A_lost_run_with_an_older_fence_does_not_touch_a_job_claimed_again()
     {
-        // Rescued at fence 1, claimed again at fence 2: a late rescue of fence 1 must not kill the new run.
-        var reclaimed = Apply(Apply(Running(), new LeaseExpired(1)), new Start("node-b/0", 2));
+        // Lost at fence 1, claimed again at fence 2: a late report that fence 1 was lost must not kill the new run.
+        var reclaimed = Apply(Apply(Running(), new RunLost(1)), new Start("node-b/0", 2));
 
-        var decision = Machine.Decide(reclaimed, new LeaseExpired(1), T1, MidRandom);
+        var decision = Machine.Decide(reclaimed, new RunLost(1), T1, MidRandom);
 
         decision.IsNoOp.ShouldBeTrue();
         decision.State.ShouldBeSameAs(reclaimed);

@@ -13,10 +13,10 @@ public sealed class JobNoOpAndGuardTests
 
     public static TheoryData<string, JobCommand> NoOps => new()
     {
-        { "stopped", new LeaseExpired(1) },
-        { "closed", new LeaseExpired(1) },
-        { "queued", new LeaseExpired(1) },
-        { "running", new LeaseExpired(999) },
+        { "stopped", new RunLost(1) },
+        { "closed", new RunLost(1) },
+        { "queued", new RunLost(1) },
+        { "running", new RunLost(999) },
         { "pr_opened", new IssueClosed() },
         { "fixing (claimed)", new IssueClosed() },
         { "merged", new IssueClosed() },
@@ -47,7 +47,7 @@ public sealed class JobNoOpAndGuardTests
     {
         var stoppedWhileRunning = Apply(Running(), new Stop("alice"));
 
-        var decision = Machine.Decide(stoppedWhileRunning, new LeaseExpired(1), T1, MidRandom);
+        var decision = Machine.Decide(stoppedWhileRunning, new RunLost(1), T1, MidRandom);
 
         decision.State.State.ShouldBe(JobState.Stopped);
         decision.IsNoOp.ShouldBeTrue();

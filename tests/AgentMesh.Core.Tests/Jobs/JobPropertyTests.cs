@@ -51,7 +51,7 @@ public sealed class JobPropertyTests
         (1, Gen.Constant<JobCommand>(new Stop("alice"))),
         (6, Gen.Constant<JobCommand>(new TransientFailure("Network."))),
         (1, Gen.Constant<JobCommand>(new PermanentFailure("Archived."))),
-        (5, Gen.Frequency((3, Gen.Constant(-1)), (1, Gen.Choose(1, 6))).Select(f => (JobCommand)new LeaseExpired(f))),
+        (5, Gen.Frequency((3, Gen.Constant(-1)), (1, Gen.Choose(1, 6))).Select(f => (JobCommand)new RunLost(f))),
         (3, Gen.Constant<JobCommand>(new Rerun("alice"))),
         (3, Gen.Elements(ChatMessageKind.Message, ChatMessageKind.Interrupt).Select(k => (JobCommand)new PostChatMessage("carol", "Hi.", k))),
         (2, Gen.ListOf(Gen.Choose(1, 12).Select(i => (long)i)).Select(ids => (JobCommand)new MarkMessagesDelivered([.. ids]))),
@@ -60,7 +60,7 @@ public sealed class JobPropertyTests
     private static JobCommand Resolve(JobCommand command, JobActorState state) => command switch
     {
         Start { Fence: 0 } start => start with { Fence = state.LastFence + 1 },
-        LeaseExpired { Fence: -1 } => new LeaseExpired(state.Lease?.Fence ?? state.LastFence),
+        RunLost { Fence: -1 } => new RunLost(state.Lease?.Fence ?? state.LastFence),
         _ => command,
     };
 
@@ -123,7 +123,7 @@ public sealed class JobPropertyTests
             command.ShouldBeOfType<Rerun>(what);
         }
 
-        if (command is LeaseExpired && before.State is JobState.Stopped or JobState.Closed or JobState.Merged or JobState.Failed)
+        if (command is RunLost && before.State is JobState.Stopped or JobState.Closed or JobState.Merged or JobState.Failed)
         {
             after.ShouldBeSameAs(before, what);
         }
@@ -166,6 +166,12 @@ public sealed class JobPropertyTests
         {
             // A round pushed while another review waited: the push and the next round in one decision.
             decision.Events.Select(e => e.GetType()).ShouldBe([typeof(FixRoundPushed), typeof(FixRoundStarted)], what);
+        }
+        else if (command is RunLost)
+        {
+            // The lost run, then what becomes of the job: a retry, or a failure after the last attempt.
+            decision.Events.Count.ShouldBe(2, what);
+            decision.Events[0].ShouldBeOfType<JobRunLost>(what);
         }
         else
         {

@@ -29,7 +29,7 @@ public sealed class JobTransitionTableTests
         new Stop("alice"),
         new TransientFailure("Network."),
         new PermanentFailure("Archived."),
-        new LeaseExpired(1),
+        new RunLost(1),
         new Rerun("alice"),
         new PostChatMessage("alice", "Hi.", ChatMessageKind.Message),
         new MarkMessagesDelivered([1]),
@@ -38,7 +38,7 @@ public sealed class JobTransitionTableTests
         new Approve("alice"),
     ];
 
-    private static readonly string[] Anytime = ["LeaseExpired", "MarkMessagesDelivered", "RecordUsage", "IssueClosed"];
+    private static readonly string[] Anytime = ["RunLost", "MarkMessagesDelivered", "RecordUsage", "IssueClosed"];
     private static readonly string[] WhileOpen = [.. Anytime, "Stop", "PostChatMessage"];
     private static readonly string[] WhileFinished = [.. Anytime, "Rerun"];
 

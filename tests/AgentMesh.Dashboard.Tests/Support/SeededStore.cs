@@ -54,18 +54,15 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
         public Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
             inner.ListAsync(query, cancellationToken);
 
-        public async Task<ClaimedJob?> ClaimAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+        public async Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
         {
-            var claimed = await inner.ClaimAsync(owner, leaseDuration, cancellationToken);
+            var claimed = await inner.ClaimAsync(owner, cancellationToken);
             if (claimed is not null)
             {
                 Changed(claimed.Job);
             }
             return claimed;
         }
-
-        public Task<JobLease> RenewLeaseAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
-            inner.RenewLeaseAsync(lease, leaseDuration, cancellationToken);
 
         public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)
         {
@@ -83,20 +80,6 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
             }
             return record;
         }
-
-        public async Task<IReadOnlyList<JobRecord>> RescueExpiredLeasesAsync(Func<int, TimeSpan> backoff, CancellationToken cancellationToken = default)
-        {
-            var rescued = await inner.RescueExpiredLeasesAsync(backoff, cancellationToken);
-            foreach (var record in rescued)
-            {
-                Changed(record);
-                feed.Publish(new JobFeedNotice(JobFeedKind.History, record.Id, record.Version));
-            }
-            return rescued;
-        }
-
-        public Task<int> ExpireLeasesOfAsync(string ownerPrefix, CancellationToken cancellationToken = default) =>
-            inner.ExpireLeasesOfAsync(ownerPrefix, cancellationToken);
 
         public Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default) =>
             inner.SetRepoConcurrencyAsync(repo, maxConcurrentJobs, cancellationToken);

@@ -32,10 +32,10 @@ public sealed class BudgetBeforeRunTests
         var job = await node.CreateJobAsync(repo, 7);
         // Other work of the repo spends the budget after this job was admitted.
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1_000);
-        var claimed = (await node.Store.Jobs.ClaimAsync("budget-worker/1", TimeSpan.FromMinutes(5))).ShouldNotBeNull();
+        var claimed = (await node.Store.Jobs.ClaimAsync("budget-worker/1")).ShouldNotBeNull();
         claimed.Job.Id.ShouldBe(job.Id);
 
-        await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, TimeSpan.FromMinutes(5), CancellationToken.None);
+        await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, CancellationToken.None);
 
         var after = (await node.Store.Jobs.GetAsync(job.Id)).ShouldNotBeNull();
         after.State.ShouldBe(JobState.Queued, "the job waits; it is neither started nor failed");
@@ -56,9 +56,9 @@ public sealed class BudgetBeforeRunTests
         var job = await node.CreateJobAsync(repo, 8);
         await ApproveHeldWorkAsync(node, job);
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1_000);
-        var claimed = (await node.Store.Jobs.ClaimAsync("budget-worker/1", TimeSpan.FromMinutes(5))).ShouldNotBeNull();
+        var claimed = (await node.Store.Jobs.ClaimAsync("budget-worker/1")).ShouldNotBeNull();
 
-        await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, TimeSpan.FromMinutes(5), CancellationToken.None);
+        await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, CancellationToken.None);
 
         var history = await node.Store.History.ReadAsync(job.Id, 0, 100);
         history.ShouldNotContain(h => h.Type == JobActor.HeldForBudgetEvent, "pushing approved work is not held for a budget");

@@ -9,7 +9,7 @@ namespace AgentMesh.Server.Tests.Worker;
 /// <summary>How a running job's log lines reach the store: every line, in order, in few writes when the agent is chatty.</summary>
 public sealed class JobLogWriterTests
 {
-    private static readonly JobLease Lease = new("job-1", "node/1", 1, DateTimeOffset.MaxValue);
+    private static readonly JobLease Lease = new("job-1", "node/1", 1);
 
     [Fact]
     public async Task An_agent_printing_all_the_time_gets_one_write_per_interval_and_every_line_stored_in_order()

@@ -79,26 +79,25 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Claim_sets_running_lease_and_increments_fence()
+    public async Task Claim_sets_running_lease_with_the_claim_time_and_increments_fence()
     {
         var queued = await EnqueueAsync(Job("k1", id: "j1"));
         Clock.Advance(TimeSpan.FromSeconds(2));
 
-        var claimed = await ClaimAsync("node-a", TimeSpan.FromMinutes(2));
+        var claimed = await ClaimAsync("node-a");
 
-        var expires = Now.AddMinutes(2);
-        claimed.Lease.ShouldBe(new JobLease("j1", "node-a", 1, expires));
+        claimed.Lease.ShouldBe(new JobLease("j1", "node-a", 1));
         claimed.Job.ShouldBe(queued with
         {
             State = JobState.Running,
             LeaseOwner = "node-a",
-            LeaseExpiresAt = expires,
+            ClaimedAt = Now,
             Fence = 1,
             Version = queued.Version + 1,
             UpdatedAt = Now,
         });
         (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job);
-        (await Store.Jobs.ClaimAsync("node-b", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-b")).ShouldBeNull();
     }
 
     [Fact]
@@ -119,7 +118,7 @@ public abstract partial class StoreConformanceTests
         }
 
         order.ShouldBe(["high", "early-low", "old-low", "new-low", "negative"]);
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
     }
 
     [Fact]
@@ -127,9 +126,9 @@ public abstract partial class StoreConformanceTests
     {
         await EnqueueAsync(Job("later", id: "later", runAfter: Now.AddSeconds(30)));
 
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(29));
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(1));
         (await ClaimAsync()).Job.Id.ShouldBe("later");
     }
@@ -146,11 +145,11 @@ public abstract partial class StoreConformanceTests
         var first = await ClaimAsync();
         first.Job.Id.ShouldBe("a1");
         (await ClaimAsync()).Job.Id.ShouldBe("b1");
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
 
-        // An expired lease still counts until the rescuer takes it away.
-        Clock.Advance(TimeSpan.FromMinutes(2));
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        // A lease has no expiry: however old the claim, it counts until a turn releases it.
+        Clock.Advance(TimeSpan.FromHours(2));
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
 
         await Store.Jobs.TurnAsync("a1", first.Lease, MoveTo(JobState.WaitingForReply, releaseLease: true));
         (await ClaimAsync()).Job.Id.ShouldBe("a2");
@@ -169,7 +168,7 @@ public abstract partial class StoreConformanceTests
         (await ClaimAsync()).Job.Id.ShouldBe("a1");
         var second = await ClaimAsync();
         second.Job.Id.ShouldBe("a2");
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
 
         await Store.Jobs.TurnAsync("a2", second.Lease, MoveTo(JobState.Failed, releaseLease: true));
         (await ClaimAsync()).Job.Id.ShouldBe("a3");
@@ -177,7 +176,7 @@ public abstract partial class StoreConformanceTests
         // Lowering the limit back to 1 blocks new claims while two leases are held.
         await Store.Jobs.SetRepoConcurrencyAsync("a/a", 1);
         await EnqueueAsync(Job("a4", repo: "a/a", id: "a4"));
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
     }
 
     [Fact]
@@ -188,14 +187,16 @@ public abstract partial class StoreConformanceTests
         var released = await Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.Fixing, releaseLease: true));
         released.Fence.ShouldBe(2);
         released.LeaseOwner.ShouldBeNull();
-        released.LeaseExpiresAt.ShouldBeNull();
+        released.ClaimedAt.ShouldBeNull();
 
+        Clock.Advance(TimeSpan.FromSeconds(5));
         var second = await ClaimAsync("node-b");
 
         second.Job.State.ShouldBe(JobState.Fixing);
         second.Job.LeaseOwner.ShouldBe("node-b");
+        second.Job.ClaimedAt.ShouldBe(Now);
         second.Lease.Fence.ShouldBe(3);
-        (await Store.Jobs.ClaimAsync("node-c", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        (await Store.Jobs.ClaimAsync("node-c")).ShouldBeNull();
     }
 
     [Fact]
@@ -208,25 +209,7 @@ public abstract partial class StoreConformanceTests
             await Store.Jobs.TurnAsync(job.Id, null, MoveTo(state));
         }
 
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
-    }
-
-    [Fact]
-    public async Task Renew_extends_the_lease()
-    {
-        await EnqueueAsync(Job("k1", id: "j1"));
-        var claimed = await ClaimAsync(lease: TimeSpan.FromMinutes(1));
-        Clock.Advance(TimeSpan.FromSeconds(40));
-
-        var renewed = await Store.Jobs.RenewLeaseAsync(claimed.Lease, TimeSpan.FromMinutes(1));
-
-        renewed.ShouldBe(claimed.Lease with { ExpiresAt = Now.AddMinutes(1) });
-        // Renewal is lease upkeep: only the expiry moves, not the version or the update time.
-        (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job with { LeaseExpiresAt = Now.AddMinutes(1) });
-
-        // Renewed, the lease is not expired at the old expiry time.
-        Clock.Advance(TimeSpan.FromSeconds(30));
-        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
+        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
     }
 
     [Fact]
@@ -290,7 +273,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task A_stale_fence_is_refused_for_renew_turn_and_log_append_and_nothing_is_written()
+    public async Task A_stale_fence_is_refused_for_turn_and_log_append_and_nothing_is_written()
     {
         await EnqueueAsync(Job("k1", id: "j1"));
         var stale = (await ClaimAsync("node-a")).Lease;
@@ -298,12 +281,12 @@ public abstract partial class StoreConformanceTests
         var stopped = await Store.Jobs.TurnAsync("j1", null, MoveTo(JobState.Stopped, releaseLease: true, events: [new NewEvent("stopped", "{}")]));
         stopped.Fence.ShouldBe(2);
         stopped.LeaseOwner.ShouldBeNull();
+        stopped.ClaimedAt.ShouldBeNull();
 
-        var renew = await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.RenewLeaseAsync(stale, TimeSpan.FromMinutes(1)));
-        renew.JobId.ShouldBe("j1");
-        renew.Fence.ShouldBe(1);
-        await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", stale, MoveTo(
+        var refused = await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", stale, MoveTo(
             JobState.PrOpened, events: [new NewEvent("late", "{}")], outbox: [new NewOutboxItem("github.pr", "late-pr", "{}")], dataJson: """{"late":true}""")));
+        refused.JobId.ShouldBe("j1");
+        refused.Fence.ShouldBe(1);
         await Should.ThrowAsync<StaleLeaseException>(() => Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "late line")], stale));
 
         (await Store.Jobs.GetAsync("j1")).ShouldBe(stopped);
@@ -328,123 +311,42 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Rescue_requeues_an_expired_running_job_with_the_next_attempt_and_its_backoff()
+    public async Task A_lost_run_is_rescued_by_a_turn_with_its_lease_that_requeues_frees_the_repo_slot_and_fences_the_run_out()
     {
         await EnqueueAsync(Job("k1", id: "j1", maxAttempts: 3));
-        var claimed = await ClaimAsync("node-a", TimeSpan.FromMinutes(1));
-        Clock.Advance(TimeSpan.FromSeconds(59));
-        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
-        Clock.Advance(TimeSpan.FromSeconds(2));
-        var backoffAsked = new List<int>();
+        var lost = await ClaimAsync("node-a/1");
+        Clock.Advance(TimeSpan.FromMinutes(30));
+        // The store never takes a lease away by itself, however old the claim: liveness is the grains' call.
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(lost.Job);
 
-        var rescued = await Store.Jobs.RescueExpiredLeasesAsync(attempt =>
-        {
-            backoffAsked.Add(attempt);
-            return TimeSpan.FromSeconds(10 * attempt);
-        });
+        // The job grain found the run's worker gone; its turn, with the run's owner and fence, puts the job back.
+        var rescued = await Store.Jobs.TurnAsync("j1", lost.Lease, job => new JobChange(
+            JobState.Queued, job.DataJson, [new NewEvent("run_lost", "{}")], [], RunAfter: Now.AddSeconds(20), Attempt: job.Attempt + 1, ReleaseLease: true));
 
-        backoffAsked.ShouldBe([2]);
-        var job = rescued.ShouldHaveSingleItem();
-        job.ShouldBe(claimed.Job with
+        rescued.ShouldBe(lost.Job with
         {
             State = JobState.Queued,
             Attempt = 2,
             RunAfter = Now.AddSeconds(20),
             LeaseOwner = null,
-            LeaseExpiresAt = null,
+            ClaimedAt = null,
             Fence = 2,
-            Version = claimed.Job.Version + 1,
+            Version = lost.Job.Version + 1,
             UpdatedAt = Now,
         });
-        (await Store.Jobs.GetAsync("j1")).ShouldBe(job);
-        var rescueEvent = (await Store.History.ReadAsync("j1", 0, 10)).ShouldHaveSingleItem();
-        rescueEvent.Type.ShouldBe("lease_expired");
-        rescueEvent.At.ShouldBe(Now);
-        await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", claimed.Lease, MoveTo(JobState.PrOpened)));
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(rescued);
+        // A second rescue of the same run (the reminder and the silo-death notice both fired) is refused: the fence moved.
+        await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", lost.Lease, MoveTo(JobState.Queued, releaseLease: true)));
+        await Should.ThrowAsync<StaleLeaseException>(() => Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "late")], lost.Lease));
+        (await Store.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["run_lost"]);
 
-        // Claimable again once the backoff has passed, with a new fence.
-        (await Store.Jobs.ClaimAsync("node-b", TimeSpan.FromMinutes(1))).ShouldBeNull();
+        // The repo's only slot is free again: once the backoff has passed the job is claimed with a new fence.
+        (await Store.Jobs.ClaimAsync("node-b/1")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(20));
-        var again = await ClaimAsync("node-b");
-        again.Lease.Fence.ShouldBe(3);
+        var again = await ClaimAsync("node-b/1");
+        again.Lease.ShouldBe(new JobLease("j1", "node-b/1", 3));
         again.Job.Attempt.ShouldBe(2);
-    }
-
-    [Fact]
-    public async Task Ending_a_dead_nodes_leases_lets_the_rescuer_take_only_its_jobs_at_once()
-    {
-        await EnqueueAsync(Job("k1", id: "j1"));
-        await EnqueueAsync(Job("k2", id: "j2", repo: "octo/other"));
-        var dead = await ClaimAsync("node-a/1", TimeSpan.FromMinutes(1));
-        var alive = await ClaimAsync("node-ab/1", TimeSpan.FromMinutes(1));
-
-        (await Store.Jobs.ExpireLeasesOfAsync("node-a/")).ShouldBe(1);
-        var rescued = await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero);
-
-        rescued.ShouldHaveSingleItem().Id.ShouldBe(dead.Job.Id);
-        rescued[0].State.ShouldBe(JobState.Queued);
-        (await Store.Jobs.GetAsync(alive.Job.Id))!.LeaseOwner.ShouldBe("node-ab/1", "a node whose id merely starts alike keeps its lease");
-        (await Store.Jobs.ExpireLeasesOfAsync("node-a/")).ShouldBe(0);
-    }
-
-    [Fact]
-    public async Task Rescue_keeps_an_expired_fixing_job_fixing_without_a_lease()
-    {
-        await EnqueueAsync(Job("k1", id: "j1"));
-        var first = await ClaimAsync();
-        await Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.Fixing, releaseLease: true));
-        await ClaimAsync("node-b", TimeSpan.FromMinutes(1));
-        Clock.Advance(TimeSpan.FromMinutes(2));
-
-        var job = (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldHaveSingleItem();
-
-        job.State.ShouldBe(JobState.Fixing);
-        job.LeaseOwner.ShouldBeNull();
-        job.Attempt.ShouldBe(2);
-        job.Fence.ShouldBe(4);
-        (await ClaimAsync("node-c")).Job.State.ShouldBe(JobState.Fixing);
-    }
-
-    [Fact]
-    public async Task Rescue_fails_a_job_whose_expired_attempt_was_the_last()
-    {
-        await EnqueueAsync(Job("k1", id: "j1", maxAttempts: 1));
-        await ClaimAsync(lease: TimeSpan.FromMinutes(1));
-        Clock.Advance(TimeSpan.FromMinutes(1));
-
-        var job = (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.FromMinutes(5))).ShouldHaveSingleItem();
-
-        job.State.ShouldBe(JobState.Failed);
-        job.Attempt.ShouldBe(1);
-        job.LeaseOwner.ShouldBeNull();
-        job.LeaseExpiresAt.ShouldBeNull();
-        job.Fence.ShouldBe(2);
-        (await Store.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["lease_expired"]);
-        (await Store.Jobs.ClaimAsync("node-a", TimeSpan.FromMinutes(1))).ShouldBeNull();
-        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task Rescue_never_touches_stopped_closed_or_waiting_jobs_even_with_an_expired_lease()
-    {
-        await Store.Jobs.SetRepoConcurrencyAsync("octo/app", 10);
-        var expected = new List<JobRecord>();
-        foreach (var state in new[] { JobState.Stopped, JobState.Closed, JobState.WaitingForReply, JobState.PrOpened })
-        {
-            await EnqueueAsync(Job($"k-{state}", id: $"j-{state}"));
-            var claimed = await ClaimAsync(lease: TimeSpan.FromMinutes(1));
-            // The lease is deliberately kept so only the state protects the job.
-            expected.Add(await Store.Jobs.TurnAsync(claimed.Job.Id, claimed.Lease, MoveTo(state)));
-        }
-        Clock.Advance(TimeSpan.FromMinutes(10));
-
-        (await Store.Jobs.RescueExpiredLeasesAsync(_ => TimeSpan.Zero)).ShouldBeEmpty();
-
-        foreach (var job in expected)
-        {
-            (await Store.Jobs.GetAsync(job.Id)).ShouldBe(job);
-            (await Store.History.ReadAsync(job.Id, 0, 10)).ShouldBeEmpty();
-        }
+        again.Job.ClaimedAt.ShouldBe(Now);
     }
 
     [Fact]
@@ -487,7 +389,7 @@ public abstract partial class StoreConformanceTests
         var claimers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
         {
             var mine = new List<string>();
-            while (await Store.Jobs.ClaimAsync($"node-{n}", TimeSpan.FromMinutes(5)) is { } claimed)
+            while (await Store.Jobs.ClaimAsync($"node-{n}") is { } claimed)
             {
                 mine.Add(claimed.Job.Id);
             }

@@ -64,9 +64,9 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
         return result.Job;
     }
 
-    protected async Task<ClaimedJob> ClaimAsync(string owner = "node-a", TimeSpan? lease = null)
+    protected async Task<ClaimedJob> ClaimAsync(string owner = "node-a")
     {
-        var claimed = await Store.Jobs.ClaimAsync(owner, lease ?? TimeSpan.FromMinutes(1));
+        var claimed = await Store.Jobs.ClaimAsync(owner);
         claimed.ShouldNotBeNull($"{owner} expected to claim a job");
         return claimed;
     }

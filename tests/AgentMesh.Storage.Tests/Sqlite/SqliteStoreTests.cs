@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
 using Xunit;
+using JobLease = AgentMesh.Storage.Abstractions.JobLease;
 using NewJob = AgentMesh.Storage.Abstractions.NewJob;
 
 namespace AgentMesh.Storage.Tests.Sqlite;
@@ -61,12 +62,55 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
-        SqliteStore.ExpectedSchemaVersion.ShouldBe(6);
+        SqliteStore.ExpectedSchemaVersion.ShouldBe(7);
         var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}", $"5:data_protection_keys:{at}", $"6:drop_job_mail:{at}"]);
+            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}", $"5:data_protection_keys:{at}", $"6:drop_job_mail:{at}", $"7:job_claimed_at:{at}"]);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%webhook_inbox%' OR name = 'nodes' OR name = 'job_mail';").ShouldBe(["0"]);
         Query("SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'last_mail_seq';").ShouldBe(["0"]);
+        Query("SELECT group_concat(name) FROM pragma_table_info('jobs') WHERE name IN ('lease_expires_at', 'claimed_at');").ShouldBe(["claimed_at"]);
+        Query("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'lease_expires_at';").ShouldBe(["1"], "the outbox's own lease stays");
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_lease_expiry';").ShouldBe(["0"]);
+    }
+
+    [Fact]
+    public async Task Migration_7_turns_a_leased_jobs_expiry_into_a_claim_time_of_null_and_keeps_the_lease_and_the_outbox_lease()
+    {
+        // A file at version 6 (the embedded scripts 1-6, recorded as the migrator records them) holding a
+        // running job whose lease has an expiry, and an outbox item claimed by a dispatcher.
+        var expiry = _clock.GetUtcNow().AddMinutes(5).ToUnixTimeMilliseconds();
+        using (var raw = OpenRaw())
+        {
+            Execute(raw, "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);");
+            foreach (var (version, name, sql) in EmbeddedMigrations().Where(m => m.Version <= 6))
+            {
+                Execute(raw, sql);
+                Execute(raw, $"INSERT INTO schema_migrations VALUES ({version}, '{name}', 0);");
+            }
+            Execute(raw, $$"""
+                INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                                  lease_owner, lease_expires_at, fence, version, data_json, created_at, updated_at)
+                VALUES ('j1', 'octo/app', 'k1', 'solve', 'running', 0, 0, 1, 3, 'node-a/1', {{expiry}}, 1, 2, '{}', 0, 0);
+                INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, status, created_at, lease_owner, lease_expires_at)
+                VALUES ('github.comment', 'o1', '{}', 0, 'pending', 0, 'node-a', {{expiry}});
+                """);
+        }
+
+        await using var store = SqliteTestStores.Open(DatabasePath, _clock);
+        await store.MigrateAsync();
+
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 7, 7, null));
+        var job = (await store.Jobs.GetAsync("j1")).ShouldNotBeNull();
+        (job.State, job.LeaseOwner, job.ClaimedAt, job.Fence).ShouldBe((JobState.Running, "node-a/1", (DateTimeOffset?)null, 1L));
+        Query("SELECT lease_owner || ':' || lease_expires_at FROM outbox;").ShouldBe([$"node-a:{expiry}"]);
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_lease_expiry';").ShouldBe(["0"]);
+
+        // The lease still holds the repo's slot, and the run's owner and fence still rescue it with a turn.
+        await store.Jobs.EnqueueAsync(new NewJob("j2", "octo/app", "k2", "solve", "{}"));
+        (await store.Jobs.ClaimAsync("node-b/1")).ShouldBeNull();
+        var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
+        (rescued.LeaseOwner, rescued.ClaimedAt, rescued.Fence).ShouldBe(((string?)null, (DateTimeOffset?)null, 2L));
+        (await store.Jobs.ClaimAsync("node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
     }
 
     [Fact]
@@ -79,7 +123,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["6"]);
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["7"]);
         (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
         (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
     }
@@ -178,7 +222,7 @@ public sealed class SqliteStoreTests : IDisposable
         var claimers = new[] { first, second, first, second }.Select((store, n) => Task.Run(async () =>
         {
             var mine = new List<string>();
-            while (await store.Jobs.ClaimAsync($"node-{n}", TimeSpan.FromMinutes(1)) is { } claimed)
+            while (await store.Jobs.ClaimAsync($"node-{n}") is { } claimed)
             {
                 mine.Add(claimed.Job.Id);
             }
@@ -208,6 +252,29 @@ public sealed class SqliteStoreTests : IDisposable
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
         connection.Open();
         return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The SQLite migrations embedded in AgentMesh.Storage, as the migrator names them.</summary>
+    private static List<(int Version, string Name, string Sql)> EmbeddedMigrations()
+    {
+        const string Prefix = "AgentMesh.Storage.Sqlite.Migrations.";
+        var assembly = typeof(SqliteStore).Assembly;
+        return [.. assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var file = n[Prefix.Length..^".sql".Length];
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                return (int.Parse(file[..4], System.Globalization.CultureInfo.InvariantCulture), file[5..], reader.ReadToEnd());
+            })
+            .OrderBy(m => m.Item1)];
     }
 
     private List<string> Query(string sql)

@@ -21,7 +21,7 @@ namespace AgentMesh.Core.Jobs.Commands;
 [JsonDerivedType(typeof(Stop), "stop")]
 [JsonDerivedType(typeof(TransientFailure), "transient_failure")]
 [JsonDerivedType(typeof(PermanentFailure), "permanent_failure")]
-[JsonDerivedType(typeof(LeaseExpired), "lease_expired")]
+[JsonDerivedType(typeof(RunLost), "run_lost")]
 [JsonDerivedType(typeof(Rerun), "rerun")]
 [JsonDerivedType(typeof(PostChatMessage), "post_chat_message")]
 [JsonDerivedType(typeof(MarkMessagesDelivered), "mark_messages_delivered")]

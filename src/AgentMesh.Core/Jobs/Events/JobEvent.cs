@@ -22,6 +22,7 @@ namespace AgentMesh.Core.Jobs.Events;
 [JsonDerivedType(typeof(JobClosed), "job_closed")]
 [JsonDerivedType(typeof(JobStopped), "job_stopped")]
 [JsonDerivedType(typeof(RetryScheduled), "retry_scheduled")]
+[JsonDerivedType(typeof(JobRunLost), "run_lost")]
 [JsonDerivedType(typeof(JobFailed), "job_failed")]
 [JsonDerivedType(typeof(JobRerun), "job_rerun")]
 [JsonDerivedType(typeof(ChatMessagePosted), "chat_message_posted")]

@@ -11,7 +11,7 @@ public sealed record JobDetail(
     JobSummary Summary,
     string NaturalKey,
     int Priority,
-    DateTimeOffset? LeaseExpiresAt,
+    DateTimeOffset? ClaimedAt,
     long Fence,
     long Version,
     JobActorState Actor);

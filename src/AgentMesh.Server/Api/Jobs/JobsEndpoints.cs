@@ -72,7 +72,7 @@ public static class JobsEndpoints
             JobSummary.From(record, state),
             record.NaturalKey,
             record.Priority,
-            record.LeaseExpiresAt,
+            record.ClaimedAt,
             record.Fence,
             record.Version,
             state));
