@@ -6,7 +6,6 @@ using AgentMesh.Server.Actors;
 using AgentMesh.Server.Changes;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Hosting;
-using AgentMesh.Server.Outbox;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage;
 using AgentMesh.Storage.Abstractions;
@@ -176,8 +175,7 @@ public static class RunCommand
             services.GetRequiredService<RepoActor>(),
             github,
             services.GetRequiredService<JobExecution>(),
-            // Registered only as a hosted service (its polling loop); here its one-pass method is all that is used.
-            ActivatorUtilities.CreateInstance<OutboxDispatcher>(services),
+            services.GetRequiredService<IGrainFactory>(),
             node.NodeId,
             services.GetRequiredService<TimeProvider>(),
             console);

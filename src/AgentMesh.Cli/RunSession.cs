@@ -7,7 +7,7 @@ using AgentMesh.Server.Actors;
 using AgentMesh.Server.Changes;
 using AgentMesh.Server.Api.Jobs;
 using AgentMesh.Server.GitHubAccess;
-using AgentMesh.Server.Outbox;
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage.Abstractions;
 using Spectre.Console;
@@ -28,7 +28,7 @@ public sealed class RunSession(
     RepoActor repos,
     GitHubClientProvider github,
     JobExecution execution,
-    OutboxDispatcher outbox,
+    IGrainFactory grains,
     string nodeId,
     TimeProvider timeProvider,
     RunConsole console)
@@ -98,7 +98,7 @@ public sealed class RunSession(
                 RunConsole.Problem($"stopped: job {record.Id} was handed back; a node (or another `agentmesh run`) can take it from here.");
                 return RunExitCodes.Interrupted;
             }
-            await DispatchOutboxAsync(cancellationToken).ConfigureAwait(false);
+            await PerformEffectsAsync(record.Id).ConfigureAwait(false);
         }
     }
 
@@ -264,10 +264,14 @@ public sealed class RunSession(
         return false;
     }
 
-    /// <summary>Performs the GitHub side effects the run committed (PR comment, questions) until none is due.</summary>
-    private async Task DispatchOutboxAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Performs the GitHub side effects the run committed (PR comment, questions) until none is due. Through the
+    /// job's effects grain, which the run's turns already woke: a call waits for the one in progress, so when it
+    /// returns, what was due is on GitHub.
+    /// </summary>
+    private async Task PerformEffectsAsync(string jobId)
     {
-        while (await outbox.DispatchDueAsync(cancellationToken).ConfigureAwait(false) > 0)
+        while (await grains.GetGrain<IJobEffectsGrain>(jobId).PerformAsync().ConfigureAwait(false) is { } next && next <= timeProvider.GetUtcNow())
         {
         }
     }

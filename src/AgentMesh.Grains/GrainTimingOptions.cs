@@ -23,14 +23,21 @@ public sealed class GrainTimingOptions
     /// </summary>
     public TimeSpan RunWatchPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a job's side effects (its comments) wait, at most, when the node that committed them died before
+    /// performing them; also the longest wait between tries of a failing effect. Default 1 minute.
+    /// </summary>
+    public TimeSpan EffectsReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The shortest reminder period in use, which Orleans' minimum must allow.</summary>
-    public TimeSpan ShortestPeriod => DeliveryReminderPeriod < RunWatchPeriod ? DeliveryReminderPeriod : RunWatchPeriod;
+    public TimeSpan ShortestPeriod => new[] { DeliveryReminderPeriod, RunWatchPeriod, EffectsReminderPeriod }.Min();
 
     /// <summary>Returns the problems with these options, each naming the key.</summary>
     public IReadOnlyList<string> Validate() =>
         [
             .. AtLeastOneSecond(nameof(DeliveryReminderPeriod), DeliveryReminderPeriod),
             .. AtLeastOneSecond(nameof(RunWatchPeriod), RunWatchPeriod),
+            .. AtLeastOneSecond(nameof(EffectsReminderPeriod), EffectsReminderPeriod),
         ];
 
     private static IEnumerable<string> AtLeastOneSecond(string key, TimeSpan period) =>

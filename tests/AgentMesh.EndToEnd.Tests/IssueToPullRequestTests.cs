@@ -49,6 +49,29 @@ public sealed class IssueToPullRequestTests
     }
 
     [Fact]
+    public async Task A_status_comment_GitHub_refused_is_posted_once_when_the_jobs_effects_grain_tries_it_again()
+    {
+        await using var world = await World.StartAsync(
+            CommitFile("hello.txt", "hello, widgets", "Add hello.txt"),
+            ModelTurn.PrReady("Added hello.txt as the issue asks."));
+        world.Settings["AGENTMESH_GitHub__Rest__RetryBaseDelay"] = "00:00:00.010";
+        var node = await world.StartNodeAsync();
+        await world.ConfigureRepoAsync(node, AutoSolve);
+        var issue = world.GitHub.CreateIssue(World.Repo, "Add a hello file", "Please add hello.txt.", World.Maintainer);
+        // The status comment's first try fails past the client's own retries: the effect is retried later, by
+        // the job's effects grain when its reminder comes (no node polls the outbox).
+        world.GitHub.BeforeNext("POST", $"repos/{World.Repo}/issues/{issue.Number}/comments", github =>
+            github.FailNext($"repos/{World.Repo}/issues/{issue.Number}/comments", count: 5));
+
+        await world.SendIssueOpenedAsync(node, issue);
+
+        await world.WaitForJobStateAsync(node, "pr_opened", issue.Number);
+        var pullRequest = world.GitHub.State.Repositories[World.Repo].Issues.Single(i => i.PullRequest is not null);
+        await WaitForCommentAsync(world, issue.Number, c => c.Contains($"#{pullRequest.Number}", StringComparison.Ordinal));
+        world.GitHub.Comments(World.Repo, issue.Number).ShouldHaveSingleItem("the retried status comment is posted once");
+    }
+
+    [Fact]
     public async Task A_retry_after_the_pull_requests_answer_was_lost_resumes_at_the_pull_request_without_running_the_agent_again()
     {
         await using var world = await World.StartAsync(

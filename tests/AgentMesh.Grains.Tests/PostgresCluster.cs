@@ -39,7 +39,7 @@ public static class PostgresCluster
             silo.UseSiloMetadata(new Dictionary<string, string> { ["roles"] = rolesOfSilo?.Invoke(index) ?? "web,worker" });
             silo.UseAgentMeshGrains(
                 new GrainDatabase(OrleansSchema.PostgresInvariant, connectionString),
-                new GrainTimingOptions { DeliveryReminderPeriod = reminderPeriod, RunWatchPeriod = reminderPeriod });
+                new GrainTimingOptions { DeliveryReminderPeriod = reminderPeriod, RunWatchPeriod = reminderPeriod, EffectsReminderPeriod = reminderPeriod });
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);

@@ -86,6 +86,8 @@ public sealed class ServeCommandTests
     [InlineData("--Silo:SiloPort=70000", "Silo:SiloPort must be a port number (0 picks a free one), not 70000.")]
     [InlineData("--Silo:AdvertisedAddress=not-an-ip", "Silo:AdvertisedAddress must be an IP address, not 'not-an-ip'.")]
     [InlineData("--Grains:DeliveryReminderPeriod=00:00:00.5", "Grains:DeliveryReminderPeriod must be at least 1 second")]
+    [InlineData("--Grains:RunWatchPeriod=00:00:00", "Grains:RunWatchPeriod must be at least 1 second")]
+    [InlineData("--Grains:EffectsReminderPeriod=00:00:00.2", "Grains:EffectsReminderPeriod must be at least 1 second")]
     [InlineData("--Node:WorkerSlots=0", "Node:WorkerSlots must be between 1 and 1000, not 0.")]
     [InlineData("--Node:Roles=web,janitor", "Node:Roles has 'janitor'; known roles are: web, worker.")]
     [InlineData("--Store:Provider=mysql", "Store:Provider must be 'sqlite' or 'postgres', not 'mysql'.")]

@@ -12,8 +12,9 @@ namespace AgentMesh.Storage.Tests;
 
 /// <summary>
 /// PostgreSQL-only facts that need real concurrency (pooled connections, several claimers at once) or
-/// several nodes on one database: exactly-once claims, the per-repo limit under contention, fencing across
-/// nodes after a rescue turn, and migration (concurrent, and the upgrade of a database with a leased job).
+/// several nodes on one database: exactly-once claims (of jobs, and of one job's outbox items), the per-repo
+/// limit under contention, fencing across nodes after a rescue turn, and migration (concurrent, the upgrade of a
+/// database with a leased job, and of one with outbox items from before they had a job).
 /// </summary>
 public sealed class PostgresConcurrencyTests
 {
@@ -188,6 +189,11 @@ public sealed class PostgresConcurrencyTests
             }
             await using var index = database.CreateCommand("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'jobs_leased'");
             ((long)(await index.ExecuteScalarAsync())!).ShouldBe(0);
+            // Version 8: outbox items belong to a job, and the pending-items index is per job.
+            (await ScalarAsync<long>(database, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'outbox' AND column_name = 'job_id'"))
+                .ShouldBe(1);
+            (await ListAsync<string>(database, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'outbox' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%key' ORDER BY 1"))
+                .ShouldBe(["outbox_job_due"]);
         }
         finally
         {
@@ -224,7 +230,7 @@ public sealed class PostgresConcurrencyTests
         await using var store = PostgresTestStore.Open(connectionString, _clock);
         await store.MigrateAsync();
 
-        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 7, 7, null));
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
         var job = (await store.Jobs.GetAsync("j1")).ShouldNotBeNull();
         (job.State, job.LeaseOwner, job.ClaimedAt, job.Fence).ShouldBe((JobState.Running, "node-a/1", (DateTimeOffset?)null, 1L));
         await using (var outbox = database.CreateCommand("SELECT lease_owner, lease_expires_at FROM outbox"))
@@ -241,6 +247,95 @@ public sealed class PostgresConcurrencyTests
         var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
         (rescued.LeaseOwner, rescued.ClaimedAt, rescued.Fence).ShouldBe(((string?)null, (DateTimeOffset?)null, 2L));
         (await store.Jobs.ClaimAsync("node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task Migration_8_gives_each_outbox_item_the_job_named_by_its_key_and_indexes_pending_items_per_job()
+    {
+        // A database at version 7 (the embedded scripts 1-7) holding outbox items of two jobs (pending, held, done),
+        // and items whose keys name no job: an actor's, one with no '/' after the job id, an empty job id, and
+        // keys that only look alike ('jobs/', 'JOB/', 'job_').
+        var connectionString = await Testing.Postgres.PostgresServer.Shared.CreateDatabaseAsync();
+        var now = _clock.GetUtcNow();
+        var expiry = now.AddMinutes(5);
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        await ExecuteAsync(database, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)");
+        foreach (var (version, name, sql) in EmbeddedMigrations().Where(m => m.Version <= 7))
+        {
+            await ExecuteAsync(database, sql);
+            await ExecuteAsync(database, $"INSERT INTO schema_migrations VALUES ({version}, '{name}', now())");
+        }
+        await ExecuteAsync(database, """
+            INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, status, created_at, lease_owner, lease_expires_at) VALUES
+                ('github.comment', 'job/0197a1b2c3d4/attempt/1/pr', '{}', @now - interval '2 s', 'pending', @now, NULL, NULL),
+                ('github.comment', 'job/0197a1b2c3d4/comment/2',    '{}', @now - interval '1 s', 'done',    @now, NULL, NULL),
+                ('github.label',   'job/j-2/label/x/y',              '{}', @now - interval '3 s', 'pending', @now, 'node-a', @expiry),
+                ('github.comment', 'repo/octo/app/hello',            '{}', @now - interval '9 s', 'pending', @now, NULL, NULL),
+                ('github.comment', 'job/no-slash',                   '{}', @now,                  'pending', @now, NULL, NULL),
+                ('github.comment', 'job//empty',                     '{}', @now,                  'pending', @now, NULL, NULL),
+                ('github.comment', 'jobs/j9/x',                      '{}', @now,                  'pending', @now, NULL, NULL),
+                ('github.comment', 'JOB/j9/x',                       '{}', @now,                  'pending', @now, NULL, NULL),
+                ('github.comment', 'job_j9/x',                       '{}', @now,                  'dead',    @now, NULL, NULL)
+            """, ("now", now), ("expiry", expiry));
+
+        await using var store = PostgresTestStore.Open(connectionString, _clock);
+        await store.MigrateAsync();
+
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
+        (await ListAsync<string>(database, "SELECT idempotency_key || ' -> ' || coalesce(job_id, 'NULL') FROM outbox ORDER BY id")).ShouldBe(OutboxBackfillCases.Expected);
+        (await ListAsync<string>(database, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname IN ('outbox_due', 'outbox_job_due')"))
+            .ShouldBe(["CREATE INDEX outbox_job_due ON public.outbox USING btree (job_id, due_at, id) WHERE (status = 'pending'::text)"]);
+
+        // The backfilled items are their jobs' effects: listed for the start-up sweep, claimed per job (the held
+        // one once its lease runs out), the rest left alone; the other columns are untouched.
+        (await store.Outbox.JobsWithPendingEffectsAsync(10)).ShouldBe(["j-2", "0197a1b2c3d4"]);
+        (await store.Outbox.NextDueForJobAsync("j-2")).ShouldBe(expiry);
+        var pr = (await store.Outbox.ClaimDueForJobAsync("0197a1b2c3d4", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem();
+        (pr.IdempotencyKey, pr.JobId, pr.Attempts, pr.DueAt).ShouldBe(("job/0197a1b2c3d4/attempt/1/pr", "0197a1b2c3d4", 1, now.AddSeconds(-2)));
+        (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldBeEmpty();
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem().IdempotencyKey.ShouldBe("job/j-2/label/x/y");
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_claimers_of_one_jobs_outbox_items_never_get_the_same_item_nor_another_jobs()
+    {
+        // What two activations of one job's grain could do for a moment (a silo declared dead while still
+        // running): claim the same job's items at once. Each item goes to exactly one claimer.
+        const int Items = 400;
+        await using var store = await PostgresTestStore.CreateAsync(_clock);
+        for (var i = 0; i < Items; i++)
+        {
+            await store.Outbox.EnqueueAsync("j1", new NewOutboxItem("github.comment", $"job/j1/comment/{i:D3}", "{}"));
+            if (i % 4 == 0)
+            {
+                await store.Outbox.EnqueueAsync("j2", new NewOutboxItem("github.comment", $"job/j2/comment/{i:D3}", "{}"));
+            }
+        }
+
+        var taken = 0;
+        var claimers = Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
+        {
+            var mine = new List<OutboxItem>();
+            // Keep asking until every item is taken: SKIP LOCKED lets a claimer come back empty while another
+            // holds the rows it would have taken.
+            while (Volatile.Read(ref taken) < Items)
+            {
+                var claimed = await store.Outbox.ClaimDueForJobAsync("j1", $"node-{n}", 7, TimeSpan.FromMinutes(5));
+                mine.AddRange(claimed);
+                Interlocked.Add(ref taken, claimed.Count);
+            }
+            return mine;
+        })).ToList();
+        var claims = (await Eventually.WithinAsync(Task.WhenAll(claimers), "8 claimers taking every item of j1")).SelectMany(c => c).ToList();
+
+        claims.Count.ShouldBe(Items);
+        claims.Select(i => i.Id).Distinct().Count().ShouldBe(Items);
+        claims.ShouldAllBe(i => i.JobId == "j1" && i.Attempts == 1);
+        (await store.Outbox.ClaimDueForJobAsync("j1", "node-x", 10, TimeSpan.FromMinutes(5))).ShouldBeEmpty();
+        var j2 = await store.Outbox.ClaimDueForJobAsync("j2", "node-x", Items, TimeSpan.FromMinutes(5));
+        j2.Count.ShouldBe(Items / 4);
+        j2.ShouldAllBe(i => i.JobId == "j2" && i.Attempts == 1, "j1's claimers touched none of j2's items");
     }
 
     [Fact]
@@ -276,6 +371,24 @@ public sealed class PostgresConcurrencyTests
             command.Parameters.AddWithValue(name, value);
         }
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<T>> ListAsync<T>(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetFieldValue<T>(0));
+        }
+        return rows;
     }
 
     /// <summary>The PostgreSQL migrations embedded in AgentMesh.Storage, as the migrator names them.</summary>

@@ -3,6 +3,7 @@ using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Core.Jobs.Events;
+using AgentMesh.Server.Outbox;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Actors;
@@ -20,7 +21,9 @@ namespace AgentMesh.Server.Actors;
 /// not know (left by an earlier version's SQL lease rescue) is first fed to the state machine as
 /// <see cref="RunLost"/>.
 /// </remarks>
-public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, TimeProvider timeProvider, IRandomSource random)
+/// <param name="effectsWakeUp">Wakes the job's effects grain around a turn that may write effects; null where no
+/// silo performs them (tests of the intake and reconciliation, which read the written items).</param>
+public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, TimeProvider timeProvider, IRandomSource random, JobEffectsWakeUp? effectsWakeUp = null)
 {
     /// <summary>The history event of a claim given back because a budget was spent (<see cref="HoldClaimAsync"/>).</summary>
     public const string HeldForBudgetEvent = "held_for_budget";
@@ -81,6 +84,13 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
         Func<JobActorState, JobDecision, IReadOnlyList<NewOutboxItem>>? effects = null,
         CancellationToken cancellationToken = default)
     {
+        // The effects grain's reminder goes first: if this node dies right after the commit, the reminder
+        // performs what the turn wrote.
+        var wakeEffects = effects is not null && effectsWakeUp is not null;
+        if (wakeEffects)
+        {
+            await effectsWakeUp!.ExpectAsync(jobId).ConfigureAwait(false);
+        }
         JobActorState? after = null;
         await store.Jobs.TurnAsync(
             jobId,
@@ -95,6 +105,11 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
                 return ToChange(record, decision.State, [.. catchUpEvents, .. decision.Events], outbox);
             },
             cancellationToken).ConfigureAwait(false);
+        if (wakeEffects)
+        {
+            // Also when the turn wrote none (or failed): the grain then drops the reminder it was just given.
+            await effectsWakeUp!.PerformSoonAsync(jobId).ConfigureAwait(false);
+        }
         return after!;
     }
 

@@ -53,6 +53,7 @@ public static class GrainSiloConfiguration
         {
             o.DeliveryReminderPeriod = timing.DeliveryReminderPeriod;
             o.RunWatchPeriod = timing.RunWatchPeriod;
+            o.EffectsReminderPeriod = timing.EffectsReminderPeriod;
         });
         silo.Services.TryAddSingleton(TimeProvider.System);
         // Live views: the pulling agents poll their queues every 20 ms instead of Orleans' 100 ms (a log line

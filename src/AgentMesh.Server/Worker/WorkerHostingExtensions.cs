@@ -2,6 +2,7 @@ using AgentMesh.Agents;
 using AgentMesh.Agents.Profiles;
 using AgentMesh.Agents.Running;
 using AgentMesh.Agents.Workspaces;
+using AgentMesh.Grains.Jobs;
 using AgentMesh.Grains.Workers;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Outbox;
@@ -13,7 +14,7 @@ namespace AgentMesh.Server.Worker;
 /// <summary>
 /// Wires job execution: agent profiles (section <c>Agents</c>), workspaces (<c>Workspaces</c>),
 /// the node's secrets an agent profile may ask for (<c>Secrets</c>), and the worker slots when the
-/// node has the worker role. The outbox dispatcher runs on every node.
+/// node has the worker role. Every node performs job side effects for the effects grains it hosts.
 /// </summary>
 public static class WorkerHostingExtensions
 {
@@ -58,7 +59,10 @@ public static class WorkerHostingExtensions
         services.AddSingleton<AgentRunHost>();
         services.AddSingleton<IAgentRunHost>(sp => sp.GetRequiredService<AgentRunHost>());
 
-        services.AddHostedService<OutboxDispatcher>();
+        // A job's side effects are its effects grain's (every silo hosts them); the sweep wakes those pending at start.
+        services.AddSingleton<IJobEffectsHost, JobEffectPerformer>();
+        services.AddSingleton<JobEffectsWakeUp>();
+        services.AddHostedService<PendingEffectsSweep>();
         var node = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions();
         if (node.IsWorker)
         {

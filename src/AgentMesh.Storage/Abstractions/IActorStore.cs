@@ -38,7 +38,7 @@ public sealed record ActorSnapshot(string ActorType, string Key, long Version, s
 /// <summary>What a turn decided.</summary>
 /// <param name="NewStateJson">The state to save, or null to leave the state unchanged.</param>
 /// <param name="Events">Events appended to the actor's history in the same transaction.</param>
-/// <param name="Outbox">Side effects to perform after commit (see <see cref="IOutbox"/>).</param>
+/// <param name="Outbox">Side effects to perform after commit (see <see cref="IOutbox"/>), stored with no job.</param>
 /// <param name="Result">Returned to the caller.</param>
 public sealed record ActorDecision<TResult>(
     string? NewStateJson,

@@ -111,6 +111,7 @@ public sealed record ClaimedJob(JobRecord Job, JobLease Lease);
 /// <summary>The change a job turn decided.</summary>
 /// <param name="State">The new state (may equal the old one).</param>
 /// <param name="DataJson">The new actor state JSON.</param>
+/// <param name="Outbox">Side effects to perform after commit, stored as this job's (see <see cref="IOutbox"/>): the job's grain performs them.</param>
 /// <param name="RunAfter">A new run-after time, or null to keep it.</param>
 /// <param name="Attempt">A new attempt number, or null to keep it.</param>
 /// <param name="ReleaseLease">Clears the lease (owner and claim time) and increments the fence.</param>

@@ -5,16 +5,31 @@ namespace AgentMesh.Storage.Abstractions;
 /// same transaction as the state that asks for them, performed after commit, retried on transient
 /// failure. The idempotency key is unique: enqueuing the same effect twice stores it once.
 /// </summary>
+/// <remarks>
+/// Every item belongs to a job (<see cref="OutboxItem.JobId"/>): the items a job's turn writes
+/// (<see cref="JobChange.Outbox"/>) carry that job's id. The job's grain performs its own job's effects,
+/// one activation per job, so one job's effects go out in order: the turn that wrote them wakes it, it
+/// claims with <see cref="ClaimDueForJobAsync"/>, and an Orleans reminder set for
+/// <see cref="NextDueForJobAsync"/> brings it back for a retry. A node starting up finds the jobs with
+/// work left with <see cref="JobsWithPendingEffectsAsync"/>. Items of actor turns
+/// (<see cref="ActorDecision{TResult}.Outbox"/>) have no job (<see cref="OutboxItem.JobId"/> null):
+/// they are stored, but no job claims them.
+/// </remarks>
 public interface IOutbox
 {
-    /// <summary>Stores the item unless one with the same idempotency key exists. Returns whether it was new.</summary>
-    Task<bool> EnqueueAsync(NewOutboxItem item, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores the item as an effect of job <paramref name="jobId"/> unless one with the same idempotency key
+    /// exists (of any job). Returns whether it was new.
+    /// </summary>
+    Task<bool> EnqueueAsync(string jobId, NewOutboxItem item, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Takes up to <paramref name="max"/> due, unfinished items (by due time), leasing them to <paramref name="owner"/>.
-    /// Each claim counts as one try: <see cref="OutboxItem.Attempts"/> includes the try being handed out.
+    /// Takes up to <paramref name="max"/> of job <paramref name="jobId"/>'s due, pending items that nobody holds
+    /// (or whose holder's lease ran out), by due time then id, leasing them to <paramref name="owner"/> for
+    /// <paramref name="lease"/>. Never returns another job's items. Each claim counts as one try:
+    /// <see cref="OutboxItem.Attempts"/> includes the try being handed out.
     /// </summary>
-    Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<OutboxItem>> ClaimDueForJobAsync(string jobId, string owner, int max, TimeSpan lease, CancellationToken cancellationToken = default);
 
     Task CompleteAsync(long id, CancellationToken cancellationToken = default);
 
@@ -24,11 +39,18 @@ public interface IOutbox
     Task<OutboxItem?> GetByKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// When the next pending item can be claimed: its due time, or for an item a dispatcher holds, when that
-    /// claim expires (its dispatcher died). Null when nothing is pending. A dispatcher sleeps until then
-    /// instead of polling.
+    /// When job <paramref name="jobId"/>'s next pending item can be claimed: its due time, or for an item someone
+    /// holds, when that claim expires (its holder died). Null when the job has nothing pending. The job's grain
+    /// sets its retry reminder for then instead of polling.
     /// </summary>
-    Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
+    Task<DateTimeOffset?> NextDueForJobAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> distinct ids of jobs that have pending items (due or not, held or not),
+    /// ordered by each job's earliest due time. Jobs whose items are all done or dead are not listed. For a
+    /// node's start-up sweep: it wakes each listed job's grain, which then performs its own effects.
+    /// </summary>
+    Task<IReadOnlyList<string>> JobsWithPendingEffectsAsync(int max, CancellationToken cancellationToken = default);
 }
 
 /// <param name="Kind">What to do, e.g. <c>github.comment</c>.</param>
@@ -37,6 +59,7 @@ public interface IOutbox
 public sealed record NewOutboxItem(string Kind, string IdempotencyKey, string PayloadJson, DateTimeOffset? DueAt = null);
 
 /// <param name="Status"><c>pending</c>, <c>done</c> or <c>dead</c>.</param>
+/// <param name="JobId">The job whose effect this is (its grain performs it); null for an actor turn's item.</param>
 public sealed record OutboxItem(
     long Id,
     string Kind,
@@ -46,4 +69,5 @@ public sealed record OutboxItem(
     int Attempts,
     string Status,
     string? LastError,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? JobId);

@@ -78,7 +78,7 @@ internal sealed class PostgresActorStore(PostgresStoreContext context) : IActorS
                 .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await PostgresOutbox.InsertAsync(connection, transaction, decision.Outbox, now, cancellationToken).ConfigureAwait(false);
+        await PostgresOutbox.InsertAsync(connection, transaction, jobId: null, decision.Outbox, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new ActorTurnResult<TResult>(snapshot, decision.Result);
     }

@@ -131,7 +131,7 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
                 .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await PostgresOutbox.InsertAsync(connection, transaction, change.Outbox, now, cancellationToken).ConfigureAwait(false);
+        await PostgresOutbox.InsertAsync(connection, transaction, jobId, change.Outbox, now, cancellationToken).ConfigureAwait(false);
 
         if (change.ReleaseLease && current.LeaseOwner is not null)
         {

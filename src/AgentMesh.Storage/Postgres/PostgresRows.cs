@@ -37,7 +37,8 @@ internal static class PostgresRows
         r.GetInt32(5),
         r.GetString(6),
         r.IsDBNull(7) ? null : r.GetString(7),
-        Time(r, 8));
+        Time(r, 8),
+        r.IsDBNull(9) ? null : r.GetString(9));
 
     public static DateTimeOffset Time(NpgsqlDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
 

@@ -81,27 +81,32 @@ internal static class PostgresSql
 
     // ---- outbox (also written by turns) -----------------------------------------------------------------
 
+    /// <summary>A turn's items: a job turn's with @job_id = the job, an actor turn's with NULL.</summary>
     public const string InsertOutboxItems = """
-        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, created_at)
-        SELECT u.kind, u.key, u.payload, u.due, @now
+        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, created_at, job_id)
+        SELECT u.kind, u.key, u.payload, u.due, @now, @job_id
           FROM unnest(@kinds::text[], @keys::text[], @payloads::text[], @dues::timestamptz[]) AS u(kind, key, payload, due)
         ON CONFLICT (idempotency_key) DO NOTHING
         """;
 
-    public const string OutboxColumns = "id, kind, idempotency_key, payload_json, due_at, attempts, status, last_error, created_at";
+    public const string OutboxColumns = "id, kind, idempotency_key, payload_json, due_at, attempts, status, last_error, created_at, job_id";
 
     public const string EnqueueOutboxItem = """
-        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, created_at)
-        VALUES (@kind, @key, @payload, @due, @now)
+        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, created_at, job_id)
+        VALUES (@kind, @key, @payload, @due, @now, @job_id)
         ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING id
         """;
 
-    /// <summary>Due, unfinished items nobody holds (or whose holder's lease ran out); a claim counts as an attempt.</summary>
-    public const string ClaimDueOutboxItems = $"""
+    /// <summary>
+    /// One job's due, pending items nobody holds (or whose holder's lease ran out), on outbox_job_due; a claim
+    /// counts as an attempt. SKIP LOCKED: two claimers of one job take different items, never the same one (a row
+    /// another claimer committed meanwhile is re-checked and, now leased, dropped).
+    /// </summary>
+    public const string ClaimDueJobOutboxItems = $"""
         WITH due AS (
             SELECT id FROM outbox
-             WHERE status = 'pending' AND due_at <= @now
+             WHERE job_id = @job_id AND status = 'pending' AND due_at <= @now
                AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
              ORDER BY due_at, id
              LIMIT @max
@@ -111,7 +116,7 @@ internal static class PostgresSql
            SET attempts = o.attempts + 1, lease_owner = @owner, lease_expires_at = @expires
           FROM due
          WHERE o.id = due.id
-        RETURNING o.id, o.kind, o.idempotency_key, o.payload_json, o.due_at, o.attempts, o.status, o.last_error, o.created_at
+        RETURNING o.id, o.kind, o.idempotency_key, o.payload_json, o.due_at, o.attempts, o.status, o.last_error, o.created_at, o.job_id
         """;
 
     public const string CompleteOutboxItem = """
@@ -128,8 +133,17 @@ internal static class PostgresSql
          WHERE id = @id
         """;
 
-    public const string NextOutboxDue =
-        "SELECT min(GREATEST(due_at, COALESCE(lease_expires_at, due_at))) FROM outbox WHERE status = 'pending'";
+    public const string NextJobOutboxDue =
+        "SELECT min(GREATEST(due_at, COALESCE(lease_expires_at, due_at))) FROM outbox WHERE job_id = @job_id AND status = 'pending'";
+
+    /// <summary>Jobs with pending items (any due time, held or not), the one with the earliest due item first.</summary>
+    public const string JobsWithPendingOutboxItems = """
+        SELECT job_id FROM outbox
+         WHERE status = 'pending' AND job_id IS NOT NULL
+         GROUP BY job_id
+         ORDER BY min(due_at), job_id
+         LIMIT @max
+        """;
 
     public const string GetOutboxItemByKey = $"SELECT {OutboxColumns} FROM outbox WHERE idempotency_key = @key";
 

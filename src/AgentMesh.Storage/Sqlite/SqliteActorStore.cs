@@ -62,7 +62,7 @@ internal sealed class SqliteActorStore(SqliteDatabase database) : IActorStore
                 }
             }
 
-            SqliteOutbox.Insert(context, decision.Outbox);
+            SqliteOutbox.Insert(context, jobId: null, decision.Outbox);
             return new ActorTurnResult<TResult>(saved, decision.Result);
         }, cancellationToken);
     }

@@ -123,7 +123,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
                     $"Job {jobId} changed during its turn; the single writer should make this impossible.");
 
             SqliteJobHistory.Append(context, jobId, change.Events);
-            SqliteOutbox.Insert(context, change.Outbox);
+            SqliteOutbox.Insert(context, jobId, change.Outbox);
             return updated;
         }, cancellationToken);
     }

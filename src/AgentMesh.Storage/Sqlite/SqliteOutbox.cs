@@ -4,24 +4,28 @@ using AgentMesh.Storage.Internal;
 namespace AgentMesh.Storage.Sqlite;
 
 /// <summary>
-/// The transactional outbox on SQLite. Items are inserted by turns in the turn's transaction;
-/// the unique idempotency key (<c>ON CONFLICT DO NOTHING</c>) stores each effect once, ever.
-/// <see cref="OutboxItem.Attempts"/> counts claims: each claim is one try.
+/// The transactional outbox on SQLite. Items are inserted by turns in the turn's transaction, a job turn's
+/// with the job's id; the unique idempotency key (<c>ON CONFLICT DO NOTHING</c>) stores each effect once, ever.
+/// Items are claimed per job. <see cref="OutboxItem.Attempts"/> counts claims: each claim is one try.
 /// </summary>
 internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
 {
-    public Task<bool> EnqueueAsync(NewOutboxItem item, CancellationToken cancellationToken = default)
+    public Task<bool> EnqueueAsync(string jobId, NewOutboxItem item, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentNullException.ThrowIfNull(item);
-        return database.WriteAsync(context => Insert(context, item), cancellationToken);
+        return database.WriteAsync(context => Insert(context, jobId, item), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<OutboxItem>> ClaimDueForJobAsync(
+        string jobId, string owner, int max, TimeSpan lease, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        var claimed = await database.WriteAsync(context => context.Command(SqliteSql.ClaimOutboxItems)
+        var claimed = await database.WriteAsync(context => context.Command(SqliteSql.ClaimJobOutboxItems)
+            .With("@job", jobId)
             .With("@owner", owner)
             .With("@expires", UnixMilliseconds.Add(context.Now, lease))
             .With("@now", context.Now)
@@ -50,28 +54,43 @@ internal sealed class SqliteOutbox(SqliteDatabase database) : IOutbox
             .With("@key", idempotencyKey)
             .ReadFirstOrDefault(SqliteRows.Outbox), cancellationToken);
 
-    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync(connection =>
+    public Task<DateTimeOffset?> NextDueForJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        return database.ReadAsync(connection =>
         {
-            using var command = connection.Command(SqliteSql.NextOutboxDue);
+            using var command = connection.Command(SqliteSql.NextJobOutboxDue).With("@job", jobId);
             return command.ExecuteScalar() is long at ? UnixMilliseconds.ToTime(at) : (DateTimeOffset?)null;
         }, cancellationToken);
+    }
 
-    /// <summary>Inserts items inside the caller's transaction (a turn's), skipping known keys.</summary>
-    internal static void Insert(SqliteWriteContext context, IReadOnlyList<NewOutboxItem> items)
+    public async Task<IReadOnlyList<string>> JobsWithPendingEffectsAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        return await database.ReadAsync(connection => connection.Command(SqliteSql.JobsWithPendingOutboxItems)
+            .With("@max", max)
+            .ReadAll(r => r.GetString(0)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Inserts items inside the caller's transaction (a turn's), skipping known keys: a job turn's with its
+    /// <paramref name="jobId"/>, an actor turn's with null.
+    /// </summary>
+    internal static void Insert(SqliteWriteContext context, string? jobId, IReadOnlyList<NewOutboxItem> items)
     {
         foreach (var item in items)
         {
-            Insert(context, item);
+            Insert(context, jobId, item);
         }
     }
 
-    private static bool Insert(SqliteWriteContext context, NewOutboxItem item) =>
+    private static bool Insert(SqliteWriteContext context, string? jobId, NewOutboxItem item) =>
         context.Command(SqliteSql.InsertOutboxItem)
             .With("@kind", item.Kind)
             .With("@key", item.IdempotencyKey)
             .With("@payload", item.PayloadJson)
             .With("@due", UnixMilliseconds.From(item.DueAt) ?? context.Now)
             .With("@now", context.Now)
+            .With("@job", jobId)
             .Execute() == 1;
 }

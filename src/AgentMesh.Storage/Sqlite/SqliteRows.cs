@@ -47,5 +47,6 @@ internal static class SqliteRows
         r.GetInt32(5),
         r.GetString(6),
         r.GetNullableString(7),
-        UnixMilliseconds.ToTime(r.GetInt64(8)));
+        UnixMilliseconds.ToTime(r.GetInt64(8)),
+        r.GetNullableString(9));
 }

@@ -182,29 +182,43 @@ internal static class SqliteSql
 
     // ---- outbox ----
 
-    private const string OutboxColumns = "id, kind, idempotency_key, payload_json, due_at, attempts, status, last_error, created_at";
+    private const string OutboxColumns = "id, kind, idempotency_key, payload_json, due_at, attempts, status, last_error, created_at, job_id";
 
+    /// <summary>A job's effect (@job = its id), or an actor turn's (@job = NULL).</summary>
     public const string InsertOutboxItem = """
-        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, attempts, status, created_at)
-        VALUES (@kind, @key, @payload, @due, 0, 'pending', @now)
+        INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, attempts, status, created_at, job_id)
+        VALUES (@kind, @key, @payload, @due, 0, 'pending', @now, @job)
         ON CONFLICT (idempotency_key) DO NOTHING;
         """;
 
     public const string SelectOutboxItemByKey = $"SELECT {OutboxColumns} FROM outbox WHERE idempotency_key = @key;";
 
-    /// <summary>Each claim is one try: attempts counts claims, so a crash mid-effect still counts.</summary>
-    public const string ClaimOutboxItems = $"""
+    /// <summary>
+    /// One job's due items nobody holds, on ix_outbox_job_due. Each claim is one try: attempts counts claims,
+    /// so a crash mid-effect still counts.
+    /// </summary>
+    public const string ClaimJobOutboxItems = $"""
         UPDATE outbox SET lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
          WHERE id IN (
             SELECT id FROM outbox
-             WHERE status = 'pending' AND due_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+             WHERE job_id = @job AND status = 'pending' AND due_at <= @now
+               AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
              ORDER BY due_at, id
              LIMIT @max)
         RETURNING {OutboxColumns};
         """;
 
-    public const string NextOutboxDue = """
-        SELECT MIN(MAX(due_at, COALESCE(lease_expires_at, due_at))) FROM outbox WHERE status = 'pending';
+    public const string NextJobOutboxDue = """
+        SELECT MIN(MAX(due_at, COALESCE(lease_expires_at, due_at))) FROM outbox WHERE job_id = @job AND status = 'pending';
+        """;
+
+    /// <summary>Jobs with pending items, earliest first: a walk of ix_outbox_job_due's groups.</summary>
+    public const string JobsWithPendingOutboxItems = """
+        SELECT job_id FROM outbox
+         WHERE status = 'pending' AND job_id IS NOT NULL
+         GROUP BY job_id
+         ORDER BY MIN(due_at), job_id
+         LIMIT @max;
         """;
 
     public const string CompleteOutboxItem = """

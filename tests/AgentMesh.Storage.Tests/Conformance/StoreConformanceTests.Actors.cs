@@ -116,12 +116,14 @@ public abstract partial class StoreConformanceTests
         comment.Attempts.ShouldBe(0);
         comment.LastError.ShouldBeNull();
         comment.CreatedAt.ShouldBe(Now);
+        comment.JobId.ShouldBeNull("an actor turn's item belongs to no job");
         (await Store.Outbox.GetByKeyAsync("repo/octo/app/label")).ShouldNotBeNull().DueAt.ShouldBe(due);
 
         // A later turn asking for the same effect does not store it twice.
         await Store.Actors.TurnAsync("repo", "octo/app", _ => Decision("{}", 0, outbox: [new NewOutboxItem("github.comment", "repo/octo/app/hello", """{"body":"again"}""")]));
         (await Store.Outbox.GetByKeyAsync("repo/octo/app/hello")).ShouldNotBeNull().PayloadJson.ShouldBe("""{"body":"hi"}""");
-        (await Store.Outbox.ClaimDueAsync("node-a", 10, TimeSpan.FromMinutes(1))).Select(i => i.IdempotencyKey).ShouldBe(["repo/octo/app/hello"]);
+        // Stored, but no job's: no job claims them and the start-up sweep does not list them.
+        (await Store.Outbox.JobsWithPendingEffectsAsync(10)).ShouldBeEmpty();
     }
 
     [Fact]

@@ -247,7 +247,8 @@ public abstract partial class StoreConformanceTests
             new JobEventRecord("j1", 1, Now, "pr_opened", """{"number":7}"""),
             new JobEventRecord("j1", 2, Now, "note", "{}"),
         ]);
-        (await Store.Outbox.GetByKeyAsync("job/j1/pr")).ShouldNotBeNull().Kind.ShouldBe("github.comment");
+        var effect = (await Store.Outbox.GetByKeyAsync("job/j1/pr")).ShouldNotBeNull();
+        (effect.Kind, effect.JobId).ShouldBe(("github.comment", "j1"));
 
         await Store.Jobs.TurnAsync("j1", claimed.Lease, MoveTo(JobState.PrOpened, events: [new NewEvent("third", "{}")]));
         (await Store.History.ReadAsync("j1", 1, 10)).Select(e => (e.Sequence, e.Type)).ShouldBe([(2L, "note"), (3L, "third")]);

@@ -62,15 +62,18 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
-        SqliteStore.ExpectedSchemaVersion.ShouldBe(7);
+        SqliteStore.ExpectedSchemaVersion.ShouldBe(8);
         var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}", $"5:data_protection_keys:{at}", $"6:drop_job_mail:{at}", $"7:job_claimed_at:{at}"]);
+            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}", $"5:data_protection_keys:{at}", $"6:drop_job_mail:{at}", $"7:job_claimed_at:{at}", $"8:outbox_job_id:{at}"]);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%webhook_inbox%' OR name = 'nodes' OR name = 'job_mail';").ShouldBe(["0"]);
         Query("SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'last_mail_seq';").ShouldBe(["0"]);
         Query("SELECT group_concat(name) FROM pragma_table_info('jobs') WHERE name IN ('lease_expires_at', 'claimed_at');").ShouldBe(["claimed_at"]);
         Query("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'lease_expires_at';").ShouldBe(["1"], "the outbox's own lease stays");
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_lease_expiry';").ShouldBe(["0"]);
+        // Version 8: outbox items belong to a job, and the pending-items index is per job.
+        Query("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'job_id';").ShouldBe(["1"]);
+        Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND name LIKE 'ix_%' ORDER BY name;").ShouldBe(["ix_outbox_job_due"]);
     }
 
     [Fact]
@@ -99,7 +102,7 @@ public sealed class SqliteStoreTests : IDisposable
         await using var store = SqliteTestStores.Open(DatabasePath, _clock);
         await store.MigrateAsync();
 
-        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 7, 7, null));
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
         var job = (await store.Jobs.GetAsync("j1")).ShouldNotBeNull();
         (job.State, job.LeaseOwner, job.ClaimedAt, job.Fence).ShouldBe((JobState.Running, "node-a/1", (DateTimeOffset?)null, 1L));
         Query("SELECT lease_owner || ':' || lease_expires_at FROM outbox;").ShouldBe([$"node-a:{expiry}"]);
@@ -114,6 +117,59 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Migration_8_gives_each_outbox_item_the_job_named_by_its_key_and_indexes_pending_items_per_job()
+    {
+        // A file at version 7 (the embedded scripts 1-7) holding outbox items of two jobs (pending, held, done),
+        // and items whose keys name no job: an actor's, one with no '/' after the job id, an empty job id, and
+        // keys that only look alike ('jobs/', 'JOB/', 'job_').
+        var expiry = _clock.GetUtcNow().AddMinutes(5).ToUnixTimeMilliseconds();
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        using (var raw = OpenRaw())
+        {
+            Execute(raw, "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);");
+            foreach (var (version, name, sql) in EmbeddedMigrations().Where(m => m.Version <= 7))
+            {
+                Execute(raw, sql);
+                Execute(raw, $"INSERT INTO schema_migrations VALUES ({version}, '{name}', 0);");
+            }
+            Execute(raw, $$"""
+                INSERT INTO outbox (kind, idempotency_key, payload_json, due_at, status, created_at, lease_owner, lease_expires_at) VALUES
+                    ('github.comment', 'job/0197a1b2c3d4/attempt/1/pr', '{}', {{now - 2000}}, 'pending', 0, NULL, NULL),
+                    ('github.comment', 'job/0197a1b2c3d4/comment/2',    '{}', {{now - 1000}}, 'done',    0, NULL, NULL),
+                    ('github.label',   'job/j-2/label/x/y',              '{}', {{now - 3000}}, 'pending', 0, 'node-a', {{expiry}}),
+                    ('github.comment', 'repo/octo/app/hello',            '{}', {{now - 9000}}, 'pending', 0, NULL, NULL),
+                    ('github.comment', 'job/no-slash',                   '{}', {{now}},        'pending', 0, NULL, NULL),
+                    ('github.comment', 'job//empty',                     '{}', {{now}},        'pending', 0, NULL, NULL),
+                    ('github.comment', 'jobs/j9/x',                      '{}', {{now}},        'pending', 0, NULL, NULL),
+                    ('github.comment', 'JOB/j9/x',                       '{}', {{now}},        'pending', 0, NULL, NULL),
+                    ('github.comment', 'job_j9/x',                       '{}', {{now}},        'dead',    0, NULL, NULL);
+                """);
+        }
+
+        await using var store = SqliteTestStores.Open(DatabasePath, _clock);
+        await store.MigrateAsync();
+
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
+        Query("SELECT idempotency_key || ' -> ' || COALESCE(job_id, 'NULL') FROM outbox ORDER BY id;").ShouldBe(OutboxBackfillCases.Expected);
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_outbox_due';").ShouldBe(["0"]);
+        Query("SELECT sql FROM sqlite_master WHERE name = 'ix_outbox_job_due';")
+            .ShouldBe(["CREATE INDEX ix_outbox_job_due ON outbox (job_id, due_at, id) WHERE status = 'pending'"]);
+        // The plan of a job's claim walks the new index.
+        QueryPlan("SELECT id FROM outbox WHERE job_id = 'j-2' AND status = 'pending' AND due_at <= 0 ORDER BY due_at, id;")
+            .ShouldHaveSingleItem().ShouldContain("ix_outbox_job_due");
+
+        // The backfilled items are their jobs' effects: listed for the start-up sweep, claimed per job (the held
+        // one once its lease runs out), the rest left alone; the other columns are untouched.
+        (await store.Outbox.JobsWithPendingEffectsAsync(10)).ShouldBe(["j-2", "0197a1b2c3d4"]);
+        (await store.Outbox.NextDueForJobAsync("j-2")).ShouldBe(DateTimeOffset.FromUnixTimeMilliseconds(expiry));
+        var pr = (await store.Outbox.ClaimDueForJobAsync("0197a1b2c3d4", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem();
+        (pr.IdempotencyKey, pr.JobId, pr.Attempts, pr.DueAt).ShouldBe(("job/0197a1b2c3d4/attempt/1/pr", "0197a1b2c3d4", 1, DateTimeOffset.FromUnixTimeMilliseconds(now - 2000)));
+        (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldBeEmpty();
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem().IdempotencyKey.ShouldBe("job/j-2/label/x/y");
+    }
+
+    [Fact]
     public async Task Two_stores_migrating_one_file_at_once_apply_each_migration_once()
     {
         // Two stores have two writer gates and two connection pools: they meet only at SQLite's file
@@ -123,7 +179,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["7"]);
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["8"]);
         (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
         (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
     }
@@ -275,6 +331,21 @@ public sealed class SqliteStoreTests : IDisposable
                 return (int.Parse(file[..4], System.Globalization.CultureInfo.InvariantCulture), file[5..], reader.ReadToEnd());
             })
             .OrderBy(m => m.Item1)];
+    }
+
+    /// <summary>The details of SQLite's plan for <paramref name="sql"/>.</summary>
+    private List<string> QueryPlan(string sql)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var reader = command.ExecuteReader();
+        var details = new List<string>();
+        while (reader.Read())
+        {
+            details.Add(reader.GetString(reader.GetOrdinal("detail")));
+        }
+        return details;
     }
 
     private List<string> Query(string sql)
