@@ -176,6 +176,7 @@ public static class RunCommand
             github,
             services.GetRequiredService<JobExecution>(),
             services.GetRequiredService<IGrainFactory>(),
+            services.GetRequiredService<RunClaimer>(),
             node.NodeId,
             services.GetRequiredService<TimeProvider>(),
             console);

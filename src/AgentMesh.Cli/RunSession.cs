@@ -8,6 +8,7 @@ using AgentMesh.Server.Changes;
 using AgentMesh.Server.Api.Jobs;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Grains.Abstractions.Jobs;
+using AgentMesh.Grains.Abstractions.Repos;
 using AgentMesh.Server.Worker;
 using AgentMesh.Storage.Abstractions;
 using Spectre.Console;
@@ -29,6 +30,7 @@ public sealed class RunSession(
     GitHubClientProvider github,
     JobExecution execution,
     IGrainFactory grains,
+    RunClaimer claimer,
     string nodeId,
     TimeProvider timeProvider,
     RunConsole console)
@@ -83,15 +85,19 @@ public sealed class RunSession(
             }
 
             await WaitUntilDueAsync(record, cancellationToken).ConfigureAwait(false);
-            var claimed = await store.Jobs.ClaimAsync(Owner, cancellationToken).ConfigureAwait(false);
-            if (claimed is null || claimed.Job.Id != record.Id)
+            // The job's repo grain decides, as for a worker slot: the repo's run slots count `run`'s job too.
+            var claim = await claimer.ClaimAsync(record.Id, record.Repo, Owner, cancellationToken).ConfigureAwait(false);
+            var claimedRecord = claim.Ticket is null ? null : await store.Jobs.GetAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            if (claim.Ticket is not { } ticket || claimedRecord is null)
             {
-                await GiveBackAsync(claimed).ConfigureAwait(false);
                 RunConsole.Problem(
-                    $"could not claim job {record.Id} for {url}: {(claimed is null ? "no job was claimable" : $"job {claimed.Job.Id} came first")}. "
-                    + $"Another worker may hold it, or {url.Repo} is at its concurrency limit (is an AgentMesh node running on this store?).");
+                    $"could not claim job {record.Id} for {url}: "
+                    + (claim.Outcome == RunClaimOutcome.RepoFull
+                        ? $"{url.Repo} runs as many jobs as its maxConcurrentJobs allows (is an AgentMesh node running on this store?)."
+                        : "another worker holds it, or it is not due yet."));
                 return RunExitCodes.NotDone;
             }
+            var claimed = new ClaimedJob(claimedRecord, new JobLease(ticket.JobId, ticket.Owner, ticket.Fence));
             claims++;
             if (!await RunClaimedAsync(claimed, cancellationToken).ConfigureAwait(false))
             {
@@ -175,21 +181,7 @@ public sealed class RunSession(
     }
 
     /// <summary>Releases a claim this process took by mistake (another job came first) without spending an attempt.</summary>
-    private async Task GiveBackAsync(ClaimedJob? claimed)
-    {
-        if (claimed is null)
-        {
-            return;
-        }
-        try
-        {
-            // The actor never saw this claim (no Start was sent), so it stays as it was; the row's lease is released.
-            await jobs.AbandonClaimAsync(claimed.Lease, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (StaleLeaseException)
-        {
-        }
-    }
+
 
     /// <summary>Runs a claim to its end with the log shown live. False when Ctrl+C handed it back.</summary>
     private async Task<bool> RunClaimedAsync(ClaimedJob claimed, CancellationToken cancellationToken)

@@ -48,6 +48,7 @@ public static class PostgresCluster
             });
             services(silo.Services);
             silo.Services.TryAddSingleton<IJobRunRescue, UnexpectedRunRescue>();
+            silo.Services.TryAddSingleton<AgentMesh.Grains.Repos.IRunClaims, UnexpectedRunClaims>();
         });
         builder.ConfigureClient(client =>
         {

@@ -50,3 +50,11 @@ internal sealed class UnexpectedRunRescue : IJobRunRescue
     public Task RunLostAsync(string jobId, string owner, long fence) =>
         throw new InvalidOperationException($"The test expected no run to be reported lost, but run {fence} of {jobId} ({owner}) was.");
 }
+
+/// <summary>The run claims a cluster gets when its test claims no runs: a claim fails the repo grain's call.</summary>
+internal sealed class UnexpectedRunClaims : AgentMesh.Grains.Repos.IRunClaims
+{
+    public Task<int> CountHeldAsync(string repo) => throw new InvalidOperationException($"The test expected no run claims, but repo {repo} was asked.");
+
+    public Task<AgentRunTicket?> TryClaimAsync(string jobId, string owner) => throw new InvalidOperationException($"The test expected no run claims, but job {jobId} was claimed.");
+}

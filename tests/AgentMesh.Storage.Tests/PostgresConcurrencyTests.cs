@@ -26,11 +26,6 @@ public sealed class PostgresConcurrencyTests
         const int Jobs = 1000;
         const int Repos = 20;
         await using var store = await PostgresTestStore.CreateAsync(_clock);
-        for (var r = 0; r < Repos; r++)
-        {
-            // High limits: the point is the claim itself, not the repo limit serialising claimers.
-            await store.Jobs.SetRepoConcurrencyAsync($"r/{r}", Jobs);
-        }
         for (var i = 0; i < Jobs; i++)
         {
             await store.Jobs.EnqueueAsync(new NewJob($"j{i:D4}", $"r/{i % Repos}", $"k{i}", "solve", "{}"));
@@ -39,7 +34,7 @@ public sealed class PostgresConcurrencyTests
         var claimers = Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
         {
             var mine = new List<ClaimedJob>();
-            while (await store.Jobs.ClaimAsync($"node-{n}") is { } claimed)
+            while (await store.Jobs.ClaimNextAsync($"node-{n}") is { } claimed)
             {
                 mine.Add(claimed);
             }
@@ -52,61 +47,25 @@ public sealed class PostgresConcurrencyTests
         claims.ShouldAllBe(c => c.Lease.Fence == 1 && c.Job.State == JobState.Running);
         (await store.Jobs.ListAsync(new JobQuery(States: [JobState.Running], Limit: 2000))).Count.ShouldBe(Jobs);
         (await store.Jobs.ListAsync(new JobQuery(States: [JobState.Queued], Limit: 2000))).ShouldBeEmpty();
-        // Every claimer got work: SKIP LOCKED let them run side by side instead of queueing on one row.
+        // Every claimer got work: a claimer that lost a job to another moves on to the next candidate.
         claimers.ShouldAllBe(c => c.Result.Count > 0);
     }
 
     [Fact]
-    public async Task Eight_concurrent_claimers_never_hold_two_jobs_of_a_repo_with_limit_1()
+    public async Task Sixteen_claimers_of_one_job_at_once_leave_exactly_one_holder_and_one_new_fence()
     {
-        const int HotJobs = 24;
         await using var store = await PostgresTestStore.CreateAsync(_clock);
-        await using var database = NpgsqlDataSource.Create(await ConnectionStringOfAsync(store));
-        for (var i = 0; i < HotJobs; i++)
+        for (var round = 0; round < 20; round++)
         {
-            await store.Jobs.EnqueueAsync(new NewJob($"hot{i:D2}", "hot/repo", $"hot{i}", "solve", "{}"));
-            await store.Jobs.EnqueueAsync(new NewJob($"cold{i:D2}", $"cold/{i}", $"cold{i}", "solve", "{}"));
+            var id = $"j{round:D2}";
+            await store.Jobs.EnqueueAsync(new NewJob(id, "octo/app", $"k{round}", "solve", "{}"));
+
+            var claims = await Task.WhenAll(Enumerable.Range(0, 16).Select(n => Task.Run(() => store.Jobs.TryClaimAsync(id, $"node-{n}"))));
+
+            var winner = claims.Where(c => c is not null).ShouldHaveSingleItem($"round {round}: exactly one claimer wins")!;
+            winner.Lease.Fence.ShouldBe(1);
+            (await store.Jobs.GetAsync(id)).ShouldBe(winner.Job);
         }
-
-        var holding = 0;
-        var maxHolding = 0;
-        var maxLeasedInDatabase = 0L;
-        var finished = 0;
-        var claimers = Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
-        {
-            // Claimers keep asking until every job is done, so whenever a hot job is released several of
-            // them race for the next one: exactly the moment a limit check that ignores concurrent
-            // claims would let two through.
-            while (Volatile.Read(ref finished) < 2 * HotJobs)
-            {
-                if (await store.Jobs.ClaimAsync($"node-{n}") is not { } claimed)
-                {
-                    continue;
-                }
-                if (claimed.Job.Repo == "hot/repo")
-                {
-                    // Between this claim's commit and the release's commit nobody else may hold a hot job:
-                    // the in-process count and the database's count must both say exactly one.
-                    var now = Interlocked.Increment(ref holding);
-                    InterlockedMax(ref maxHolding, now);
-                    await using var count = database.CreateCommand(
-                        "SELECT count(*) FROM jobs WHERE repo = 'hot/repo' AND lease_owner IS NOT NULL");
-                    var leased = (long)(await count.ExecuteScalarAsync())!;
-                    InterlockedMax(ref maxLeasedInDatabase, leased);
-                    Interlocked.Decrement(ref holding);
-                }
-                await store.Jobs.TurnAsync(claimed.Job.Id, claimed.Lease, j => new JobChange(JobState.Merged, j.DataJson, [], [], ReleaseLease: true));
-                Interlocked.Increment(ref finished);
-            }
-        })).ToList();
-        await Eventually.WithinAsync(Task.WhenAll(claimers), "8 claimers finishing every job");
-
-        finished.ShouldBe(2 * HotJobs);
-        maxHolding.ShouldBe(1);
-        maxLeasedInDatabase.ShouldBe(1);
-        (await store.Jobs.ListAsync(new JobQuery(States: [JobState.Merged], Limit: 100))).Count.ShouldBe(2 * HotJobs);
-        await using var slots = database.CreateCommand("SELECT coalesce(sum(leased), -1) FROM repo_limits");
-        ((long)(await slots.ExecuteScalarAsync())!).ShouldBe(0, "every release gave its repo slot back");
     }
 
     [Fact]
@@ -115,7 +74,7 @@ public sealed class PostgresConcurrencyTests
         await using var nodeA = await PostgresTestStore.CreateAsync(_clock);
         await using var nodeB = PostgresTestStore.Open(await ConnectionStringOfAsync(nodeA), _clock);
         await nodeA.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "octo/app#1:solve", "solve", "{}", MaxAttempts: 3));
-        var stale = (await nodeA.Jobs.ClaimAsync("node-a")).ShouldNotBeNull().Lease;
+        var stale = (await nodeA.Jobs.TryClaimAsync("j1", "node-a")).ShouldNotBeNull().Lease;
         (await nodeA.Logs.AppendAsync("j1", [new NewLogLine("stdout", "before")], stale)).ShouldBe(1);
 
         // node-a dies; the job grain, now on node-b, rescues the run with a turn carrying the run's lease.
@@ -123,7 +82,7 @@ public sealed class PostgresConcurrencyTests
         var rescued = await nodeB.Jobs.TurnAsync("j1", stale, j =>
             new JobChange(JobState.Queued, j.DataJson, [new NewEvent("run_lost", "{}")], [], Attempt: j.Attempt + 1, ReleaseLease: true));
         rescued.Fence.ShouldBe(2);
-        var fresh = (await nodeB.Jobs.ClaimAsync("node-b")).ShouldNotBeNull();
+        var fresh = (await nodeB.Jobs.TryClaimAsync("j1", "node-b")).ShouldNotBeNull();
         fresh.Lease.Fence.ShouldBe(3);
 
         // node-a wakes up and keeps writing with its old lease: every write is refused and changes nothing.
@@ -194,6 +153,9 @@ public sealed class PostgresConcurrencyTests
                 .ShouldBe(1);
             (await ListAsync<string>(database, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'outbox' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%key' ORDER BY 1"))
                 .ShouldBe(["outbox_job_due"]);
+            // Version 9: a repo's run slots are its repo grain's; the store's copy of its limit is gone.
+            (await ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'repo_limits'")).ShouldBe(0);
+            (await ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'jobs_repo_held'")).ShouldBe(1);
         }
         finally
         {
@@ -230,7 +192,7 @@ public sealed class PostgresConcurrencyTests
         await using var store = PostgresTestStore.Open(connectionString, _clock);
         await store.MigrateAsync();
 
-        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 9, 9, null));
         var job = (await store.Jobs.GetAsync("j1")).ShouldNotBeNull();
         (job.State, job.LeaseOwner, job.ClaimedAt, job.Fence).ShouldBe((JobState.Running, "node-a/1", (DateTimeOffset?)null, 1L));
         await using (var outbox = database.CreateCommand("SELECT lease_owner, lease_expires_at FROM outbox"))
@@ -242,11 +204,12 @@ public sealed class PostgresConcurrencyTests
 
         // The lease still holds the repo's slot, and the run's owner and fence still rescue it with a turn,
         // which gives the slot back.
-        await store.Jobs.EnqueueAsync(new NewJob("j2", "octo/app", "k2", "solve", "{}"));
-        (await store.Jobs.ClaimAsync("node-b/1")).ShouldBeNull();
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
+        (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldBeNull();
         var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
         (rescued.LeaseOwner, rescued.ClaimedAt, rescued.Fence).ShouldBe(((string?)null, (DateTimeOffset?)null, 2L));
-        (await store.Jobs.ClaimAsync("node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
+        (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
     }
 
     [Fact]
@@ -281,7 +244,7 @@ public sealed class PostgresConcurrencyTests
         await using var store = PostgresTestStore.Open(connectionString, _clock);
         await store.MigrateAsync();
 
-        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 9, 9, null));
         (await ListAsync<string>(database, "SELECT idempotency_key || ' -> ' || coalesce(job_id, 'NULL') FROM outbox ORDER BY id")).ShouldBe(OutboxBackfillCases.Expected);
         (await ListAsync<string>(database, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname IN ('outbox_due', 'outbox_job_due')"))
             .ShouldBe(["CREATE INDEX outbox_job_due ON public.outbox USING btree (job_id, due_at, id) WHERE (status = 'pending'::text)"]);

@@ -7,10 +7,15 @@ namespace AgentMesh.Grains.Repos;
 
 /// <summary>
 /// The repo grain: a thin shell around its <see cref="RepoActorState"/>, persisted as Core's JSON
-/// (the same form the store kept it in, so an import is a copy).
+/// (the same form the store kept it in, so an import is a copy). It decides the repo's run slots: a claim
+/// counts the repo's held jobs in the job index and claims one job in the same turn, so claims of one repo
+/// never race each other. The job's own claim stays a conditional write fenced in the store, so even a
+/// second activation (for the moments Orleans may have one) could at worst run one job too many of the
+/// repo, never one job twice.
 /// </summary>
 public sealed class RepoGrain(
-    [PersistentState("repo", GrainStorage.Name)] IPersistentState<JsonStateHolder> stored) : Grain, IRepoGrain
+    [PersistentState("repo", GrainStorage.Name)] IPersistentState<JsonStateHolder> stored,
+    IRunClaims claims) : Grain, IRepoGrain
 {
     private RepoActorState? _state;
 
@@ -51,6 +56,18 @@ public sealed class RepoGrain(
         await stored.ClearStateAsync().ConfigureAwait(true);
         await Directory.RemoveAsync(this.GetPrimaryKeyString()).ConfigureAwait(true);
         return true;
+    }
+
+    public async Task<RunClaim> TryClaimRunAsync(string jobId, string owner)
+    {
+        var limit = _state?.Config.MaxConcurrentJobs ?? 1;
+        if (await claims.CountHeldAsync(this.GetPrimaryKeyString()).ConfigureAwait(true) >= limit)
+        {
+            return new RunClaim(RunClaimOutcome.RepoFull);
+        }
+        return await claims.TryClaimAsync(jobId, owner).ConfigureAwait(true) is { } ticket
+            ? new RunClaim(RunClaimOutcome.Claimed, ticket)
+            : new RunClaim(RunClaimOutcome.NotClaimable);
     }
 
     public async Task RecordUsageAsync(long tokens, DateTimeOffset at)

@@ -4,6 +4,7 @@ using AgentMesh.Core.Repos;
 using AgentMesh.Core.Tenants;
 using AgentMesh.Grains.Abstractions.Repos;
 using AgentMesh.Server.Tenants;
+using AgentMesh.Server.Changes;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Actors;
@@ -18,7 +19,9 @@ namespace AgentMesh.Server.Actors;
 /// such a repo copies it into its grain (<see cref="IRepoGrain.ImportAsync"/>), after which the grain
 /// is the only source of truth. The store keeps the repo's event history (configured, rejected).
 /// </remarks>
-public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, AdmissionPolicy admission, GlobalBudget globalBudget, TenantService tenants, TimeProvider timeProvider)
+/// <param name="publisher">Wakes idle worker slots when a new configuration may let more jobs run; null where
+/// no worker listens (intake tests).</param>
+public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, AdmissionPolicy admission, GlobalBudget globalBudget, TenantService tenants, TimeProvider timeProvider, JobChangePublisher? publisher = null)
 {
     public const string ActorType = "repo";
 
@@ -61,7 +64,7 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
     }
 
     /// <summary>
-    /// Saves the configuration (keeping the ledger) and applies its concurrency limit to claims.
+    /// Saves the configuration (keeping the ledger); the repo grain applies its concurrency limit to claims.
     /// Throws <see cref="InvalidConfigurationException"/> listing every problem when it is not valid.
     /// </summary>
     public async Task<RepoActorState> SetConfigAsync(string repo, RepoConfig config, CancellationToken cancellationToken = default)
@@ -80,7 +83,11 @@ public sealed class RepoActor(IGrainFactory grains, IAgentMeshStore store, Admis
             repo,
             _ => new ActorDecision<bool>(null, [new NewEvent("repo_configured", JsonSerializer.Serialize(config, CoreJson.Options))], [], true),
             cancellationToken).ConfigureAwait(false);
-        await store.Jobs.SetRepoConcurrencyAsync(repo, config.MaxConcurrentJobs, cancellationToken).ConfigureAwait(false);
+        if (publisher is not null)
+        {
+            // A raised maxConcurrentJobs gives queued jobs of the repo a run slot: idle slots look again.
+            await publisher.EveryJobMayHaveChangedAsync().ConfigureAwait(false);
+        }
         return state;
     }
 

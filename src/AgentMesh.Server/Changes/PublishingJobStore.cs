@@ -21,9 +21,15 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
     public Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
         inner.ListAsync(query, cancellationToken);
 
-    public async Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default) =>
+        inner.ListClaimableAsync(limit, cancellationToken);
+
+    public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default) =>
+        inner.CountHeldAsync(repo, cancellationToken);
+
+    public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
     {
-        var claimed = await inner.ClaimAsync(owner, cancellationToken).ConfigureAwait(false);
+        var claimed = await inner.TryClaimAsync(jobId, owner, cancellationToken).ConfigureAwait(false);
         if (claimed is not null)
         {
             await publisher.JobChangedAsync(claimed.Job.Id, claimed.Job.Version).ConfigureAwait(false);
@@ -50,13 +56,6 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
             await publisher.EventsAppendedAsync(record.Id, record.Version).ConfigureAwait(false);
         }
         return record;
-    }
-
-    public async Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
-    {
-        await inner.SetRepoConcurrencyAsync(repo, maxConcurrentJobs, cancellationToken).ConfigureAwait(false);
-        // A raised limit makes queued jobs of the repo claimable: idle workers look again.
-        await publisher.EveryJobMayHaveChangedAsync().ConfigureAwait(false);
     }
 
     public Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>

@@ -3,6 +3,7 @@ using AgentMesh.Agents.Profiles;
 using AgentMesh.Agents.Running;
 using AgentMesh.Agents.Workspaces;
 using AgentMesh.Grains.Jobs;
+using AgentMesh.Grains.Repos;
 using AgentMesh.Grains.Workers;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Outbox;
@@ -56,6 +57,9 @@ public static class WorkerHostingExtensions
         services.AddSingleton<HeldWorkKeeper>();
         services.AddSingleton<JobExecution>();
         services.AddSingleton<RunningJobs>();
+        // A repo grain decides its run slots on any silo; slots and `agentmesh run` ask through the claimer.
+        services.AddSingleton<IRunClaims, RunClaims>();
+        services.AddSingleton<RunClaimer>();
         services.AddSingleton<AgentRunHost>();
         services.AddSingleton<IAgentRunHost>(sp => sp.GetRequiredService<AgentRunHost>());
 

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace AgentMesh.Server.Worker;
 
 /// <summary>
-/// A worker node's slots: each claims a job, hands the claim to the job's agent-worker grain (which runs
+/// A worker node's slots: each claims a job (the job's repo grain decides, <see cref="RunClaimer"/>), hands the
+/// claim to the job's agent-worker grain (which runs
 /// the agent on this silo), waits for the run to end, and claims the next. Idle slots sleep until the
 /// cluster's job-change stream says a job changed anywhere (created, re-queued, released, or due: a job
 /// grain's reminder announces a job whose backoff ended), then claim again. No slot polls the store.
@@ -19,6 +20,7 @@ namespace AgentMesh.Server.Worker;
 /// </summary>
 public sealed partial class WorkerService(
     IAgentMeshStore store,
+    RunClaimer claimer,
     JobChangeFeed changes,
     JobWakeUps wakeUps,
     IGrainFactory grains,
@@ -76,13 +78,13 @@ public sealed partial class WorkerService(
         {
             try
             {
-                var claimed = await store.Jobs.ClaimAsync(owner, stoppingToken).ConfigureAwait(false);
-                if (claimed is null)
+                var ticket = await claimer.ClaimNextAsync(owner, stoppingToken).ConfigureAwait(false);
+                if (ticket is null)
                 {
                     await _wakeUp.WaitAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
-                await RunClaimedAsync(claimed).ConfigureAwait(false);
+                await RunClaimedAsync(ticket).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -96,10 +98,9 @@ public sealed partial class WorkerService(
         }
     }
 
-    private async Task RunClaimedAsync(ClaimedJob claimed)
+    private async Task RunClaimedAsync(AgentRunTicket ticket)
     {
-        var lease = claimed.Lease;
-        var ticket = new AgentRunTicket(lease.JobId, lease.Owner, lease.Fence);
+        var lease = new JobLease(ticket.JobId, ticket.Owner, ticket.Fence);
         // The job's agent-worker grain activates here (local preference among worker silos), so this slot
         // stays taken until the run it started ends.
         AgentRunStatus status;

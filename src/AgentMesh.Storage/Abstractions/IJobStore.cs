@@ -8,8 +8,8 @@ namespace AgentMesh.Storage.Abstractions;
 /// </summary>
 /// <remarks>
 /// Claimable: state <c>queued</c>, or state <c>fixing</c> with no lease holder (a fix round waiting
-/// for a worker); run-after not in the future; the repo below its concurrency limit (jobs of the
-/// repo holding a lease count against it). A claim moves <c>queued</c> to <c>running</c> (a
+/// for a worker); run-after not in the future. Whether the job's repo has a run slot for it is its repo
+/// grain's decision (it counts the repo's held jobs, <see cref="CountHeldAsync"/>). A claim moves <c>queued</c> to <c>running</c> (a
 /// <c>fixing</c> job stays <c>fixing</c>), sets the lease (owner and claim time) and increments the
 /// fencing token.
 /// <para>
@@ -38,12 +38,22 @@ public interface IJobStore
     Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims the best claimable job for <paramref name="owner"/> (highest priority, then earliest
-    /// run-after, then oldest), or null. PostgreSQL: one statement with <c>FOR UPDATE SKIP LOCKED</c>;
-    /// SQLite: the single writer. Never hands one job to two claimers. The claimed job's
-    /// <see cref="JobRecord.ClaimedAt"/> is the store clock's now.
+    /// The jobs a worker may claim now, best first: <c>queued</c>, or <c>fixing</c> with no lease holder; run-after
+    /// not in the future; by priority (highest first), then run-after, then creation, then id. A plain read: which
+    /// of them runs, and whether its repo has a run slot, is the repo grain's decision.
     /// </summary>
-    Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims job <paramref name="jobId"/> for <paramref name="owner"/> if it is claimable now (as listed by
+    /// <see cref="ListClaimableAsync"/>): <c>queued</c> becomes <c>running</c> (<c>fixing</c> stays), the lease is
+    /// the owner's, the claim time is now and the fence goes up by one. Null when the job is missing, held, not
+    /// due, or in another state. One conditional statement: of two claimers of one job, exactly one wins.
+    /// </summary>
+    Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>How many jobs of the repo (its name matched ignoring letter case) hold a claim.</summary>
+    Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// One turn of the job actor: locks the row, runs <paramref name="decide"/> on it, and in the
@@ -55,9 +65,6 @@ public interface IJobStore
     /// A missing job throws <see cref="KeyNotFoundException"/>.
     /// </summary>
     Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default);
-
-    /// <summary>Sets how many jobs of a repo may hold a lease at once (default when never set: 1).</summary>
-    Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes terminal jobs last updated before <paramref name="cutoff"/>, with their logs, events, mail and held work.</summary>
     Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);

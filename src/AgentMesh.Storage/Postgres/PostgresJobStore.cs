@@ -61,11 +61,29 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         return await PostgresRows.ListAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var command = context.Command(PostgresSql.ListClaimableJobs)
+            .WithTime("now", context.Now())
+            .With("limit", limit);
+        return await PostgresRows.ListAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repo);
+        await using var command = context.Command(PostgresSql.CountHeldJobs).With("repo", repo);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         await using var command = context.Command(PostgresSql.ClaimJob)
             .WithTime("now", context.Now())
+            .With("id", jobId)
             .With("owner", owner);
         var job = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
         return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
@@ -133,22 +151,8 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
 
         await PostgresOutbox.InsertAsync(connection, transaction, jobId, change.Outbox, now, cancellationToken).ConfigureAwait(false);
 
-        if (change.ReleaseLease && current.LeaseOwner is not null)
-        {
-            await using var slots = PostgresStoreContext.Command(connection, PostgresSql.ReleaseRepoSlots, transaction);
-            await slots.With("repos", new[] { current.Repo }).With("counts", new[] { 1 })
-                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return updated;
-    }
-
-    public async Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxConcurrentJobs);
-        await using var command = context.Command(PostgresSql.SetRepoConcurrency).With("repo", repo).With("max", maxConcurrentJobs);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)

@@ -154,14 +154,11 @@ internal static class PostgresSql
         "claimed_at, fence, version, data_json, created_at, updated_at";
 
     /// <summary>
-    /// Creates the job unless its natural key exists, and makes sure its repo has a limits row for claims to
-    /// lock. Returns no row for a duplicate (the caller then reads the existing job in a new statement, whose
-    /// snapshot sees a concurrent inserter's commit).
+    /// Creates the job unless its natural key exists. Returns no row for a duplicate (the caller then reads the
+    /// existing job in a new statement, whose snapshot sees a concurrent inserter's commit).
     /// </summary>
     public const string EnqueueJob = $"""
-        WITH repo_row AS (
-            INSERT INTO repo_limits (repo) VALUES (@repo) ON CONFLICT (repo) DO NOTHING
-        ), created AS (
+        WITH created AS (
             INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
                               fence, version, data_json, created_at, updated_at)
             VALUES (@id, @repo, @natural_key, @kind, 'queued', @priority, @run_after, 1, @max_attempts,
@@ -184,45 +181,36 @@ internal static class PostgresSql
          LIMIT @limit OFFSET @offset
         """;
 
+    /// <summary>What a worker may claim now, best first (<c>JobActorState.IsClaimable</c> is the definition).</summary>
+    public const string ListClaimableJobs = $"""
+        SELECT {JobColumns} FROM jobs
+         WHERE (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
+           AND run_after <= @now
+         ORDER BY priority DESC, run_after, created_at, id
+         LIMIT @limit
+        """;
+
     /// <summary>
-    /// The claim: one statement. The candidate is the best claimable job whose repo is below its limit; the
-    /// job row AND its repo's limits row are locked with SKIP LOCKED, so claimers of the same repo serialise
-    /// on the repo row instead of each taking a different job of it. "leased" on the repo row is bumped in
-    /// the same statement; a claimer that locks the repo row after another claimer's commit re-checks
-    /// <c>leased &lt; max_concurrent</c> on the newest row version (READ COMMITTED re-evaluation of locked
-    /// rows), so a limit of 1 really is 1. A queued job that still carries a lease (a turn re-queued it
-    /// without releasing) already counts, so it does not count twice.
+    /// The claim of one job: applies only while the job is claimable and due (re-checked on the newest row
+    /// version when another writer got there first, so two claimers never both win), and leases it. Which job,
+    /// and whether its repo has a run slot, was the repo grain's decision.
     /// </summary>
     public const string ClaimJob = $"""
-        WITH candidate AS (
-            SELECT j.id, j.repo, (j.lease_owner IS NULL) AS was_free
-              FROM jobs j
-              JOIN repo_limits r ON r.repo = j.repo
-             WHERE (j.state = 'queued' OR (j.state = 'fixing' AND j.lease_owner IS NULL))
-               AND j.run_after <= @now
-               AND r.leased < r.max_concurrent
-             ORDER BY j.priority DESC, j.run_after, j.created_at, j.id
-             LIMIT 1
-             FOR UPDATE OF j, r SKIP LOCKED
-        ), claimed AS (
-            UPDATE jobs j
-               SET state = CASE WHEN j.state = 'queued' THEN 'running' ELSE j.state END,
-                   lease_owner = @owner,
-                   claimed_at = @now,
-                   fence = j.fence + 1,
-                   version = j.version + 1,
-                   updated_at = @now
-              FROM candidate c
-             WHERE j.id = c.id
-            RETURNING j.*
-        ), counted AS (
-            UPDATE repo_limits r
-               SET leased = r.leased + 1
-              FROM candidate c
-             WHERE r.repo = c.repo AND c.was_free
-        )
-        SELECT {JobColumns} FROM claimed
+        UPDATE jobs
+           SET state = CASE WHEN state = 'queued' THEN 'running' ELSE state END,
+               lease_owner = @owner,
+               claimed_at = @now,
+               fence = fence + 1,
+               version = version + 1,
+               updated_at = @now
+         WHERE id = @id
+           AND (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
+           AND run_after <= @now
+        RETURNING {JobColumns}
         """;
+
+    /// <summary>The repo's jobs that hold a claim (the repo's name ignoring letter case, as GitHub's).</summary>
+    public const string CountHeldJobs = "SELECT count(*)::int FROM jobs WHERE lower(repo) = lower(@repo) AND lease_owner IS NOT NULL";
 
     public const string LockJob = $"SELECT {JobColumns}, last_event_seq FROM jobs WHERE id = @id FOR UPDATE";
 
@@ -253,32 +241,17 @@ internal static class PostgresSql
           FROM unnest(@types::text[], @datas::text[]) WITH ORDINALITY AS u(type, data, ord)
         """;
 
-    public const string ReleaseRepoSlots = """
-        UPDATE repo_limits r SET leased = r.leased - u.n
-          FROM unnest(@repos::text[], @counts::int[]) AS u(repo, n)
-         WHERE r.repo = u.repo
-        """;
-
-    public const string SetRepoConcurrency = """
-        INSERT INTO repo_limits (repo, max_concurrent) VALUES (@repo, @max)
-        ON CONFLICT (repo) DO UPDATE SET max_concurrent = EXCLUDED.max_concurrent
-        """;
-
     public const string PurgeTerminalJobs = """
         WITH doomed AS (
             DELETE FROM jobs
              WHERE state IN ('merged', 'failed', 'stopped', 'closed') AND updated_at < @cutoff
-            RETURNING id, repo, lease_owner
+            RETURNING id
         ), logs AS (
             DELETE FROM job_logs WHERE job_id IN (SELECT id FROM doomed)
         ), events AS (
             DELETE FROM job_events WHERE job_id IN (SELECT id FROM doomed)
         ), held AS (
             DELETE FROM held_work WHERE job_id IN (SELECT id FROM doomed)
-        ), slots AS (
-            UPDATE repo_limits r SET leased = r.leased - d.n
-              FROM (SELECT repo, count(*)::int AS n FROM doomed WHERE lease_owner IS NOT NULL GROUP BY repo) d
-             WHERE r.repo = d.repo
         )
         SELECT count(*)::int FROM doomed
         """;

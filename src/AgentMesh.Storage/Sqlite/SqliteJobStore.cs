@@ -8,7 +8,7 @@ namespace AgentMesh.Storage.Sqlite;
 
 /// <summary>
 /// Job actors on SQLite. Claims and turns are writes, so the single writer serialises
-/// them: a claim's pick-and-lease cannot interleave with another claim. Each row change is still
+/// them: two claims of one job cannot both apply. Each row change is still
 /// a compare-and-set on the version (and the fence, for lease holders), so the code states the
 /// same guarantees the PostgreSQL backend needs row locks for.
 /// </summary>
@@ -75,12 +75,29 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return database.ReadAsync<IReadOnlyList<JobRecord>>(connection => connection.Command(SqliteSql.ListClaimableJobs)
+            .With("@now", database.Now)
+            .With("@limit", limit)
+            .ReadAll(SqliteRows.Job), cancellationToken);
+    }
+
+    public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repo);
+        return database.ReadAsync(connection => (int)connection.Command(SqliteSql.CountHeldJobs).With("@repo", repo).ScalarInt64(), cancellationToken);
+    }
+
+    public Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         return database.WriteAsync(context =>
         {
             var job = context.Command(SqliteSql.ClaimJob)
+                .With("@id", jobId)
                 .With("@owner", owner)
                 .With("@now", context.Now)
                 .ReadFirstOrDefault(SqliteRows.Job);
@@ -126,16 +143,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
             SqliteOutbox.Insert(context, jobId, change.Outbox);
             return updated;
         }, cancellationToken);
-    }
-
-    public Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(repo);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxConcurrentJobs);
-        return database.WriteAsync(context => context.Command(SqliteSql.UpsertRepoLimit)
-            .With("@repo", repo)
-            .With("@max", maxConcurrentJobs)
-            .Execute(), cancellationToken);
     }
 
     public Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>

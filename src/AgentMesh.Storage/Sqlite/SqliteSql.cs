@@ -95,11 +95,18 @@ internal static class SqliteSql
         return sql + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset;";
     }
 
+    /// <summary>What a worker may claim now, best first (<c>JobActorState.IsClaimable</c> is the definition).</summary>
+    public const string ListClaimableJobs = $"""
+        SELECT {JobColumns} FROM jobs
+         WHERE (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
+           AND run_after <= @now
+         ORDER BY priority DESC, run_after, created_at, id
+         LIMIT @limit;
+        """;
+
     /// <summary>
-    /// The claim: one statement picks the best claimable job and leases it (owner, claim time, next
-    /// fence). Jobs of a repo that hold a lease count against the repo's limit, however old the
-    /// claim: leases do not expire, only a turn releases one. The single writer guarantees no other
-    /// claim runs in between.
+    /// The claim of one job: applies only while the job is claimable and due, and leases it (owner, claim time,
+    /// next fence). Which job, and whether its repo has a run slot, was the repo grain's decision.
     /// </summary>
     public const string ClaimJob = $"""
         UPDATE jobs
@@ -109,16 +116,14 @@ internal static class SqliteSql
                fence = fence + 1,
                version = version + 1,
                updated_at = @now
-         WHERE id = (
-            SELECT c.id FROM jobs c
-             WHERE (c.state = 'queued' OR (c.state = 'fixing' AND c.lease_owner IS NULL))
-               AND c.run_after <= @now
-               AND (SELECT COUNT(*) FROM jobs h WHERE h.repo = c.repo AND h.lease_owner IS NOT NULL)
-                   < COALESCE((SELECT l.max_concurrent_jobs FROM repo_limits l WHERE l.repo = c.repo), 1)
-             ORDER BY c.priority DESC, c.run_after, c.created_at, c.id
-             LIMIT 1)
+         WHERE id = @id
+           AND (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
+           AND run_after <= @now
         RETURNING {JobColumns};
         """;
+
+    /// <summary>The repo's jobs that hold a claim (the repo's name ignoring letter case, as GitHub's).</summary>
+    public const string CountHeldJobs = "SELECT COUNT(*) FROM jobs WHERE repo = @repo COLLATE NOCASE AND lease_owner IS NOT NULL;";
 
     /// <summary>The turn's compare-and-set: applies only if state and version are still as read.</summary>
     public const string ApplyJobChange = $"""
@@ -134,11 +139,6 @@ internal static class SqliteSql
                updated_at = @now
          WHERE id = @id AND state = @expectedState AND version = @expectedVersion
         RETURNING {JobColumns};
-        """;
-
-    public const string UpsertRepoLimit = """
-        INSERT INTO repo_limits (repo, max_concurrent_jobs) VALUES (@repo, @max)
-        ON CONFLICT (repo) DO UPDATE SET max_concurrent_jobs = excluded.max_concurrent_jobs;
         """;
 
     public const string PurgeTerminalJobs = """

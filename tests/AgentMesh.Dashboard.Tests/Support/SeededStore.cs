@@ -54,9 +54,15 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
         public Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
             inner.ListAsync(query, cancellationToken);
 
-        public async Task<ClaimedJob?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
+        public Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default) =>
+            inner.ListClaimableAsync(limit, cancellationToken);
+
+        public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default) =>
+            inner.CountHeldAsync(repo, cancellationToken);
+
+        public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
         {
-            var claimed = await inner.ClaimAsync(owner, cancellationToken);
+            var claimed = await inner.TryClaimAsync(jobId, owner, cancellationToken);
             if (claimed is not null)
             {
                 Changed(claimed.Job);
@@ -80,9 +86,6 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
             }
             return record;
         }
-
-        public Task SetRepoConcurrencyAsync(string repo, int maxConcurrentJobs, CancellationToken cancellationToken = default) =>
-            inner.SetRepoConcurrencyAsync(repo, maxConcurrentJobs, cancellationToken);
 
         public async Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
         {

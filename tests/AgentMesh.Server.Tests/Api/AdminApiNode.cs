@@ -67,7 +67,8 @@ public sealed class AdminApiNode : IAsyncDisposable
 
     public IAgentMeshStore Store => App.Services.GetRequiredService<IAgentMeshStore>();
 
-    public static async Task<AdminApiNode> StartAsync(string? token = DefaultToken, TimeProvider? timeProvider = null)
+    /// <param name="settings">More <c>--Section:Key=value</c> settings, e.g. a PostgreSQL store.</param>
+    public static async Task<AdminApiNode> StartAsync(string? token = DefaultToken, TimeProvider? timeProvider = null, IReadOnlyList<string>? settings = null)
     {
         var data = new TempDirectory("agentmesh-api");
         var nodeId = $"api-test-{Guid.NewGuid():N}"[..20];
@@ -76,6 +77,7 @@ public sealed class AdminApiNode : IAsyncDisposable
         {
             args.Add($"--Admin:Token={token}");
         }
+        args.AddRange(settings ?? []);
         var logs = new CapturingLoggerProvider();
         var app = Build([.. args], logs, timeProvider);
         try

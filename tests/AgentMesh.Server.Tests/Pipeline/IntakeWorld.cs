@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using AgentMesh.Server.Worker;
+using AgentMesh.Grains.Repos;
 using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Repos;
@@ -60,13 +63,19 @@ internal sealed class IntakeWorld : IAsyncDisposable
         var orleansDb = directory.Combine("orleans.db");
         await OrleansSchema.ApplySqliteAsync(orleansDb);
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.UseAgentMeshGrains(
-            new GrainDatabase(OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(orleansDb), new SqliteDataSource(OrleansSchema.SqliteConnectionString(orleansDb), fullSync: false)),
-            new GrainTimingOptions()));
+        IntakeWorld? world = null;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseAgentMeshGrains(
+                new GrainDatabase(OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(orleansDb), new SqliteDataSource(OrleansSchema.SqliteConnectionString(orleansDb), fullSync: false)),
+                new GrainTimingOptions());
+            // The repo grains' run slots count and claim in this world's store (asked only once a grain activates).
+            silo.Services.AddSingleton<IRunClaims>(_ => new RunClaims(world!.Store));
+        });
         builder.ConfigureClient(client => client.Services.AddAgentMeshSerialization());
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        var world = new IntakeWorld(budgets ?? new GlobalBudgetOptions(), cluster) { _siloDirectory = directory };
+        world = new IntakeWorld(budgets ?? new GlobalBudgetOptions(), cluster) { _siloDirectory = directory };
         await world.Store.MigrateAsync();
         return world;
     }

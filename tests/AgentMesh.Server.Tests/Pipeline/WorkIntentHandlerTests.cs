@@ -123,7 +123,8 @@ public sealed class WorkIntentHandlerTests
         await using var world = await IntakeWorld.StartAsync();
         await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
         await world.Handler.HandleAsync(IntakeWorld.Opened(6), CancellationToken.None);
-        var claim = (await world.Store.Jobs.ClaimAsync("node/1"))!;
+        var queued = (await world.Store.Jobs.ListClaimableAsync(10)).ShouldHaveSingleItem();
+        var claim = (await world.Store.Jobs.TryClaimAsync(queued.Id, "node/1"))!;
         await world.Jobs.SendAsync(claim.Job.Id, new Start("node/1", claim.Lease.Fence), claim.Lease);
         await world.Jobs.SendAsync(claim.Job.Id, new ReportNeedsClarification(["Which colour?"]), claim.Lease);
 
@@ -150,9 +151,10 @@ public sealed class WorkIntentHandlerTests
         var job = (await world.JobsAsync()).ShouldHaveSingleItem();
         job.State.ShouldBe(JobState.Queued);
         job.RunAfter.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
-        (await world.Store.Jobs.ClaimAsync("node/1")).ShouldBeNull("it may not run before the window frees");
+        (await world.Store.Jobs.ListClaimableAsync(10)).ShouldBeEmpty("it may not run before the window frees");
+        (await world.Store.Jobs.TryClaimAsync(job.Id, "node/1")).ShouldBeNull("it may not run before the window frees");
         world.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 22, 0, 0, 1, TimeSpan.Zero));
-        (await world.Store.Jobs.ClaimAsync("node/1")).ShouldNotBeNull();
+        (await world.Store.Jobs.TryClaimAsync(job.Id, "node/1")).ShouldNotBeNull();
     }
 
     [Fact]
@@ -199,8 +201,8 @@ public sealed class WorkIntentHandlerTests
             data.RootElement.GetProperty("message").GetString().ShouldBe(reason);
             data.RootElement.GetProperty("retryAt").GetDateTimeOffset().ShouldBe(held.RunAfter);
         }
-        (await world.Store.Jobs.ClaimAsync("node/1"))!.Job.Id.ShouldBe(jobs.Single(j => j.NaturalKey == "octo/widgets#20:solve_issue").Id);
-        (await world.Store.Jobs.ClaimAsync("node/1")).ShouldBeNull("the held job may not run before the tenant's day ends");
+        (await world.Store.Jobs.ListClaimableAsync(10)).ShouldHaveSingleItem("the held job may not run before the tenant's day ends")
+            .Id.ShouldBe(jobs.Single(j => j.NaturalKey == "octo/widgets#20:solve_issue").Id);
     }
 
     [Fact]

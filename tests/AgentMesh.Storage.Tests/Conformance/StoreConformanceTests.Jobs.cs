@@ -97,7 +97,7 @@ public abstract partial class StoreConformanceTests
             UpdatedAt = Now,
         });
         (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job);
-        (await Store.Jobs.ClaimAsync("node-b")).ShouldBeNull();
+        (await Store.Jobs.ClaimNextAsync("node-b")).ShouldBeNull();
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public abstract partial class StoreConformanceTests
         }
 
         order.ShouldBe(["high", "early-low", "old-low", "new-low", "negative"]);
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
+        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
     }
 
     [Fact]
@@ -126,57 +126,51 @@ public abstract partial class StoreConformanceTests
     {
         await EnqueueAsync(Job("later", id: "later", runAfter: Now.AddSeconds(30)));
 
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
+        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(29));
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
+        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(1));
         (await ClaimAsync()).Job.Id.ShouldBe("later");
     }
 
     [Fact]
-    public async Task Repo_concurrency_defaults_to_one_leased_job_per_repo()
+    public async Task A_claim_of_one_job_takes_it_once_and_refuses_what_is_not_claimable()
     {
-        await EnqueueAsync(Job("a1", repo: "a/a", id: "a1"));
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        await EnqueueAsync(Job("a2", repo: "a/a", id: "a2"));
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        await EnqueueAsync(Job("b1", repo: "b/b", id: "b1"));
+        await EnqueueAsync(Job("k1", id: "j1"));
+        await EnqueueAsync(Job("k2", id: "later", runAfter: Now.AddSeconds(30)));
+        var done = await EnqueueAsync(Job("k3", id: "done"));
+        await Store.Jobs.TurnAsync(done.Id, null, MoveTo(JobState.Merged));
 
-        var first = await ClaimAsync();
-        first.Job.Id.ShouldBe("a1");
-        (await ClaimAsync()).Job.Id.ShouldBe("b1");
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
+        var claimed = (await Store.Jobs.TryClaimAsync("j1", "node-a")).ShouldNotBeNull();
 
-        // A lease has no expiry: however old the claim, it counts until a turn releases it.
-        Clock.Advance(TimeSpan.FromHours(2));
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
-
-        await Store.Jobs.TurnAsync("a1", first.Lease, MoveTo(JobState.WaitingForReply, releaseLease: true));
-        (await ClaimAsync()).Job.Id.ShouldBe("a2");
+        claimed.Lease.ShouldBe(new JobLease("j1", "node-a", 1));
+        (await Store.Jobs.TryClaimAsync("j1", "node-b")).ShouldBeNull("a held job is never claimed twice");
+        (await Store.Jobs.TryClaimAsync("later", "node-b")).ShouldBeNull("not due yet");
+        (await Store.Jobs.TryClaimAsync("done", "node-b")).ShouldBeNull("a merged job is no one's to claim");
+        (await Store.Jobs.TryClaimAsync("missing", "node-b")).ShouldBeNull();
+        (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job);
+        (await Store.Jobs.ListClaimableAsync(10)).ShouldBeEmpty("the claimed job is held and the other is not due");
     }
 
     [Fact]
-    public async Task Repo_concurrency_limit_2_lets_two_jobs_of_the_repo_hold_leases()
+    public async Task Held_jobs_are_counted_per_repo_ignoring_letter_case_until_a_turn_releases_them()
     {
-        await Store.Jobs.SetRepoConcurrencyAsync("a/a", 2);
-        for (var i = 1; i <= 3; i++)
-        {
-            await EnqueueAsync(Job($"a{i}", repo: "a/a", id: $"a{i}"));
-            Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        await EnqueueAsync(Job("a1", repo: "Octo/App", id: "a1"));
+        await EnqueueAsync(Job("a2", repo: "octo/app", id: "a2"));
+        await EnqueueAsync(Job("b1", repo: "other/repo", id: "b1"));
+        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
 
-        (await ClaimAsync()).Job.Id.ShouldBe("a1");
-        var second = await ClaimAsync();
-        second.Job.Id.ShouldBe("a2");
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
+        var first = (await Store.Jobs.TryClaimAsync("a1", "node-a")).ShouldNotBeNull();
+        await Store.Jobs.TryClaimAsync("a2", "node-b");
+        await Store.Jobs.TryClaimAsync("b1", "node-c");
 
-        await Store.Jobs.TurnAsync("a2", second.Lease, MoveTo(JobState.Failed, releaseLease: true));
-        (await ClaimAsync()).Job.Id.ShouldBe("a3");
-
-        // Lowering the limit back to 1 blocks new claims while two leases are held.
-        await Store.Jobs.SetRepoConcurrencyAsync("a/a", 1);
-        await EnqueueAsync(Job("a4", repo: "a/a", id: "a4"));
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
+        (await Store.Jobs.CountHeldAsync("OCTO/app")).ShouldBe(2);
+        (await Store.Jobs.CountHeldAsync("other/repo")).ShouldBe(1);
+        // A claim has no expiry: however old, it counts until a turn releases it.
+        Clock.Advance(TimeSpan.FromHours(2));
+        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2);
+        await Store.Jobs.TurnAsync("a1", first.Lease, MoveTo(JobState.WaitingForReply, releaseLease: true));
+        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
     }
 
     [Fact]
@@ -196,20 +190,19 @@ public abstract partial class StoreConformanceTests
         second.Job.LeaseOwner.ShouldBe("node-b");
         second.Job.ClaimedAt.ShouldBe(Now);
         second.Lease.Fence.ShouldBe(3);
-        (await Store.Jobs.ClaimAsync("node-c")).ShouldBeNull();
+        (await Store.Jobs.ClaimNextAsync("node-c")).ShouldBeNull();
     }
 
     [Fact]
     public async Task Jobs_in_other_states_are_never_claimed()
     {
-        await Store.Jobs.SetRepoConcurrencyAsync("octo/app", 10);
         foreach (var state in new[] { JobState.WaitingForReply, JobState.PrOpened, JobState.Merged, JobState.Failed, JobState.Stopped, JobState.Closed })
         {
             var job = await EnqueueAsync(Job($"k-{state}"));
             await Store.Jobs.TurnAsync(job.Id, null, MoveTo(state));
         }
 
-        (await Store.Jobs.ClaimAsync("node-a")).ShouldBeNull();
+        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
     }
 
     [Fact]
@@ -341,8 +334,8 @@ public abstract partial class StoreConformanceTests
         await Should.ThrowAsync<StaleLeaseException>(() => Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "late")], lost.Lease));
         (await Store.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["run_lost"]);
 
-        // The repo's only slot is free again: once the backoff has passed the job is claimed with a new fence.
-        (await Store.Jobs.ClaimAsync("node-b/1")).ShouldBeNull();
+        // Once the backoff has passed the job is claimable again, with a new fence.
+        (await Store.Jobs.ClaimNextAsync("node-b/1")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(20));
         var again = await ClaimAsync("node-b/1");
         again.Lease.ShouldBe(new JobLease("j1", "node-b/1", 3));
@@ -353,7 +346,6 @@ public abstract partial class StoreConformanceTests
     [Fact]
     public async Task Purge_terminal_deletes_old_terminal_jobs_with_their_logs_and_events()
     {
-        await Store.Jobs.SetRepoConcurrencyAsync("octo/app", 10);
         await EnqueueAsync(Job("old-done", id: "old-done"));
         await EnqueueAsync(Job("old-waiting", id: "old-waiting"));
         await Store.Jobs.TurnAsync("old-done", null, MoveTo(JobState.Merged, events: [new NewEvent("merged", "{}")]));
@@ -378,10 +370,6 @@ public abstract partial class StoreConformanceTests
     public async Task Four_concurrent_claimers_claim_each_of_200_jobs_exactly_once()
     {
         const int Jobs = 200;
-        for (var r = 0; r < 10; r++)
-        {
-            await Store.Jobs.SetRepoConcurrencyAsync($"r/{r}", Jobs);
-        }
         for (var i = 0; i < Jobs; i++)
         {
             await EnqueueAsync(Job($"k{i}", repo: $"r/{i % 10}", id: $"j{i:D3}"));
@@ -390,7 +378,7 @@ public abstract partial class StoreConformanceTests
         var claimers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
         {
             var mine = new List<string>();
-            while (await Store.Jobs.ClaimAsync($"node-{n}") is { } claimed)
+            while (await Store.Jobs.ClaimNextAsync($"node-{n}") is { } claimed)
             {
                 mine.Add(claimed.Job.Id);
             }

@@ -62,10 +62,10 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         Query("PRAGMA journal_mode;").ShouldBe(["wal"]);
-        SqliteStore.ExpectedSchemaVersion.ShouldBe(8);
+        SqliteStore.ExpectedSchemaVersion.ShouldBe(9);
         var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         Query("SELECT version || ':' || name || ':' || applied_at FROM schema_migrations ORDER BY version;")
-            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}", $"5:data_protection_keys:{at}", $"6:drop_job_mail:{at}", $"7:job_claimed_at:{at}", $"8:outbox_job_id:{at}"]);
+            .ShouldBe([$"1:initial:{at}", $"2:held_work:{at}", $"3:usage:{at}", $"4:drop_replaced_tables:{at}", $"5:data_protection_keys:{at}", $"6:drop_job_mail:{at}", $"7:job_claimed_at:{at}", $"8:outbox_job_id:{at}", $"9:drop_repo_limits:{at}"]);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%webhook_inbox%' OR name = 'nodes' OR name = 'job_mail';").ShouldBe(["0"]);
         Query("SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'last_mail_seq';").ShouldBe(["0"]);
         Query("SELECT group_concat(name) FROM pragma_table_info('jobs') WHERE name IN ('lease_expires_at', 'claimed_at');").ShouldBe(["claimed_at"]);
@@ -73,6 +73,9 @@ public sealed class SqliteStoreTests : IDisposable
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_lease_expiry';").ShouldBe(["0"]);
         // Version 8: outbox items belong to a job, and the pending-items index is per job.
         Query("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'job_id';").ShouldBe(["1"]);
+        // Version 9: a repo's run slots are its repo grain's; the store's copy of its limit is gone.
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'repo_limits';").ShouldBe(["0"]);
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_repo_held';").ShouldBe(["1"]);
         Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND name LIKE 'ix_%' ORDER BY name;").ShouldBe(["ix_outbox_job_due"]);
     }
 
@@ -102,18 +105,19 @@ public sealed class SqliteStoreTests : IDisposable
         await using var store = SqliteTestStores.Open(DatabasePath, _clock);
         await store.MigrateAsync();
 
-        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 9, 9, null));
         var job = (await store.Jobs.GetAsync("j1")).ShouldNotBeNull();
         (job.State, job.LeaseOwner, job.ClaimedAt, job.Fence).ShouldBe((JobState.Running, "node-a/1", (DateTimeOffset?)null, 1L));
         Query("SELECT lease_owner || ':' || lease_expires_at FROM outbox;").ShouldBe([$"node-a:{expiry}"]);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_lease_expiry';").ShouldBe(["0"]);
 
         // The lease still holds the repo's slot, and the run's owner and fence still rescue it with a turn.
-        await store.Jobs.EnqueueAsync(new NewJob("j2", "octo/app", "k2", "solve", "{}"));
-        (await store.Jobs.ClaimAsync("node-b/1")).ShouldBeNull();
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
+        (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldBeNull();
         var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
         (rescued.LeaseOwner, rescued.ClaimedAt, rescued.Fence).ShouldBe(((string?)null, (DateTimeOffset?)null, 2L));
-        (await store.Jobs.ClaimAsync("node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
+        (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
     }
 
     [Fact]
@@ -149,7 +153,7 @@ public sealed class SqliteStoreTests : IDisposable
         await using var store = SqliteTestStores.Open(DatabasePath, _clock);
         await store.MigrateAsync();
 
-        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 8, 8, null));
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 9, 9, null));
         Query("SELECT idempotency_key || ' -> ' || COALESCE(job_id, 'NULL') FROM outbox ORDER BY id;").ShouldBe(OutboxBackfillCases.Expected);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_outbox_due';").ShouldBe(["0"]);
         Query("SELECT sql FROM sqlite_master WHERE name = 'ix_outbox_job_due';")
@@ -179,7 +183,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["8"]);
+        Query("SELECT COUNT(*) FROM schema_migrations;").ShouldBe(["9"]);
         (await first.CheckHealthAsync()).Ready.ShouldBeTrue();
         (await second.CheckHealthAsync()).Ready.ShouldBeTrue();
     }
@@ -233,7 +237,7 @@ public sealed class SqliteStoreTests : IDisposable
         using (var insert = other.CreateCommand())
         {
             insert.Transaction = lockHolder;
-            insert.CommandText = "INSERT INTO repo_limits (repo, max_concurrent_jobs) VALUES ('held/by-other', 3);";
+            insert.CommandText = "CREATE TABLE held_by_other (x INTEGER); INSERT INTO held_by_other VALUES (3);";
             insert.ExecuteNonQuery();
         }
 
@@ -243,7 +247,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         var result = await Eventually.WithinAsync(enqueue, "the enqueue blocked by another connection's write lock");
         result.Created.ShouldBeTrue();
-        Query("SELECT repo FROM repo_limits;").ShouldBe(["held/by-other"]);
+        Query("SELECT x FROM held_by_other;").ShouldBe(["3"]);
     }
 
     [Fact]
@@ -269,7 +273,6 @@ public sealed class SqliteStoreTests : IDisposable
     {
         await using var first = await SqliteTestStores.CreateAsync(_directory, _clock);
         await using var second = SqliteTestStores.Open(DatabasePath, _clock);
-        await first.Jobs.SetRepoConcurrencyAsync("octo/app", 100);
         for (var i = 0; i < 60; i++)
         {
             await first.Jobs.EnqueueAsync(new NewJob($"j{i}", "octo/app", $"k{i}", "solve", "{}"));
@@ -278,7 +281,7 @@ public sealed class SqliteStoreTests : IDisposable
         var claimers = new[] { first, second, first, second }.Select((store, n) => Task.Run(async () =>
         {
             var mine = new List<string>();
-            while (await store.Jobs.ClaimAsync($"node-{n}") is { } claimed)
+            while (await store.Jobs.ClaimNextAsync($"node-{n}") is { } claimed)
             {
                 mine.Add(claimed.Job.Id);
             }
