@@ -49,7 +49,7 @@ internal sealed class BenchStore(IAgentMeshStore store, string connectionString,
         {
             await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
             await connection.OpenAsync();
-            await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE jobs; ANALYZE repo_limits", connection);
+            await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE jobs", connection);
             await analyze.ExecuteNonQueryAsync();
             return;
         }

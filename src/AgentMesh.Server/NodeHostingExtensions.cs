@@ -70,6 +70,7 @@ public static class NodeHostingExtensions
             builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
         // A run lost with its silo is found by its job grain (a reminder, and at once when a silo is declared dead).
         services.AddSingleton<IJobRunRescue, JobRunRescue>();
+        services.AddSingleton<Worker.IdleSlotsSignal>();
         services.AddSingleton<DeadSiloRescueService>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadSiloRescueService>());
         var retention = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();

@@ -85,6 +85,8 @@ public sealed class ServeCommandTests
     [Theory]
     [InlineData("--Silo:SiloPort=70000", "Silo:SiloPort must be a port number (0 picks a free one), not 70000.")]
     [InlineData("--Silo:AdvertisedAddress=not-an-ip", "Silo:AdvertisedAddress must be an IP address, not 'not-an-ip'.")]
+    [InlineData("--Silo:ProbeTimeout=00:00:00.05", "Silo:ProbeTimeout must be at least 100 ms")]
+    [InlineData("--Silo:NumMissedProbesLimit=0", "Silo:NumMissedProbesLimit must be at least 1, not 0.")]
     [InlineData("--Grains:DeliveryReminderPeriod=00:00:00.5", "Grains:DeliveryReminderPeriod must be at least 1 second")]
     [InlineData("--Grains:RunWatchPeriod=00:00:00", "Grains:RunWatchPeriod must be at least 1 second")]
     [InlineData("--Grains:EffectsReminderPeriod=00:00:00.2", "Grains:EffectsReminderPeriod must be at least 1 second")]

@@ -12,9 +12,10 @@ namespace AgentMesh.Storage.Tests;
 
 /// <summary>
 /// PostgreSQL-only facts that need real concurrency (pooled connections, several claimers at once) or
-/// several nodes on one database: exactly-once claims (of jobs, and of one job's outbox items), the per-repo
-/// limit under contention, fencing across nodes after a rescue turn, and migration (concurrent, the upgrade of a
-/// database with a leased job, and of one with outbox items from before they had a job).
+/// several nodes on one database: exactly-once claims (of jobs, and of one job's outbox items), one winner
+/// among concurrent claims of one job, fencing across nodes after a rescue turn, and migration (concurrent,
+/// the upgrade of a database with a leased job, of one with outbox items from before they had a job, and of
+/// one with repo limits).
 /// </summary>
 public sealed class PostgresConcurrencyTests
 {
@@ -33,39 +34,76 @@ public sealed class PostgresConcurrencyTests
 
         var claimers = Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
         {
+            // As a worker slot does: read the claimable jobs, try to claim each. The claimers read the same list
+            // and race for the same rows; a loser's conditional UPDATE waits for the winner's row lock, then
+            // matches nothing.
             var mine = new List<ClaimedJob>();
-            while (await store.Jobs.ClaimNextAsync($"node-{n}") is { } claimed)
+            while (await store.Jobs.ListClaimableAsync(50) is { Count: > 0 } claimable)
             {
-                mine.Add(claimed);
+                foreach (var job in claimable)
+                {
+                    if (await store.Jobs.TryClaimAsync(job.Id, $"node-{n}") is { } claimed)
+                    {
+                        mine.Add(claimed);
+                    }
+                }
             }
             return mine;
         })).ToList();
-        var claims = (await Task.WhenAll(claimers)).SelectMany(c => c).ToList();
+        var claims = (await Eventually.WithinAsync(Task.WhenAll(claimers), "8 claimers claiming every job")).SelectMany(c => c).ToList();
 
         claims.Count.ShouldBe(Jobs);
         claims.Select(c => c.Job.Id).Distinct().Count().ShouldBe(Jobs);
-        claims.ShouldAllBe(c => c.Lease.Fence == 1 && c.Job.State == JobState.Running);
+        claims.ShouldAllBe(c => c.Lease.Fence == 1 && c.Job.Fence == 1 && c.Job.Version == 2 && c.Job.State == JobState.Running);
         (await store.Jobs.ListAsync(new JobQuery(States: [JobState.Running], Limit: 2000))).Count.ShouldBe(Jobs);
         (await store.Jobs.ListAsync(new JobQuery(States: [JobState.Queued], Limit: 2000))).ShouldBeEmpty();
-        // Every claimer got work: a claimer that lost a job to another moves on to the next candidate.
-        claimers.ShouldAllBe(c => c.Result.Count > 0);
     }
 
     [Fact]
-    public async Task Sixteen_claimers_of_one_job_at_once_leave_exactly_one_holder_and_one_new_fence()
+    public async Task Sixteen_concurrent_claims_of_one_job_from_two_nodes_have_exactly_one_winner_and_raise_the_fence_by_one()
     {
-        await using var store = await PostgresTestStore.CreateAsync(_clock);
-        for (var round = 0; round < 20; round++)
+        // What two slots (on two nodes) asking for the same listed job do: both claim it at once. Each round all
+        // sixteen are released together; the job goes back alternately as queued and as fixing without owner.
+        const int Rounds = 20;
+        const int Claimers = 16;
+        await using var nodeA = await PostgresTestStore.CreateAsync(_clock);
+        await using var nodeB = PostgresTestStore.Open(await ConnectionStringOfAsync(nodeA), _clock);
+        await nodeA.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "k1", "solve", "{}"));
+        PostgresStore[] nodes = [nodeA, nodeB];
+
+        for (var round = 0; round < Rounds; round++)
         {
-            var id = $"j{round:D2}";
-            await store.Jobs.EnqueueAsync(new NewJob(id, "octo/app", $"k{round}", "solve", "{}"));
+            var before = (await nodeA.Jobs.GetAsync("j1")).ShouldNotBeNull();
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var attempts = Enumerable.Range(0, Claimers).Select(n => Task.Run(async () =>
+            {
+                await go.Task;
+                return await nodes[n % 2].Jobs.TryClaimAsync("j1", $"node-{n % 2}/slot-{n}");
+            })).ToList();
+            go.SetResult();
+            var results = await Eventually.WithinAsync(Task.WhenAll(attempts), $"round {round}'s claims");
 
-            var claims = await Task.WhenAll(Enumerable.Range(0, 16).Select(n => Task.Run(() => store.Jobs.TryClaimAsync(id, $"node-{n}"))));
+            var winner = results.Where(c => c is not null).ShouldHaveSingleItem()!;
+            winner.Lease.Fence.ShouldBe(before.Fence + 1);
+            winner.Job.ShouldBe(before with
+            {
+                State = before.State == JobState.Queued ? JobState.Running : JobState.Fixing,
+                LeaseOwner = winner.Lease.Owner,
+                ClaimedAt = _clock.GetUtcNow(),
+                Fence = before.Fence + 1,
+                Version = before.Version + 1,
+                UpdatedAt = _clock.GetUtcNow(),
+            });
+            (await nodeB.Jobs.GetAsync("j1")).ShouldBe(winner.Job, "the losers wrote nothing");
+            (await nodeB.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
 
-            var winner = claims.Where(c => c is not null).ShouldHaveSingleItem($"round {round}: exactly one claimer wins")!;
-            winner.Lease.Fence.ShouldBe(1);
-            (await store.Jobs.GetAsync(id)).ShouldBe(winner.Job);
+            var back = round % 2 == 0 ? JobState.Fixing : JobState.Queued;
+            await nodeA.Jobs.TurnAsync("j1", winner.Lease, j => new JobChange(back, j.DataJson, [], [], ReleaseLease: true));
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
         }
+
+        var final = (await nodeA.Jobs.GetAsync("j1")).ShouldNotBeNull();
+        (final.Fence, final.Version).ShouldBe((2L * Rounds, 1L + (2 * Rounds)), "one claim and one release per round, nothing else");
     }
 
     [Fact]
@@ -126,7 +164,7 @@ public sealed class PostgresConcurrencyTests
                 (reader.GetInt64(0), reader.GetInt32(2)).ShouldBe((reader.GetInt64(1), expected));
             }
             await using var tables = database.CreateCommand(
-                "SELECT count(*) FILTER (WHERE tablename = 'jobs'), count(*) FILTER (WHERE tablename IN ('webhook_inbox', 'job_mail')) FROM pg_tables WHERE schemaname = 'public'");
+                "SELECT count(*) FILTER (WHERE tablename = 'jobs'), count(*) FILTER (WHERE tablename IN ('webhook_inbox', 'job_mail', 'repo_limits')) FROM pg_tables WHERE schemaname = 'public'");
             await using (var reader = await tables.ExecuteReaderAsync())
             {
                 (await reader.ReadAsync()).ShouldBeTrue();
@@ -153,9 +191,9 @@ public sealed class PostgresConcurrencyTests
                 .ShouldBe(1);
             (await ListAsync<string>(database, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'outbox' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%key' ORDER BY 1"))
                 .ShouldBe(["outbox_job_due"]);
-            // Version 9: a repo's run slots are its repo grain's; the store's copy of its limit is gone.
-            (await ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'repo_limits'")).ShouldBe(0);
-            (await ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'jobs_repo_held'")).ShouldBe(1);
+            // Version 9: no repo limits (checked with the tables above); a repo's held jobs are counted on their own index.
+            (await ListAsync<string>(database, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'jobs' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%key' ORDER BY 1"))
+                .ShouldBe(["jobs_claimable", "jobs_held_by_repo", "jobs_newest", "jobs_repo_newest", "jobs_terminal"]);
         }
         finally
         {
@@ -167,7 +205,7 @@ public sealed class PostgresConcurrencyTests
     }
 
     [Fact]
-    public async Task Migration_7_turns_a_leased_jobs_expiry_into_a_claim_time_of_null_and_keeps_the_lease_its_repo_slot_and_the_outbox_lease()
+    public async Task Migration_7_turns_a_leased_jobs_expiry_into_a_claim_time_of_null_and_keeps_the_lease_and_the_outbox_lease()
     {
         // A database at version 6 (the embedded scripts 1-6, recorded as the migrator records them) holding a
         // running job whose lease has an expiry, its repo's slot taken, and an outbox item claimed by a dispatcher.
@@ -202,8 +240,8 @@ public sealed class PostgresConcurrencyTests
             (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)).ShouldBe(("node-a", expiry));
         }
 
-        // The lease still holds the repo's slot, and the run's owner and fence still rescue it with a turn,
-        // which gives the slot back.
+        // The lease still counts as the repo's held job and cannot be claimed over, and the run's owner and fence
+        // still rescue it with a turn, which gives the claim back.
         (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
         (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldBeNull();
         var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
@@ -258,6 +296,77 @@ public sealed class PostgresConcurrencyTests
         (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldBeEmpty();
         _clock.Advance(TimeSpan.FromMinutes(5));
         (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem().IdempotencyKey.ShouldBe("job/j-2/label/x/y");
+    }
+
+    [Fact]
+    public async Task Migration_9_drops_repo_limits_keeps_jobs_and_their_claims_and_counts_held_jobs_on_their_own_index()
+    {
+        // A database at version 8 (the embedded scripts 1-8) holding repo limits with their counters and jobs of two
+        // repos: a running job and a fixing job whose runs hold them, a fixing job waiting for a worker, a queued job
+        // and a merged one.
+        var connectionString = await Testing.Postgres.PostgresServer.Shared.CreateDatabaseAsync();
+        var t = _clock.GetUtcNow();
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        await ExecuteAsync(database, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)");
+        foreach (var (version, name, sql) in EmbeddedMigrations().Where(m => m.Version <= 8))
+        {
+            await ExecuteAsync(database, sql);
+            await ExecuteAsync(database, $"INSERT INTO schema_migrations VALUES ({version}, '{name}', now())");
+        }
+        await ExecuteAsync(database, """
+            INSERT INTO repo_limits (repo, max_concurrent, leased) VALUES ('Octo/App', 2, 2), ('octo/other', 0, 0);
+            INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                              lease_owner, claimed_at, fence, version, data_json, created_at, updated_at, last_log_seq, last_event_seq) VALUES
+                ('running',     'Octo/App',   'k1', 'solve', 'running', 0, @t - interval '9 s', 1, 3, 'node-a/1', @t - interval '8 s', 1, 2, '{"a":1}', @t - interval '9 s', @t - interval '8 s', 3, 1),
+                ('fixing-held', 'Octo/App',   'k2', 'solve', 'fixing',  2, @t - interval '7 s', 2, 3, 'node-b/1', NULL,               3, 5, '{"b":2}', @t - interval '9 s', @t - interval '6 s', 0, 4),
+                ('fixing-free', 'octo/app',   'k3', 'solve', 'fixing',  1, @t - interval '5 s', 2, 3, NULL,       NULL,               4, 6, '{}',      @t - interval '9 s', @t - interval '5 s', 7, 6),
+                ('queued',      'octo/other', 'k4', 'solve', 'queued',  0, @t - interval '4 s', 1, 3, NULL,       NULL,               0, 1, '{}',      @t - interval '4 s', @t - interval '4 s', 0, 0),
+                ('merged',      'octo/other', 'k5', 'solve', 'merged',  0, @t - interval '9 s', 1, 3, NULL,       NULL,               2, 4, '{}',      @t - interval '9 s', @t - interval '3 s', 0, 2)
+            """, ("t", t));
+        const string JobRows = "SELECT row_to_json(j)::text FROM jobs j ORDER BY id";
+        var before = await ListAsync<string>(database, JobRows);
+
+        await using var store = PostgresTestStore.Open(connectionString, _clock);
+        await store.MigrateAsync();
+
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 9, 9, null));
+        (await ListAsync<string>(database, JobRows)).ShouldBe(before, "jobs and their claims are untouched");
+        (await ScalarAsync<bool>(database, "SELECT to_regclass('repo_limits') IS NULL")).ShouldBeTrue();
+        (await ListAsync<string>(database, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'jobs_held_by_repo'"))
+            .ShouldBe(["CREATE INDEX jobs_held_by_repo ON public.jobs USING btree (lower(repo)) WHERE (lease_owner IS NOT NULL)"]);
+        // The count (PostgresSql.CountHeldJobs) can use the new index, the list (ListClaimableJobs) jobs_claimable; with
+        // five rows the planner would rather scan the table, so that is switched off to see which index matches.
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            await using (var noSeqScan = new NpgsqlCommand("SET enable_seqscan = off", connection))
+            {
+                await noSeqScan.ExecuteNonQueryAsync();
+            }
+            (await ExplainAsync(connection, "SELECT count(*)::int FROM jobs WHERE lower(repo) = lower('octo/app') AND lease_owner IS NOT NULL"))
+                .ShouldContain("jobs_held_by_repo");
+            (await ExplainAsync(connection, """
+                SELECT id FROM jobs WHERE (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL)) AND run_after <= now()
+                 ORDER BY priority DESC, run_after, created_at, id LIMIT 10
+                """)).ShouldContain("jobs_claimable");
+        }
+
+        // The claims are what they were: counted per repo, not claimable, and their runs' leases still write. The
+        // store no longer keeps a counter, so a release and a claim need no repo_limits row.
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2);
+        (await store.Jobs.CountHeldAsync("octo/other")).ShouldBe(0);
+        (await store.Jobs.ListClaimableAsync(10)).Select(j => j.Id).ShouldBe(["fixing-free", "queued"]);
+        (await store.Jobs.TryClaimAsync("running", "node-c/1")).ShouldBeNull();
+        (await store.Jobs.TryClaimAsync("fixing-held", "node-c/1")).ShouldBeNull();
+        var released = await store.Jobs.TurnAsync("running", new JobLease("running", "node-a/1", 1), j => new JobChange(JobState.PrOpened, j.DataJson, [], [], ReleaseLease: true));
+        (released.LeaseOwner, released.Fence).ShouldBe(((string?)null, 2L));
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
+        var claimed = (await store.Jobs.TryClaimAsync("fixing-free", "node-c/1")).ShouldNotBeNull();
+        (claimed.Job.State, claimed.Lease.Fence, claimed.Job.Version).ShouldBe((JobState.Fixing, 5L, 7L));
+        (await store.Jobs.CountHeldAsync("OCTO/APP")).ShouldBe(2);
+        await store.Jobs.EnqueueAsync(new NewJob("new", "brand/new", "k6", "solve", "{}"));
+        (await store.Jobs.TryClaimAsync("new", "node-c/2")).ShouldNotBeNull();
+        _clock.Advance(TimeSpan.FromDays(1));
+        (await store.Jobs.PurgeTerminalAsync(_clock.GetUtcNow())).ShouldBe(1);
     }
 
     [Fact]
@@ -336,6 +445,19 @@ public sealed class PostgresConcurrencyTests
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>PostgreSQL's plan for <paramref name="sql"/>, as text, on <paramref name="connection"/> (whose settings apply).</summary>
+    private static async Task<string> ExplainAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return string.Join('\n', lines);
+    }
+
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource database, string sql)
     {
         await using var command = database.CreateCommand(sql);
@@ -371,20 +493,4 @@ public sealed class PostgresConcurrencyTests
     }
 
     internal static Task<string> ConnectionStringOfAsync(PostgresStore store) => Task.FromResult(PostgresTestStore.ConnectionStringOf(store));
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current;
-        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-        }
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        long current;
-        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-        }
-    }
 }

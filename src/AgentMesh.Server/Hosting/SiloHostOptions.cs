@@ -43,6 +43,18 @@ public sealed class SiloHostOptions
     /// </summary>
     public bool SqliteFullSync { get; set; }
 
+    /// <summary>
+    /// A fleet's failure detection: how long a silo waits for another's answer to a probe. Unset: Orleans'
+    /// default (5 s). With the default, a silo killed with SIGKILL is declared dead 5–15 s later, which is most
+    /// of the time its running jobs wait to run again elsewhere (docs/performance.md). Shorter detects sooner,
+    /// and declares a silo that stalls longer than this times <see cref="NumMissedProbesLimit"/> (a long GC
+    /// pause, a starved VPS) dead too: it then stops, and its jobs run again elsewhere.
+    /// </summary>
+    public TimeSpan? ProbeTimeout { get; set; }
+
+    /// <summary>A fleet's failure detection: missed probes before a silo suspects another. Unset: Orleans' default (3).</summary>
+    public int? NumMissedProbesLimit { get; set; }
+
     /// <summary>Returns the problems with these options, each naming the key.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -62,6 +74,14 @@ public sealed class SiloHostOptions
         if (GatewayPort is < 0 or > 65535)
         {
             problems.Add($"{SectionName}:GatewayPort must be a port number (0 picks a free one), not {GatewayPort}.");
+        }
+        if (ProbeTimeout is { } probe && probe < TimeSpan.FromMilliseconds(100))
+        {
+            problems.Add($"{SectionName}:ProbeTimeout must be at least 100 ms, not {probe}.");
+        }
+        if (NumMissedProbesLimit is < 1)
+        {
+            problems.Add($"{SectionName}:NumMissedProbesLimit must be at least 1, not {NumMissedProbesLimit}.");
         }
         if (AdvertisedAddress is { Length: > 0 } address && !IPAddress.TryParse(address, out _))
         {

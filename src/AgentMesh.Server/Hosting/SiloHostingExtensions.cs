@@ -70,6 +70,11 @@ public static class SiloHostingExtensions
                 });
                 var advertised = silo.AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : FirstNonLoopbackAddress();
                 orleans.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+                orleans.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = silo.ProbeTimeout ?? o.ProbeTimeout;
+                    o.NumMissedProbesLimit = silo.NumMissedProbesLimit ?? o.NumMissedProbesLimit;
+                });
             }
 
             orleans.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = node.NodeId);

@@ -1,5 +1,6 @@
 using AgentMesh.Core.Jobs;
 using AgentMesh.Grains.Abstractions.Jobs;
+using AgentMesh.Server.Worker;
 using AgentMesh.Storage.Abstractions;
 using Orleans.Runtime;
 
@@ -20,6 +21,7 @@ public sealed partial class DeadSiloRescueService(
     IClusterMembershipService membership,
     IAgentMeshStore store,
     IGrainFactory grains,
+    IdleSlotsSignal idleSlots,
     ILogger<DeadSiloRescueService> logger) : BackgroundService
 {
     /// <summary>
@@ -66,6 +68,12 @@ public sealed partial class DeadSiloRescueService(
                 {
                     var (runs, lost) = await CheckHeldRunsAsync(nodeId => nodeId == dead, stoppingToken).ConfigureAwait(false);
                     LogDeclaredDead(logger, dead, runs, lost);
+                    if (runs > 0)
+                    {
+                        // Checked means re-queued by now (whichever node's check reached each job grain first):
+                        // this node's idle slots look at once rather than wait for a stream that is re-forming.
+                        idleSlots.Raise();
+                    }
                 }
             }
         }

@@ -26,6 +26,7 @@ public sealed partial class WorkerService(
     IGrainFactory grains,
     JobActor jobs,
     DeadSiloRescueService lostRuns,
+    IdleSlotsSignal idleSlots,
     ILocalSiloDetails localSilo,
     AgentRunHost runs,
     RunningJobs running,
@@ -55,6 +56,7 @@ public sealed partial class WorkerService(
 
     public override void Dispose()
     {
+        idleSlots.Raised -= WakeAllSlots;
         _wakeUp.Dispose();
         base.Dispose();
     }
@@ -63,6 +65,7 @@ public sealed partial class WorkerService(
     {
         // Subscribed before the first claim: a job queued in between is announced to this subscription.
         var feed = await changes.ListenAsync(WakeOneSlot, stoppingToken).ConfigureAwait(false);
+        idleSlots.Raised += WakeAllSlots;
         await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);
         // Before this node claims anything: runs its own earlier life (or a node gone while nobody watched) held.
         await lostRuns.CheckRunsOfGoneNodesAsync(node.Value.NodeId, stoppingToken).ConfigureAwait(false);
@@ -121,6 +124,14 @@ public sealed partial class WorkerService(
             LogRunElsewhere(logger, lease.JobId, status.Silo);
         }
         await running.WhenFinishedAsync(lease.JobId, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void WakeAllSlots()
+    {
+        for (var slot = 0; slot < node.Value.WorkerSlots; slot++)
+        {
+            WakeOneSlot();
+        }
     }
 
     private void WakeOneSlot()

@@ -8,10 +8,15 @@ namespace AgentMesh.Storage.Abstractions;
 /// </summary>
 /// <remarks>
 /// Claimable: state <c>queued</c>, or state <c>fixing</c> with no lease holder (a fix round waiting
-/// for a worker); run-after not in the future. Whether the job's repo has a run slot for it is its repo
-/// grain's decision (it counts the repo's held jobs, <see cref="CountHeldAsync"/>). A claim moves <c>queued</c> to <c>running</c> (a
+/// for a worker); run-after not in the future. A claim moves <c>queued</c> to <c>running</c> (a
 /// <c>fixing</c> job stays <c>fixing</c>), sets the lease (owner and claim time) and increments the
 /// fencing token.
+/// <para>
+/// The store knows no per-repo limit. A worker slot reads <see cref="ListClaimableAsync"/> and asks each
+/// job's repo grain; the repo grain (one activation per repo, so one decision at a time) counts the repo's
+/// held jobs with <see cref="CountHeldAsync"/> against the repo's configuration and claims the one job it
+/// chose with <see cref="TryClaimAsync"/>.
+/// </para>
 /// <para>
 /// A lease has no expiry: the store never takes it away by itself, however old the claim. Whether
 /// the run holding it is alive is the grains' question (the job grain probes the run's agent-worker
@@ -38,21 +43,33 @@ public interface IJobStore
     Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The jobs a worker may claim now, best first: <c>queued</c>, or <c>fixing</c> with no lease holder; run-after
-    /// not in the future; by priority (highest first), then run-after, then creation, then id. A plain read: which
-    /// of them runs, and whether its repo has a run slot, is the repo grain's decision.
+    /// The jobs a worker may claim now, best first: state <c>queued</c>, or <c>fixing</c> with no lease owner;
+    /// run-after not after the store clock's now; by priority (highest first), then run-after, then creation
+    /// time, then id; at most <paramref name="limit"/> (0 gives none). A plain read: it locks nothing and
+    /// claims nothing, so a listed job may be claimed by someone else before <see cref="TryClaimAsync"/>.
+    /// Whether a job's repo may run another job is not the store's question (the repo grain decides,
+    /// counting with <see cref="CountHeldAsync"/>).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative.</exception>
     Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims job <paramref name="jobId"/> for <paramref name="owner"/> if it is claimable now (as listed by
-    /// <see cref="ListClaimableAsync"/>): <c>queued</c> becomes <c>running</c> (<c>fixing</c> stays), the lease is
-    /// the owner's, the claim time is now and the fence goes up by one. Null when the job is missing, held, not
-    /// due, or in another state. One conditional statement: of two claimers of one job, exactly one wins.
+    /// Claims the job <paramref name="jobId"/> for <paramref name="owner"/> if it is claimable now (as
+    /// <see cref="ListClaimableAsync"/> defines it): <c>queued</c> becomes <c>running</c> (<c>fixing</c> stays
+    /// <c>fixing</c>), the lease owner is <paramref name="owner"/>, <see cref="JobRecord.ClaimedAt"/> and the
+    /// update time the store clock's now, and the fence and the version go up by one. Returns the claimed row
+    /// with its lease, or null when the job is missing, held, not due yet, or in another state (nothing is
+    /// written then). One conditional statement: of concurrent claims of one job exactly one wins.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="jobId"/> or <paramref name="owner"/> is null or empty.</exception>
     Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default);
 
-    /// <summary>How many jobs of the repo (its name matched ignoring letter case) hold a claim.</summary>
+    /// <summary>
+    /// How many jobs of <paramref name="repo"/> hold a claim (a lease owner), whatever their state and however
+    /// old the claim; the name matched ignoring letter case, as <see cref="JobQuery.Repo"/> is. A released
+    /// lease no longer counts.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="repo"/> is null or empty.</exception>
     Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default);
 
     /// <summary>

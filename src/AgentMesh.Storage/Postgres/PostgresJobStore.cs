@@ -6,8 +6,8 @@ using NpgsqlTypes;
 namespace AgentMesh.Storage.Postgres;
 
 /// <summary>
-/// Job actors on PostgreSQL: claims in one statement with <c>FOR UPDATE SKIP LOCKED</c>, per-repo limits kept
-/// exact under concurrency, and fenced worker writes.
+/// Job actors on PostgreSQL: the claim of one job in one conditional statement (of concurrent claims one
+/// wins), and fenced worker writes.
 /// </summary>
 internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
 {
@@ -63,11 +63,23 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
 
     public async Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
         await using var command = context.Command(PostgresSql.ListClaimableJobs)
             .WithTime("now", context.Now())
             .With("limit", limit);
         return await PostgresRows.ListAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var command = context.Command(PostgresSql.TryClaimJob)
+            .With("id", jobId)
+            .With("owner", owner)
+            .WithTime("now", context.Now());
+        var job = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
+        return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
     }
 
     public async Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default)
@@ -75,18 +87,6 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         ArgumentException.ThrowIfNullOrEmpty(repo);
         await using var command = context.Command(PostgresSql.CountHeldJobs).With("repo", repo);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(jobId);
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        await using var command = context.Command(PostgresSql.ClaimJob)
-            .WithTime("now", context.Now())
-            .With("id", jobId)
-            .With("owner", owner);
-        var job = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
-        return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
     }
 
     public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)

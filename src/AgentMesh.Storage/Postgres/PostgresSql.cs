@@ -158,15 +158,12 @@ internal static class PostgresSql
     /// existing job in a new statement, whose snapshot sees a concurrent inserter's commit).
     /// </summary>
     public const string EnqueueJob = $"""
-        WITH created AS (
-            INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
-                              fence, version, data_json, created_at, updated_at)
-            VALUES (@id, @repo, @natural_key, @kind, 'queued', @priority, @run_after, 1, @max_attempts,
-                    0, 1, @data, @now, @now)
-            ON CONFLICT (natural_key) DO NOTHING
-            RETURNING {JobColumns}
-        )
-        SELECT {JobColumns} FROM created
+        INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                          fence, version, data_json, created_at, updated_at)
+        VALUES (@id, @repo, @natural_key, @kind, 'queued', @priority, @run_after, 1, @max_attempts,
+                0, 1, @data, @now, @now)
+        ON CONFLICT (natural_key) DO NOTHING
+        RETURNING {JobColumns}
         """;
 
     public const string GetJob = $"SELECT {JobColumns} FROM jobs WHERE id = @id";
@@ -181,21 +178,23 @@ internal static class PostgresSql
          LIMIT @limit OFFSET @offset
         """;
 
-    /// <summary>What a worker may claim now, best first (<c>JobActorState.IsClaimable</c> is the definition).</summary>
+    /// <summary>What a worker may claim now; the WHERE repeats jobs_claimable's predicate and the ORDER BY its key.</summary>
+    private const string Claimable = "(state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL)) AND run_after <= @now";
+
+    /// <summary>The claimable jobs, best first: a walk of the partial index jobs_claimable (migration 1), no lock.</summary>
     public const string ListClaimableJobs = $"""
         SELECT {JobColumns} FROM jobs
-         WHERE (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
-           AND run_after <= @now
+         WHERE {Claimable}
          ORDER BY priority DESC, run_after, created_at, id
          LIMIT @limit
         """;
 
     /// <summary>
-    /// The claim of one job: applies only while the job is claimable and due (re-checked on the newest row
-    /// version when another writer got there first, so two claimers never both win), and leases it. Which job,
-    /// and whether its repo has a run slot, was the repo grain's decision.
+    /// The claim of one named job: one conditional UPDATE. A second claimer of the same row waits for the
+    /// first one's row lock, and READ COMMITTED then re-evaluates the WHERE on the row the first one committed
+    /// (now <c>running</c>, or <c>fixing</c> with an owner): it matches nothing, so exactly one claim wins.
     /// </summary>
-    public const string ClaimJob = $"""
+    public const string TryClaimJob = $"""
         UPDATE jobs
            SET state = CASE WHEN state = 'queued' THEN 'running' ELSE state END,
                lease_owner = @owner,
@@ -203,14 +202,14 @@ internal static class PostgresSql
                fence = fence + 1,
                version = version + 1,
                updated_at = @now
-         WHERE id = @id
-           AND (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
-           AND run_after <= @now
+         WHERE id = @id AND {Claimable}
         RETURNING {JobColumns}
         """;
 
-    /// <summary>The repo's jobs that hold a claim (the repo's name ignoring letter case, as GitHub's).</summary>
-    public const string CountHeldJobs = "SELECT count(*)::int FROM jobs WHERE lower(repo) = lower(@repo) AND lease_owner IS NOT NULL";
+    /// <summary>Jobs of a repo holding a claim, the repo matched as ListJobs matches it: on jobs_held_by_repo (migration 9).</summary>
+    public const string CountHeldJobs = """
+        SELECT count(*)::int FROM jobs WHERE lower(repo) = lower(@repo) AND lease_owner IS NOT NULL
+        """;
 
     public const string LockJob = $"SELECT {JobColumns}, last_event_seq FROM jobs WHERE id = @id FOR UPDATE";
 

@@ -8,7 +8,7 @@ namespace AgentMesh.Storage.Sqlite;
 
 /// <summary>
 /// Job actors on SQLite. Claims and turns are writes, so the single writer serialises
-/// them: two claims of one job cannot both apply. Each row change is still
+/// them: two claims of one job cannot interleave. Each row change is still
 /// a compare-and-set on the version (and the fence, for lease holders), so the code states the
 /// same guarantees the PostgreSQL backend needs row locks for.
 /// </summary>
@@ -77,17 +77,12 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
 
     public Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var now = database.Now;
         return database.ReadAsync<IReadOnlyList<JobRecord>>(connection => connection.Command(SqliteSql.ListClaimableJobs)
-            .With("@now", database.Now)
+            .With("@now", now)
             .With("@limit", limit)
             .ReadAll(SqliteRows.Job), cancellationToken);
-    }
-
-    public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(repo);
-        return database.ReadAsync(connection => (int)connection.Command(SqliteSql.CountHeldJobs).With("@repo", repo).ScalarInt64(), cancellationToken);
     }
 
     public Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
@@ -96,17 +91,21 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
         ArgumentException.ThrowIfNullOrEmpty(owner);
         return database.WriteAsync(context =>
         {
-            var job = context.Command(SqliteSql.ClaimJob)
+            var job = context.Command(SqliteSql.TryClaimJob)
                 .With("@id", jobId)
                 .With("@owner", owner)
                 .With("@now", context.Now)
                 .ReadFirstOrDefault(SqliteRows.Job);
-            if (job is null)
-            {
-                return null;
-            }
-            return new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
+            return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
         }, cancellationToken);
+    }
+
+    public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repo);
+        return database.ReadAsync(connection => (int)connection.Command(SqliteSql.CountHeldJobs)
+            .With("@repo", repo)
+            .ScalarInt64(), cancellationToken);
     }
 
     public Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)

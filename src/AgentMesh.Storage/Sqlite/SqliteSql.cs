@@ -95,20 +95,22 @@ internal static class SqliteSql
         return sql + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset;";
     }
 
-    /// <summary>What a worker may claim now, best first (<c>JobActorState.IsClaimable</c> is the definition).</summary>
+    /// <summary>What a worker may claim now; the first term is ix_jobs_claim's WHERE, word for word, so SQLite uses that index.</summary>
+    private const string Claimable = "(state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL)) AND run_after <= @now";
+
+    /// <summary>The claimable jobs, best first: a walk of the partial index ix_jobs_claim (migration 1) in its order.</summary>
     public const string ListClaimableJobs = $"""
         SELECT {JobColumns} FROM jobs
-         WHERE (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
-           AND run_after <= @now
+         WHERE {Claimable}
          ORDER BY priority DESC, run_after, created_at, id
          LIMIT @limit;
         """;
 
     /// <summary>
-    /// The claim of one job: applies only while the job is claimable and due, and leases it (owner, claim time,
-    /// next fence). Which job, and whether its repo has a run slot, was the repo grain's decision.
+    /// The claim of one named job: one conditional UPDATE on the primary key, under the single writer (so no
+    /// other claim or turn interleaves; the condition still states when a claim applies).
     /// </summary>
-    public const string ClaimJob = $"""
+    public const string TryClaimJob = $"""
         UPDATE jobs
            SET state = CASE state WHEN 'queued' THEN 'running' ELSE state END,
                lease_owner = @owner,
@@ -116,13 +118,11 @@ internal static class SqliteSql
                fence = fence + 1,
                version = version + 1,
                updated_at = @now
-         WHERE id = @id
-           AND (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL))
-           AND run_after <= @now
+         WHERE id = @id AND {Claimable}
         RETURNING {JobColumns};
         """;
 
-    /// <summary>The repo's jobs that hold a claim (the repo's name ignoring letter case, as GitHub's).</summary>
+    /// <summary>Jobs of a repo holding a claim, the repo matched as ListJobs matches it (NOCASE): a search of ix_jobs_repo_held (migration 9).</summary>
     public const string CountHeldJobs = "SELECT COUNT(*) FROM jobs WHERE repo = @repo COLLATE NOCASE AND lease_owner IS NOT NULL;";
 
     /// <summary>The turn's compare-and-set: applies only if state and version are still as read.</summary>

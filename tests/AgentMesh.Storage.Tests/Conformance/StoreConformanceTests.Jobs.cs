@@ -79,137 +79,10 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Claim_sets_running_lease_with_the_claim_time_and_increments_fence()
-    {
-        var queued = await EnqueueAsync(Job("k1", id: "j1"));
-        Clock.Advance(TimeSpan.FromSeconds(2));
-
-        var claimed = await ClaimAsync("node-a");
-
-        claimed.Lease.ShouldBe(new JobLease("j1", "node-a", 1));
-        claimed.Job.ShouldBe(queued with
-        {
-            State = JobState.Running,
-            LeaseOwner = "node-a",
-            ClaimedAt = Now,
-            Fence = 1,
-            Version = queued.Version + 1,
-            UpdatedAt = Now,
-        });
-        (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job);
-        (await Store.Jobs.ClaimNextAsync("node-b")).ShouldBeNull();
-    }
-
-    [Fact]
-    public async Task Claim_orders_by_priority_then_run_after_then_age()
-    {
-        var past = Now.AddMinutes(-10);
-        await EnqueueAsync(Job("old-low", repo: "r/1", id: "old-low", priority: 0));
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        await EnqueueAsync(Job("new-low", repo: "r/2", id: "new-low", priority: 0));
-        await EnqueueAsync(Job("high", repo: "r/3", id: "high", priority: 5));
-        await EnqueueAsync(Job("early-low", repo: "r/4", id: "early-low", priority: 0, runAfter: past));
-        await EnqueueAsync(Job("negative", repo: "r/5", id: "negative", priority: -1, runAfter: past.AddHours(-1)));
-
-        var order = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            order.Add((await ClaimAsync()).Job.Id);
-        }
-
-        order.ShouldBe(["high", "early-low", "old-low", "new-low", "negative"]);
-        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
-    }
-
-    [Fact]
-    public async Task A_job_whose_run_after_is_in_the_future_is_claimable_only_once_the_clock_reaches_it()
-    {
-        await EnqueueAsync(Job("later", id: "later", runAfter: Now.AddSeconds(30)));
-
-        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
-        Clock.Advance(TimeSpan.FromSeconds(29));
-        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        (await ClaimAsync()).Job.Id.ShouldBe("later");
-    }
-
-    [Fact]
-    public async Task A_claim_of_one_job_takes_it_once_and_refuses_what_is_not_claimable()
-    {
-        await EnqueueAsync(Job("k1", id: "j1"));
-        await EnqueueAsync(Job("k2", id: "later", runAfter: Now.AddSeconds(30)));
-        var done = await EnqueueAsync(Job("k3", id: "done"));
-        await Store.Jobs.TurnAsync(done.Id, null, MoveTo(JobState.Merged));
-
-        var claimed = (await Store.Jobs.TryClaimAsync("j1", "node-a")).ShouldNotBeNull();
-
-        claimed.Lease.ShouldBe(new JobLease("j1", "node-a", 1));
-        (await Store.Jobs.TryClaimAsync("j1", "node-b")).ShouldBeNull("a held job is never claimed twice");
-        (await Store.Jobs.TryClaimAsync("later", "node-b")).ShouldBeNull("not due yet");
-        (await Store.Jobs.TryClaimAsync("done", "node-b")).ShouldBeNull("a merged job is no one's to claim");
-        (await Store.Jobs.TryClaimAsync("missing", "node-b")).ShouldBeNull();
-        (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job);
-        (await Store.Jobs.ListClaimableAsync(10)).ShouldBeEmpty("the claimed job is held and the other is not due");
-    }
-
-    [Fact]
-    public async Task Held_jobs_are_counted_per_repo_ignoring_letter_case_until_a_turn_releases_them()
-    {
-        await EnqueueAsync(Job("a1", repo: "Octo/App", id: "a1"));
-        await EnqueueAsync(Job("a2", repo: "octo/app", id: "a2"));
-        await EnqueueAsync(Job("b1", repo: "other/repo", id: "b1"));
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
-
-        var first = (await Store.Jobs.TryClaimAsync("a1", "node-a")).ShouldNotBeNull();
-        await Store.Jobs.TryClaimAsync("a2", "node-b");
-        await Store.Jobs.TryClaimAsync("b1", "node-c");
-
-        (await Store.Jobs.CountHeldAsync("OCTO/app")).ShouldBe(2);
-        (await Store.Jobs.CountHeldAsync("other/repo")).ShouldBe(1);
-        // A claim has no expiry: however old, it counts until a turn releases it.
-        Clock.Advance(TimeSpan.FromHours(2));
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2);
-        await Store.Jobs.TurnAsync("a1", first.Lease, MoveTo(JobState.WaitingForReply, releaseLease: true));
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task A_fixing_job_without_lease_is_claimable_and_stays_fixing()
-    {
-        await EnqueueAsync(Job("k1", id: "j1"));
-        var first = await ClaimAsync("node-a");
-        var released = await Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.Fixing, releaseLease: true));
-        released.Fence.ShouldBe(2);
-        released.LeaseOwner.ShouldBeNull();
-        released.ClaimedAt.ShouldBeNull();
-
-        Clock.Advance(TimeSpan.FromSeconds(5));
-        var second = await ClaimAsync("node-b");
-
-        second.Job.State.ShouldBe(JobState.Fixing);
-        second.Job.LeaseOwner.ShouldBe("node-b");
-        second.Job.ClaimedAt.ShouldBe(Now);
-        second.Lease.Fence.ShouldBe(3);
-        (await Store.Jobs.ClaimNextAsync("node-c")).ShouldBeNull();
-    }
-
-    [Fact]
-    public async Task Jobs_in_other_states_are_never_claimed()
-    {
-        foreach (var state in new[] { JobState.WaitingForReply, JobState.PrOpened, JobState.Merged, JobState.Failed, JobState.Stopped, JobState.Closed })
-        {
-            var job = await EnqueueAsync(Job($"k-{state}"));
-            await Store.Jobs.TurnAsync(job.Id, null, MoveTo(state));
-        }
-
-        (await Store.Jobs.ClaimNextAsync("node-a")).ShouldBeNull();
-    }
-
-    [Fact]
     public async Task Turn_applies_state_data_run_after_attempt_and_appends_events_and_outbox()
     {
         await EnqueueAsync(Job("k1", id: "j1"));
-        var claimed = await ClaimAsync();
+        var claimed = await ClaimAsync("j1");
         Clock.Advance(TimeSpan.FromSeconds(10));
         var runAfter = Now.AddMinutes(3);
 
@@ -270,7 +143,7 @@ public abstract partial class StoreConformanceTests
     public async Task A_stale_fence_is_refused_for_turn_and_log_append_and_nothing_is_written()
     {
         await EnqueueAsync(Job("k1", id: "j1"));
-        var stale = (await ClaimAsync("node-a")).Lease;
+        var stale = (await ClaimAsync("j1", "node-a")).Lease;
         // A person stops the job: the turn takes the lease away without being its holder.
         var stopped = await Store.Jobs.TurnAsync("j1", null, MoveTo(JobState.Stopped, releaseLease: true, events: [new NewEvent("stopped", "{}")]));
         stopped.Fence.ShouldBe(2);
@@ -293,9 +166,9 @@ public abstract partial class StoreConformanceTests
     public async Task A_lease_from_a_previous_claim_is_refused_after_the_job_is_claimed_again()
     {
         await EnqueueAsync(Job("k1", id: "j1"));
-        var first = await ClaimAsync("node-a");
+        var first = await ClaimAsync("j1", "node-a");
         await Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.Fixing, releaseLease: true));
-        var second = await ClaimAsync("node-a");
+        var second = await ClaimAsync("j1", "node-a");
 
         // Same owner name, older fence: still refused.
         await Should.ThrowAsync<StaleLeaseException>(() => Store.Jobs.TurnAsync("j1", first.Lease, MoveTo(JobState.PrOpened)));
@@ -305,10 +178,10 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task A_lost_run_is_rescued_by_a_turn_with_its_lease_that_requeues_frees_the_repo_slot_and_fences_the_run_out()
+    public async Task A_lost_run_is_rescued_by_a_turn_with_its_lease_that_requeues_releases_the_claim_and_fences_the_run_out()
     {
         await EnqueueAsync(Job("k1", id: "j1", maxAttempts: 3));
-        var lost = await ClaimAsync("node-a/1");
+        var lost = await ClaimAsync("j1", "node-a/1");
         Clock.Advance(TimeSpan.FromMinutes(30));
         // The store never takes a lease away by itself, however old the claim: liveness is the grains' call.
         (await Store.Jobs.GetAsync("j1")).ShouldBe(lost.Job);
@@ -334,10 +207,12 @@ public abstract partial class StoreConformanceTests
         await Should.ThrowAsync<StaleLeaseException>(() => Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "late")], lost.Lease));
         (await Store.History.ReadAsync("j1", 0, 10)).Select(e => e.Type).ShouldBe(["run_lost"]);
 
-        // Once the backoff has passed the job is claimable again, with a new fence.
-        (await Store.Jobs.ClaimNextAsync("node-b/1")).ShouldBeNull();
+        // The claim is given back (the repo no longer counts it); once the backoff has passed the job is claimed
+        // again, with a new fence.
+        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
+        (await Store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(20));
-        var again = await ClaimAsync("node-b/1");
+        var again = await ClaimAsync("j1", "node-b/1");
         again.Lease.ShouldBe(new JobLease("j1", "node-b/1", 3));
         again.Job.Attempt.ShouldBe(2);
         again.Job.ClaimedAt.ShouldBe(Now);
@@ -377,10 +252,18 @@ public abstract partial class StoreConformanceTests
 
         var claimers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
         {
+            // As a worker slot does: read the claimable jobs, try to claim each. All four read the same list,
+            // so they race for the same jobs, and the losers' claims come back null.
             var mine = new List<string>();
-            while (await Store.Jobs.ClaimNextAsync($"node-{n}") is { } claimed)
+            while (await Store.Jobs.ListClaimableAsync(25) is { Count: > 0 } claimable)
             {
-                mine.Add(claimed.Job.Id);
+                foreach (var job in claimable)
+                {
+                    if (await Store.Jobs.TryClaimAsync(job.Id, $"node-{n}") is { } claimed)
+                    {
+                        mine.Add(claimed.Job.Id);
+                    }
+                }
             }
             return mine;
         }));
@@ -388,6 +271,8 @@ public abstract partial class StoreConformanceTests
 
         claimedIds.Count.ShouldBe(Jobs);
         claimedIds.Distinct().Count().ShouldBe(Jobs);
+        (await Store.Jobs.ListAsync(new JobQuery(States: [JobState.Running], Limit: 1000)))
+            .ShouldAllBe(j => j.Fence == 1 && j.LeaseOwner != null);
         (await Store.Jobs.ListAsync(new JobQuery(States: [JobState.Running], Limit: 1000))).Count.ShouldBe(Jobs);
     }
 }

@@ -44,7 +44,7 @@ public abstract partial class StoreConformanceTests
     public async Task Log_append_with_the_held_lease_is_accepted()
     {
         await EnqueueAsync(Job("k1", id: "j1"));
-        var claimed = await ClaimAsync();
+        var claimed = await ClaimAsync("j1");
 
         (await Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "a")], claimed.Lease)).ShouldBe(1);
         (await Store.Logs.AppendAsync("j1", [new NewLogLine("stdout", "b")], claimed.Lease)).ShouldBe(2);

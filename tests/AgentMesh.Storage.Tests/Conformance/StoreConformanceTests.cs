@@ -64,14 +64,6 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
         return result.Job;
     }
 
-    /// <summary>The best claimable job, claimed for <paramref name="owner"/> (<see cref="StoreClaims.ClaimNextAsync"/>).</summary>
-    protected async Task<ClaimedJob> ClaimAsync(string owner = "node-a")
-    {
-        var claimed = await Store.Jobs.ClaimNextAsync(owner);
-        claimed.ShouldNotBeNull($"{owner} expected to claim a job");
-        return claimed;
-    }
-
     /// <summary>A change that moves the job to <paramref name="state"/> keeping its data.</summary>
     protected static Func<JobRecord, JobChange> MoveTo(
         JobState state,

@@ -73,10 +73,11 @@ public sealed class SqliteStoreTests : IDisposable
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_lease_expiry';").ShouldBe(["0"]);
         // Version 8: outbox items belong to a job, and the pending-items index is per job.
         Query("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'job_id';").ShouldBe(["1"]);
-        // Version 9: a repo's run slots are its repo grain's; the store's copy of its limit is gone.
-        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'repo_limits';").ShouldBe(["0"]);
-        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_repo_held';").ShouldBe(["1"]);
         Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND name LIKE 'ix_%' ORDER BY name;").ShouldBe(["ix_outbox_job_due"]);
+        // Version 9: no repo limits; a repo's held jobs are counted on a NOCASE index.
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'repo_limits';").ShouldBe(["0"]);
+        Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs' AND name LIKE 'ix_%' ORDER BY name;")
+            .ShouldBe(["ix_jobs_claim", "ix_jobs_created", "ix_jobs_repo_created", "ix_jobs_repo_held", "ix_jobs_terminal_updated"]);
     }
 
     [Fact]
@@ -111,7 +112,8 @@ public sealed class SqliteStoreTests : IDisposable
         Query("SELECT lease_owner || ':' || lease_expires_at FROM outbox;").ShouldBe([$"node-a:{expiry}"]);
         Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_lease_expiry';").ShouldBe(["0"]);
 
-        // The lease still holds the repo's slot, and the run's owner and fence still rescue it with a turn.
+        // The lease still counts as the repo's held job and cannot be claimed over, and the run's owner and fence
+        // still rescue it with a turn, which gives the claim back.
         (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
         (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldBeNull();
         var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
@@ -171,6 +173,71 @@ public sealed class SqliteStoreTests : IDisposable
         (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldBeEmpty();
         _clock.Advance(TimeSpan.FromMinutes(5));
         (await store.Outbox.ClaimDueForJobAsync("j-2", "node-b", 10, TimeSpan.FromSeconds(30))).ShouldHaveSingleItem().IdempotencyKey.ShouldBe("job/j-2/label/x/y");
+    }
+
+    [Fact]
+    public async Task Migration_9_drops_repo_limits_keeps_jobs_and_their_claims_and_counts_held_jobs_on_a_nocase_index()
+    {
+        // A file at version 8 (the embedded scripts 1-8) holding repo limits and jobs of two repos: a running job and
+        // a fixing job whose runs hold them, a fixing job waiting for a worker, a queued job and a merged one.
+        var t = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        using (var raw = OpenRaw())
+        {
+            Execute(raw, "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);");
+            foreach (var (version, name, sql) in EmbeddedMigrations().Where(m => m.Version <= 8))
+            {
+                Execute(raw, sql);
+                Execute(raw, $"INSERT INTO schema_migrations VALUES ({version}, '{name}', 0);");
+            }
+            Execute(raw, $$"""
+                INSERT INTO repo_limits (repo, max_concurrent_jobs) VALUES ('Octo/App', 2), ('octo/other', 0);
+                INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                                  lease_owner, claimed_at, fence, version, data_json, created_at, updated_at, last_log_seq, last_event_seq) VALUES
+                    ('running',     'Octo/App',   'k1', 'solve', 'running', 0, {{t - 9000}}, 1, 3, 'node-a/1', {{t - 8000}}, 1, 2, '{"a":1}', {{t - 9000}}, {{t - 8000}}, 3, 1),
+                    ('fixing-held', 'Octo/App',   'k2', 'solve', 'fixing',  2, {{t - 7000}}, 2, 3, 'node-b/1', NULL,         3, 5, '{"b":2}', {{t - 9000}}, {{t - 6000}}, 0, 4),
+                    ('fixing-free', 'octo/app',   'k3', 'solve', 'fixing',  1, {{t - 5000}}, 2, 3, NULL,       NULL,         4, 6, '{}',      {{t - 9000}}, {{t - 5000}}, 7, 6),
+                    ('queued',      'octo/other', 'k4', 'solve', 'queued',  0, {{t - 4000}}, 1, 3, NULL,       NULL,         0, 1, '{}',      {{t - 4000}}, {{t - 4000}}, 0, 0),
+                    ('merged',      'octo/other', 'k5', 'solve', 'merged',  0, {{t - 9000}}, 1, 3, NULL,       NULL,         2, 4, '{}',      {{t - 9000}}, {{t - 3000}}, 0, 2);
+                """);
+        }
+        const string JobRows = """
+            SELECT id || ',' || repo || ',' || natural_key || ',' || kind || ',' || state || ',' || priority || ',' || run_after || ','
+                   || attempt || ',' || max_attempts || ',' || COALESCE(lease_owner, '-') || ',' || COALESCE(claimed_at, '-') || ','
+                   || fence || ',' || version || ',' || data_json || ',' || created_at || ',' || updated_at || ','
+                   || last_log_seq || ',' || last_event_seq
+              FROM jobs ORDER BY id;
+            """;
+        var before = Query(JobRows);
+
+        await using var store = SqliteTestStores.Open(DatabasePath, _clock);
+        await store.MigrateAsync();
+
+        (await store.CheckHealthAsync()).ShouldBe(new StoreHealth(true, 9, 9, null));
+        Query(JobRows).ShouldBe(before, "jobs and their claims are untouched");
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'repo_limits';").ShouldBe(["0"]);
+        Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_jobs_repo_leased';").ShouldBe(["0"]);
+        Query("SELECT sql FROM sqlite_master WHERE name = 'ix_jobs_repo_held';")
+            .ShouldBe(["CREATE INDEX ix_jobs_repo_held ON jobs (repo COLLATE NOCASE) WHERE lease_owner IS NOT NULL"]);
+        // The count (SqliteSql.CountHeldJobs) searches the new index; the list (ListClaimableJobs) walks ix_jobs_claim in order.
+        QueryPlan("SELECT COUNT(*) FROM jobs WHERE repo = 'octo/app' COLLATE NOCASE AND lease_owner IS NOT NULL;")
+            .ShouldHaveSingleItem().ShouldBe("SEARCH jobs USING INDEX ix_jobs_repo_held (repo=?)");
+        QueryPlan("""
+            SELECT id FROM jobs WHERE (state = 'queued' OR (state = 'fixing' AND lease_owner IS NULL)) AND run_after <= 0
+             ORDER BY priority DESC, run_after, created_at, id LIMIT 10;
+            """).ShouldHaveSingleItem().ShouldBe("SCAN jobs USING INDEX ix_jobs_claim");
+
+        // The claims are what they were: counted per repo, not claimable, and their runs' leases still write.
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2);
+        (await store.Jobs.CountHeldAsync("octo/other")).ShouldBe(0);
+        (await store.Jobs.ListClaimableAsync(10)).Select(j => j.Id).ShouldBe(["fixing-free", "queued"]);
+        (await store.Jobs.TryClaimAsync("running", "node-c/1")).ShouldBeNull();
+        (await store.Jobs.TryClaimAsync("fixing-held", "node-c/1")).ShouldBeNull();
+        var released = await store.Jobs.TurnAsync("running", new JobLease("running", "node-a/1", 1), j => new JobChange(JobState.PrOpened, j.DataJson, [], [], ReleaseLease: true));
+        (released.LeaseOwner, released.Fence).ShouldBe(((string?)null, 2L));
+        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
+        var claimed = (await store.Jobs.TryClaimAsync("fixing-free", "node-c/1")).ShouldNotBeNull();
+        (claimed.Job.State, claimed.Lease.Fence, claimed.Job.Version).ShouldBe((JobState.Fixing, 5L, 7L));
+        (await store.Jobs.CountHeldAsync("OCTO/APP")).ShouldBe(2);
     }
 
     [Fact]
@@ -237,7 +304,7 @@ public sealed class SqliteStoreTests : IDisposable
         using (var insert = other.CreateCommand())
         {
             insert.Transaction = lockHolder;
-            insert.CommandText = "CREATE TABLE held_by_other (x INTEGER); INSERT INTO held_by_other VALUES (3);";
+            insert.CommandText = "INSERT INTO usage_hourly (repo, hour) VALUES ('held/by-other', 0);";
             insert.ExecuteNonQuery();
         }
 
@@ -247,7 +314,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         var result = await Eventually.WithinAsync(enqueue, "the enqueue blocked by another connection's write lock");
         result.Created.ShouldBeTrue();
-        Query("SELECT x FROM held_by_other;").ShouldBe(["3"]);
+        Query("SELECT repo FROM usage_hourly;").ShouldBe(["held/by-other"]);
     }
 
     [Fact]
@@ -280,10 +347,17 @@ public sealed class SqliteStoreTests : IDisposable
 
         var claimers = new[] { first, second, first, second }.Select((store, n) => Task.Run(async () =>
         {
+            // As a worker slot does: read the claimable jobs, try to claim each; all four race for the same jobs.
             var mine = new List<string>();
-            while (await store.Jobs.ClaimNextAsync($"node-{n}") is { } claimed)
+            while (await store.Jobs.ListClaimableAsync(10) is { Count: > 0 } claimable)
             {
-                mine.Add(claimed.Job.Id);
+                foreach (var job in claimable)
+                {
+                    if (await store.Jobs.TryClaimAsync(job.Id, $"node-{n}") is { } claimed)
+                    {
+                        mine.Add(claimed.Job.Id);
+                    }
+                }
             }
             return mine;
         }));
