@@ -242,12 +242,7 @@ public sealed class PostgresConcurrencyTests
 
         // The lease still counts as the repo's held job and cannot be claimed over, and the run's owner and fence
         // still rescue it with a turn, which gives the claim back.
-        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
-        (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldBeNull();
-        var rescued = await store.Jobs.TurnAsync("j1", new JobLease("j1", "node-a/1", 1), j => new JobChange(JobState.Queued, j.DataJson, [], [], ReleaseLease: true));
-        (rescued.LeaseOwner, rescued.ClaimedAt, rescued.Fence).ShouldBe(((string?)null, (DateTimeOffset?)null, 2L));
-        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
-        (await store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldNotBeNull().Job.ClaimedAt.ShouldBe(_clock.GetUtcNow());
+        await UpgradedClaims.ShouldStillBeRescuedAsync(store, _clock.GetUtcNow());
     }
 
     [Fact]
@@ -352,17 +347,7 @@ public sealed class PostgresConcurrencyTests
 
         // The claims are what they were: counted per repo, not claimable, and their runs' leases still write. The
         // store no longer keeps a counter, so a release and a claim need no repo_limits row.
-        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2);
-        (await store.Jobs.CountHeldAsync("octo/other")).ShouldBe(0);
-        (await store.Jobs.ListClaimableAsync(10)).Select(j => j.Id).ShouldBe(["fixing-free", "queued"]);
-        (await store.Jobs.TryClaimAsync("running", "node-c/1")).ShouldBeNull();
-        (await store.Jobs.TryClaimAsync("fixing-held", "node-c/1")).ShouldBeNull();
-        var released = await store.Jobs.TurnAsync("running", new JobLease("running", "node-a/1", 1), j => new JobChange(JobState.PrOpened, j.DataJson, [], [], ReleaseLease: true));
-        (released.LeaseOwner, released.Fence).ShouldBe(((string?)null, 2L));
-        (await store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
-        var claimed = (await store.Jobs.TryClaimAsync("fixing-free", "node-c/1")).ShouldNotBeNull();
-        (claimed.Job.State, claimed.Lease.Fence, claimed.Job.Version).ShouldBe((JobState.Fixing, 5L, 7L));
-        (await store.Jobs.CountHeldAsync("OCTO/APP")).ShouldBe(2);
+        await UpgradedClaims.ShouldStillCountAndClaimAsync(store);
         await store.Jobs.EnqueueAsync(new NewJob("new", "brand/new", "k6", "solve", "{}"));
         (await store.Jobs.TryClaimAsync("new", "node-c/2")).ShouldNotBeNull();
         _clock.Advance(TimeSpan.FromDays(1));

@@ -16,7 +16,7 @@ public sealed partial class JobRunRescue(JobActor jobs, ILogger<JobRunRescue> lo
     {
         try
         {
-            var job = await jobs.SendAsync(jobId, new RunLost(fence), new JobLease(jobId, owner, fence)).ConfigureAwait(false);
+            var job = await jobs.AbandonClaimAsync(new JobLease(jobId, owner, fence)).ConfigureAwait(false);
             LogRescued(logger, jobId, fence, job.State.ToString(), job.Attempt);
         }
         catch (StaleLeaseException)
