@@ -54,7 +54,6 @@ public static class NodeHostingExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()),
             sp.GetRequiredService<JobChangePublisher>(),
-            sp.GetRequiredService<JobWakeUps>(),
             sp.GetRequiredService<LiveLogs.LiveLogPublisher>()));
         // Order matters: the data directory lock first, migrations next, then the silo and the
         // services that use the store. Data Protection's own hosted service (which reads the key ring from
@@ -69,7 +68,6 @@ public static class NodeHostingExtensions
             builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
             builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions());
         // A run lost with its silo is found by its job grain (a reminder, and at once when a silo is declared dead).
-        services.AddSingleton<IJobRunRescue, JobRunRescue>();
         services.AddSingleton<Worker.IdleSlotsSignal>();
         services.AddSingleton<DeadSiloRescueService>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadSiloRescueService>());

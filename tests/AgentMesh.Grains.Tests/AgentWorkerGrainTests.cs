@@ -78,15 +78,15 @@ public sealed class AgentWorkerGrainTests
     }
 
     /// <summary>Three silos: silo 0 has the web role only, silos 1 and 2 the worker role.</summary>
-    internal static Task<InProcessTestCluster> StartFleetAsync(RecordingRunHost runs, RecordingRunRescue? rescue = null) =>
+    internal static Task<InProcessTestCluster> StartFleetAsync(RecordingRunHost runs, RecordingJobTurns? turns = null) =>
         PostgresCluster.StartAsync(
             3,
             services =>
             {
                 services.AddSingleton<IAgentRunHost>(sp => runs.On(sp));
-                if (rescue is not null)
+                if (turns is not null)
                 {
-                    services.AddSingleton<IJobRunRescue>(rescue);
+                    services.AddSingleton<IJobTurnHost>(turns);
                 }
             },
             TimeSpan.FromSeconds(2),

@@ -17,8 +17,8 @@ public sealed class JobRunWatchTests
     public async Task A_run_whose_worker_silo_is_killed_is_reported_lost_by_its_job_grains_reminder()
     {
         var runs = new RecordingRunHost();
-        var rescue = new RecordingRunRescue();
-        await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, rescue);
+        var turns = new RecordingJobTurns();
+        await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, turns);
         var worker = cluster.Silos[1];
         var ticket = new AgentRunTicket("job-on-killed-silo", "worker-1/1", 4);
         // Started from the worker silo, as its slot would: the run is on that silo.
@@ -29,9 +29,9 @@ public sealed class JobRunWatchTests
         await cluster.KillSiloAsync(worker);
 
         // Nobody calls the job grain: its reminder finds the run gone (the job grain itself may have died with the silo).
-        await Eventually.UntilAsync(() => !rescue.Lost.IsEmpty, "the job grain's reminder to report the run lost", TimeSpan.FromSeconds(90));
+        await Eventually.UntilAsync(() => !turns.Lost.IsEmpty, "the job grain's reminder to report the run lost", TimeSpan.FromSeconds(90));
         // A report repeated by a later tick is harmless (the job ignores a run it no longer has); a report of any other run is not.
-        rescue.Lost.Distinct().ShouldBe([(ticket.JobId, "worker-1/1", 4L)]);
+        turns.Lost.Distinct().ShouldBe([(ticket.JobId, "worker-1/1", 4L)]);
         await Eventually.UntilAsync(async () => await job.GetWatchedRunAsync() is null, "the job grain to stop watching the lost run");
     }
 
@@ -39,8 +39,8 @@ public sealed class JobRunWatchTests
     public async Task A_running_run_is_left_alone_and_its_watch_ends_with_it()
     {
         var runs = new RecordingRunHost();
-        var rescue = new RecordingRunRescue();
-        await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, rescue);
+        var turns = new RecordingJobTurns();
+        await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, turns);
         var ticket = new AgentRunTicket("job-running", "worker-2/1", 2);
         await cluster.Client.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket);
         var job = cluster.Client.GetGrain<IJobGrain>(ticket.JobId);
@@ -50,15 +50,15 @@ public sealed class JobRunWatchTests
         runs.Finish(ticket.WorkerKey);
 
         await Eventually.UntilAsync(async () => await job.GetWatchedRunAsync() is null, "the watch to end with the run");
-        rescue.Lost.ShouldBeEmpty("a run that ran and ended was never lost");
+        turns.Lost.ShouldBeEmpty("a run that ran and ended was never lost");
     }
 
     [Fact]
     public async Task A_check_of_a_run_nobody_runs_reports_it_lost_and_a_watch_of_an_older_run_is_ignored()
     {
         var runs = new RecordingRunHost();
-        var rescue = new RecordingRunRescue();
-        await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, rescue);
+        var turns = new RecordingJobTurns();
+        await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, turns);
         var job = cluster.Client.GetGrain<IJobGrain>("job-nowhere");
         await job.WatchRunAsync("worker-1/2", 7);
         await job.WatchRunAsync("worker-1/1", 6);
@@ -66,7 +66,7 @@ public sealed class JobRunWatchTests
 
         (await job.CheckRunAsync("worker-1/2", 7)).ShouldBe(RunCheck.Lost);
 
-        rescue.Lost.ShouldBe([("job-nowhere", "worker-1/2", 7L)]);
+        turns.Lost.ShouldBe([("job-nowhere", "worker-1/2", 7L)]);
         runs.Silos.ShouldBeEmpty("checking a run never starts one");
         (await job.GetWatchedRunAsync()).ShouldBeNull();
     }

@@ -47,7 +47,7 @@ public static class PostgresCluster
                 o.NumVotesForDeathDeclaration = 1;
             });
             services(silo.Services);
-            silo.Services.TryAddSingleton<IJobRunRescue, UnexpectedRunRescue>();
+            silo.Services.TryAddSingleton<IJobTurnHost, UnexpectedJobTurns>();
             silo.Services.TryAddSingleton<AgentMesh.Grains.Repos.IRunClaims, UnexpectedRunClaims>();
         });
         builder.ConfigureClient(client =>

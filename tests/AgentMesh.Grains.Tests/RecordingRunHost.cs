@@ -1,3 +1,4 @@
+using AgentMesh.Grains.Abstractions.Jobs;
 using System.Collections.Concurrent;
 using AgentMesh.Grains.Abstractions.Workers;
 using AgentMesh.Grains.Jobs;
@@ -32,29 +33,49 @@ internal sealed class RecordingRunHost
     }
 }
 
-/// <summary>Records the runs job grains report lost, as the node would send them to their jobs.</summary>
-internal sealed class RecordingRunRescue : IJobRunRescue
+/// <summary>Records the runs job grains take as lost (the turns the node would store); other turns fail the call.</summary>
+internal sealed class RecordingJobTurns : IJobTurnHost
 {
     public ConcurrentQueue<(string JobId, string Owner, long Fence)> Lost { get; } = new();
 
-    public Task RunLostAsync(string jobId, string owner, long fence)
+    public Task<JobTurnResult> DecideAsync(string jobId, JobTurn turn)
     {
-        Lost.Enqueue((jobId, owner, fence));
-        return Task.CompletedTask;
+        if (turn is not { Command: AgentMesh.Core.Jobs.Commands.RunLost lost, Run: { } run })
+        {
+            throw new InvalidOperationException($"The test expected only lost runs, but job {jobId} got {turn.Command.Name}.");
+        }
+        Lost.Enqueue((jobId, run.Owner, lost.Fence));
+        return Task.FromResult(new JobTurnResult(null, null));
     }
+
+    public Task<JobCreation> CreateAsync(string jobId, NewJobSpec spec) => throw Unexpected(jobId);
+
+    public Task<RunFence?> ClaimAsync(string jobId, string owner) => throw Unexpected(jobId);
+
+    public Task<JobTurnRefusal> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw Unexpected(jobId);
+
+    public Task RecordEventAsync(string jobId, string type, string dataJson) => throw Unexpected(jobId);
+
+    internal static InvalidOperationException Unexpected(string jobId) => new($"The test expected no turn of job {jobId} but a lost run's.");
 }
 
-/// <summary>The rescue a cluster gets when its test expects no run to be lost: a report fails the job grain's call.</summary>
-internal sealed class UnexpectedRunRescue : IJobRunRescue
+/// <summary>The turns a cluster gets when its test expects no job to change: any turn fails the job grain's call.</summary>
+internal sealed class UnexpectedJobTurns : IJobTurnHost
 {
-    public Task RunLostAsync(string jobId, string owner, long fence) =>
-        throw new InvalidOperationException($"The test expected no run to be reported lost, but run {fence} of {jobId} ({owner}) was.");
+    public Task<JobTurnResult> DecideAsync(string jobId, JobTurn turn) =>
+        throw new InvalidOperationException($"The test expected no job to change, but job {jobId} got {turn?.Command.Name}.");
+
+    public Task<JobCreation> CreateAsync(string jobId, NewJobSpec spec) => throw RecordingJobTurns.Unexpected(jobId);
+
+    public Task<RunFence?> ClaimAsync(string jobId, string owner) => throw RecordingJobTurns.Unexpected(jobId);
+
+    public Task<JobTurnRefusal> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw RecordingJobTurns.Unexpected(jobId);
+
+    public Task RecordEventAsync(string jobId, string type, string dataJson) => throw RecordingJobTurns.Unexpected(jobId);
 }
 
 /// <summary>The run claims a cluster gets when its test claims no runs: a claim fails the repo grain's call.</summary>
 internal sealed class UnexpectedRunClaims : AgentMesh.Grains.Repos.IRunClaims
 {
     public Task<int> CountHeldAsync(string repo) => throw new InvalidOperationException($"The test expected no run claims, but repo {repo} was asked.");
-
-    public Task<AgentRunTicket?> TryClaimAsync(string jobId, string owner) => throw new InvalidOperationException($"The test expected no run claims, but job {jobId} was claimed.");
 }

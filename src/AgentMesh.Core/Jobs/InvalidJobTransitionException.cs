@@ -35,6 +35,15 @@ public sealed class InvalidJobTransitionException : JobDomainException
         Command = command;
     }
 
+    /// <summary>Restores a refusal decided elsewhere (the job's grain, on another silo) from its parts.</summary>
+    public InvalidJobTransitionException(string message, string jobId, JobState? state, string? command)
+        : base(message)
+    {
+        JobId = jobId;
+        State = state ?? default;
+        Command = command ?? string.Empty;
+    }
+
     /// <summary>The job.</summary>
     public string JobId { get; }
 

@@ -1,3 +1,4 @@
+using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Grains.Abstractions.Workers;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,15 @@ using Orleans.Streams;
 namespace AgentMesh.Grains.Jobs;
 
 /// <summary>
-/// A job's durable timers.
+/// A job's one decider, and its durable timers.
+/// <para>
+/// <b>Turns.</b> Every change of the job (a webhook's command, a worker's report, a user's stop, a claim, a lost run)
+/// is a call to this grain, which runs it as a turn (<see cref="IJobTurnHost"/>): Core's state machine decides on
+/// the job's stored state, and the new state, its history events and its side effects are written together. Orleans
+/// runs one call of a grain at a time, so a job's turns are serial on the whole cluster without a lock held across
+/// nodes. A turn whose decision may write effects first sets the job's effects grain's reminder and wakes that grain
+/// after the commit, so effects are performed even when this silo dies right after the write.
+/// </para>
 /// <para>
 /// <b>Run-after.</b> A job held back until a time (retry backoff, budget window, settle delay) gets a reminder
 /// due then; when it fires the grain announces the job on <c>job-changes/*</c>, where every worker silo
@@ -16,7 +25,7 @@ namespace AgentMesh.Grains.Jobs;
 /// <para>
 /// <b>Run watch.</b> While a run of the job is going, a second reminder asks that run's agent-worker grain
 /// whether its agent still runs. A grain call to a run whose silo died reaches a fresh activation that knows
-/// no run, so "not running" is exactly "lost": the job is told (<see cref="IJobRunRescue"/>) and re-queued as
+/// no run, so "not running" is exactly "lost": the grain takes that run's loss as a turn, which re-queues the job as
 /// its next attempt. This replaces the store's lease expiry: nothing renews anything while the agent works.
 /// </para>
 /// Reminders live in the cluster's storage, so both survive the silo that set them (another silo, or the
@@ -24,7 +33,8 @@ namespace AgentMesh.Grains.Jobs;
 /// </summary>
 public sealed partial class JobGrain(
     [PersistentState("job-timer", GrainStorage.Name)] IPersistentState<JobTimerState> timer,
-    IJobRunRescue rescue,
+    IJobTurnHost turns,
+    JobEffectsWakeUp effects,
     IOptions<GrainTimingOptions> timing,
     TimeProvider timeProvider,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
@@ -37,6 +47,68 @@ public sealed partial class JobGrain(
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
 
     private IGrainReminder? _runAfter;
+
+    public async Task<JobCreation> CreateAsync(NewJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var creation = await turns.CreateAsync(this.GetPrimaryKeyString(), spec).ConfigureAwait(true);
+        if (creation.WakeAt is { } at)
+        {
+            // The same work may be another job already: its own grain keeps its time.
+            await (creation.Created ? WakeAtAsync(at) : GrainFactory.GetGrain<IJobGrain>(creation.JobId).WakeAtAsync(at)).ConfigureAwait(true);
+        }
+        return creation;
+    }
+
+    public async Task<JobTurnResult> DecideAsync(JobTurn turn)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        var jobId = this.GetPrimaryKeyString();
+        JobTurnResult result;
+        if (turn.Effects == JobEffectPlan.None)
+        {
+            result = await turns.DecideAsync(jobId, turn).ConfigureAwait(true);
+        }
+        else
+        {
+            // The effects grain's reminder goes first: if this silo dies right after the commit, the reminder performs
+            // what the turn wrote. It is woken also when the turn wrote none (or failed): it then drops the reminder.
+            await effects.ExpectAsync(jobId).ConfigureAwait(true);
+            try
+            {
+                result = await turns.DecideAsync(jobId, turn).ConfigureAwait(true);
+            }
+            finally
+            {
+                await effects.PerformSoonAsync(jobId).ConfigureAwait(true);
+            }
+        }
+        await WakeAfterTurnAsync(result.WakeAt).ConfigureAwait(true);
+        return result;
+    }
+
+    public Task<RunFence?> ClaimRunAsync(string owner)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        return turns.ClaimAsync(this.GetPrimaryKeyString(), owner);
+    }
+
+    public async Task<JobTurnRefusal> HoldClaimAsync(RunFence run, DateTimeOffset until, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var refusal = await turns.HoldClaimAsync(this.GetPrimaryKeyString(), run, until, reason).ConfigureAwait(true);
+        if (refusal == JobTurnRefusal.None)
+        {
+            await WakeAfterTurnAsync(until).ConfigureAwait(true);
+        }
+        return refusal;
+    }
+
+    public Task RecordEventAsync(string type, string dataJson)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        return turns.RecordEventAsync(this.GetPrimaryKeyString(), type, dataJson);
+    }
 
     public async Task WakeAtAsync(DateTimeOffset at)
     {
@@ -103,8 +175,12 @@ public sealed partial class JobGrain(
             return RunCheck.Running;
         }
         // Fenced by the run: a run that already reported (or was stopped, or superseded) is left as it is.
-        await rescue.RunLostAsync(jobId, owner, fence).ConfigureAwait(true);
-        LogRunLost(logger, jobId, fence, owner);
+        var lost = await turns.DecideAsync(jobId, new JobTurn(new RunLost(fence), new RunFence(owner, fence))).ConfigureAwait(true);
+        await WakeAfterTurnAsync(lost.WakeAt).ConfigureAwait(true);
+        if (lost.After is { } after)
+        {
+            LogRunLost(logger, jobId, fence, owner, after.State.ToString(), after.Attempt);
+        }
         if (timer.State.WatchedFence is { } watched && watched <= fence)
         {
             await StopWatchingAsync().ConfigureAwait(true);
@@ -134,6 +210,25 @@ public sealed partial class JobGrain(
                     await StopWatchingAsync().ConfigureAwait(true);
                 }
                 break;
+        }
+    }
+
+    // A turn left the job waiting for a time (a retry's backoff, a budget window, a review's settle delay): the
+    // workers hear of it when the time comes. A job runnable now needs nothing: the turn's notice woke them.
+    private async Task WakeAfterTurnAsync(DateTimeOffset? wakeAt)
+    {
+        if (wakeAt is not { } at)
+        {
+            return;
+        }
+        try
+        {
+            await WakeAtAsync(at).ConfigureAwait(true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The turn is stored; only its announcement is late: a node's start finds the job (WorkerService).
+            LogNotScheduled(logger, ex, this.GetPrimaryKeyString(), at);
         }
     }
 
@@ -174,11 +269,14 @@ public sealed partial class JobGrain(
         await timer.WriteStateAsync().ConfigureAwait(true);
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} waits until {RunAfter:u} but its reminder could not be set")]
+    private static partial void LogNotScheduled(ILogger logger, Exception exception, string jobId, DateTimeOffset runAfter);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} is due: announced to the workers")]
     private static partial void LogAnnounced(ILogger logger, string jobId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Fence} of job {JobId} ({Owner}) is running nowhere: reported lost")]
-    private static partial void LogRunLost(ILogger logger, string jobId, long fence, string owner);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Fence} of job {JobId} ({Owner}) is running nowhere: lost, the job is now {State}, attempt {Attempt}")]
+    private static partial void LogRunLost(ILogger logger, string jobId, long fence, string owner, string state, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Fence} of job {JobId} could not be checked; asked again later")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception, string jobId, long fence);

@@ -1,17 +1,19 @@
 using System.Text.Json;
 using AgentMesh.Core;
 using AgentMesh.Core.Repos;
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Grains.Abstractions.Repos;
+using AgentMesh.Grains.Abstractions.Workers;
 
 namespace AgentMesh.Grains.Repos;
 
 /// <summary>
 /// The repo grain: a thin shell around its <see cref="RepoActorState"/>, persisted as Core's JSON
 /// (the same form the store kept it in, so an import is a copy). It decides the repo's run slots: a claim
-/// counts the repo's held jobs in the job index and claims one job in the same turn, so claims of one repo
-/// never race each other. The job's own claim stays a conditional write fenced in the store, so even a
-/// second activation (for the moments Orleans may have one) could at worst run one job too many of the
-/// repo, never one job twice.
+/// counts the repo's held jobs in the job index and has the job's grain claim its run in the same turn, so claims
+/// of one repo never race each other. The job's claim is a conditional write that raises its run number, so even
+/// a second activation (for the moments Orleans may have one) could at worst run one job too many of the repo,
+/// never one job twice.
 /// </summary>
 public sealed class RepoGrain(
     [PersistentState("repo", GrainStorage.Name)] IPersistentState<JsonStateHolder> stored,
@@ -65,8 +67,9 @@ public sealed class RepoGrain(
         {
             return new RunClaim(RunClaimOutcome.RepoFull);
         }
-        return await claims.TryClaimAsync(jobId, owner).ConfigureAwait(true) is { } ticket
-            ? new RunClaim(RunClaimOutcome.Claimed, ticket)
+        // The job's own grain claims its run (a job grain never calls its repo grain, so this cannot deadlock).
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).ClaimRunAsync(owner).ConfigureAwait(true) is { } run
+            ? new RunClaim(RunClaimOutcome.Claimed, new AgentRunTicket(jobId, run.Owner, run.Fence))
             : new RunClaim(RunClaimOutcome.NotClaimable);
     }
 

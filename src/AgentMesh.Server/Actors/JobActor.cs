@@ -2,28 +2,19 @@ using System.Text.Json;
 using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
-using AgentMesh.Core.Jobs.Events;
-using AgentMesh.Server.Outbox;
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Storage.Abstractions;
 
 namespace AgentMesh.Server.Actors;
 
 /// <summary>
-/// The job actor's facade: sends a command to one job and returns its new state. Each call is one
-/// store turn (row locked, pure decision, state + events + outbox committed together), so calls on
-/// one job never interleave, on any node.
+/// The job actor's facade for the node's code: sends a command to one job's grain (<see cref="IJobGrain"/>, the
+/// job's one decider, on whichever silo it lives) and returns the new state. Refusals come back as the exceptions
+/// callers already handle: <see cref="JobDomainException"/>s for a command the job refuses,
+/// <see cref="StaleLeaseException"/> for a report of a run that is no longer the job's, and
+/// <see cref="KeyNotFoundException"/> for a job that does not exist.
 /// </summary>
-/// <remarks>
-/// One store operation changes a job's columns without a turn, because it must be a single statement:
-/// the claim (which picks the job and leases it). The worker's first turn after a claim is <see cref="Start"/>
-/// with the claim's fence. After every turn the columns the store claims by (state, attempt, run-after,
-/// lease) are written from the decision, so the two never drift. A row whose lease the actor's state does
-/// not know (left by an earlier version's SQL lease rescue) is first fed to the state machine as
-/// <see cref="RunLost"/>.
-/// </remarks>
-/// <param name="effectsWakeUp">Wakes the job's effects grain around a turn that may write effects; null where no
-/// silo performs them (tests of the intake and reconciliation, which read the written items).</param>
-public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, TimeProvider timeProvider, IRandomSource random, JobEffectsWakeUp? effectsWakeUp = null)
+public sealed class JobActor(IGrainFactory grains, IAgentMeshStore store, TimeProvider timeProvider)
 {
     /// <summary>The history event of a claim given back because a budget was spent (<see cref="HoldClaimAsync"/>).</summary>
     public const string HeldForBudgetEvent = "held_for_budget";
@@ -49,75 +40,54 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
         CancellationToken cancellationToken = default,
         string? triggeredBy = null)
     {
-        var now = timeProvider.GetUtcNow();
-        var id = NewJobId(now);
-        var decision = machine.Create(new JobSpec(id, repo, number, kind, maxFixRounds, pullRequest), now);
-        var state = runAfter is { } later && later > now ? decision.State with { RunAfter = later } : decision.State;
-        state = state with { TriggeredBy = triggeredBy };
-        var result = await store.Jobs.EnqueueAsync(
-            new NewJob(id, repo, NaturalKey(repo, number, kind), KindName(kind), Serialize(state), priority, state.MaxAttempts, state.RunAfter),
-            cancellationToken).ConfigureAwait(false);
-        if (!result.Created)
-        {
-            return (result.Job, false);
-        }
-
-        // The creation event goes in a turn of its own: the enqueue is one INSERT … ON CONFLICT.
-        var record = await store.Jobs.TurnAsync(
-            id,
-            lease: null,
-            current => new JobChange(current.State, current.DataJson, ToNewEvents(decision.Events), []),
-            cancellationToken).ConfigureAwait(false);
-        return (record, true);
+        var id = NewJobId(timeProvider.GetUtcNow());
+        var creation = await grains.GetGrain<IJobGrain>(id)
+            .CreateAsync(new NewJobSpec(repo, number, kind, maxFixRounds, pullRequest, runAfter, priority, triggeredBy))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var record = await store.Jobs.GetAsync(creation.JobId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Job {creation.JobId} was purged right after it was found.");
+        return (record, creation.Created);
     }
 
     /// <summary>
-    /// Sends <paramref name="command"/>. With a <paramref name="lease"/> (a worker's write) the turn is
-    /// refused with <see cref="StaleLeaseException"/> when the lease was taken away. An illegal command
-    /// throws <see cref="JobDomainException"/> and changes nothing. <paramref name="effects"/> maps the
-    /// decision to side effects committed in the same transaction.
+    /// Sends <paramref name="command"/>. With a <paramref name="lease"/> (a worker's report) the turn is refused
+    /// with <see cref="StaleLeaseException"/> when that run is no longer the job's. An illegal command throws
+    /// <see cref="JobDomainException"/> and changes nothing. <paramref name="effects"/> names the side effects
+    /// the decision may ask for, committed in the same transaction.
     /// </summary>
     public async Task<JobActorState> SendAsync(
         string jobId,
         JobCommand command,
         JobLease? lease = null,
-        Func<JobActorState, JobDecision, IReadOnlyList<NewOutboxItem>>? effects = null,
-        CancellationToken cancellationToken = default)
+        JobEffectPlan effects = JobEffectPlan.None,
+        CancellationToken cancellationToken = default,
+        string? note = null) =>
+        (await DecideAsync(jobId, command, lease, effects, cancellationToken, note).ConfigureAwait(false)).After!;
+
+    /// <summary>As <see cref="SendAsync"/>, answering the state the turn started from as well.</summary>
+    public async Task<(JobActorState Before, JobActorState After)> DecideAsync(
+        string jobId,
+        JobCommand command,
+        JobLease? lease = null,
+        JobEffectPlan effects = JobEffectPlan.None,
+        CancellationToken cancellationToken = default,
+        string? note = null)
     {
-        // The effects grain's reminder goes first: if this node dies right after the commit, the reminder
-        // performs what the turn wrote.
-        var wakeEffects = effects is not null && effectsWakeUp is not null;
-        if (wakeEffects)
-        {
-            await effectsWakeUp!.ExpectAsync(jobId).ConfigureAwait(false);
-        }
-        JobActorState? after = null;
-        await store.Jobs.TurnAsync(
-            jobId,
-            lease,
-            record =>
-            {
-                var now = timeProvider.GetUtcNow();
-                var (current, catchUpEvents) = CatchUp(Deserialize(record.DataJson), record, now);
-                var decision = machine.Decide(current, command, now, random);
-                after = decision.State;
-                var outbox = effects?.Invoke(current, decision) ?? [];
-                return ToChange(record, decision.State, [.. catchUpEvents, .. decision.Events], outbox);
-            },
-            cancellationToken).ConfigureAwait(false);
-        if (wakeEffects)
-        {
-            // Also when the turn wrote none (or failed): the grain then drops the reminder it was just given.
-            await effectsWakeUp!.PerformSoonAsync(jobId).ConfigureAwait(false);
-        }
-        return after!;
+        ArgumentNullException.ThrowIfNull(command);
+        var run = lease is null ? null : new RunFence(lease.Owner, lease.Fence);
+        // Not cancelled mid-call: a turn the grain runs completes (or not) on its own; the caller stops waiting.
+        var result = await grains.GetGrain<IJobGrain>(jobId)
+            .DecideAsync(new JobTurn(command, run, effects, note))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfRefused(jobId, result.Refusal, result.Message, result, lease);
+        return (result.Before!, result.After!);
     }
 
     /// <summary>
     /// Gives a claim back: when the worker's <see cref="Start"/> was refused, the node shuts down before
     /// the agent finished, or the run failed for the node's own reasons. The state machine treats it as the
     /// run lost (re-queued as the next attempt, or failed after the last); a claim the actor never saw is
-    /// a no-op for it, and the row's lease is released either way.
+    /// a no-op for it, and the row's claim is released either way.
     /// </summary>
     public Task<JobActorState> AbandonClaimAsync(JobLease lease, CancellationToken cancellationToken = default)
     {
@@ -130,25 +100,20 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
     /// the job's admission and its turn to run. The state machine never saw the claim (no attempt is counted);
     /// the job's history records why it waits.
     /// </summary>
-    public Task<JobRecord> HoldClaimAsync(JobLease lease, DateTimeOffset until, string reason, CancellationToken cancellationToken = default)
+    public async Task HoldClaimAsync(JobLease lease, DateTimeOffset until, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var held = JsonSerializer.Serialize(new { until, reason }, CoreJson.Options);
-        return store.Jobs.TurnAsync(
-            lease.JobId,
-            lease,
-            // The claim moved a queued job to running (a fix round stays fixing); the actor never saw it.
-            record => new JobChange(
-                record.State == JobState.Running ? JobState.Queued : record.State,
-                record.DataJson,
-                [new NewEvent(HeldForBudgetEvent, held)],
-                [],
-                RunAfter: until,
-                ReleaseLease: true),
-            cancellationToken);
+        var refusal = await grains.GetGrain<IJobGrain>(lease.JobId)
+            .HoldClaimAsync(new RunFence(lease.Owner, lease.Fence), until, reason)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfRefused(lease.JobId, refusal, message: null, result: null, lease);
     }
 
-    /// <summary>The job's actor state as last saved (without catching up on store-side changes).</summary>
+    /// <summary>Appends a fact about a run (its audit) to the job's history, through the job's grain.</summary>
+    public Task RecordEventAsync(string jobId, string type, string dataJson, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IJobGrain>(jobId).RecordEventAsync(type, dataJson).WaitAsync(cancellationToken);
+
+    /// <summary>The job's state as its last turn stored it, read from the job index.</summary>
     public async Task<(JobRecord Record, JobActorState State)?> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var record = await store.Jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
@@ -161,36 +126,25 @@ public sealed class JobActor(IAgentMeshStore store, JobStateMachine machine, Tim
 
     public static string Serialize(JobActorState state) => JsonSerializer.Serialize(state, CoreJson.Options);
 
-    private (JobActorState State, IReadOnlyList<JobEvent> Events) CatchUp(JobActorState state, JobRecord record, DateTimeOffset now)
+    // The grain answers refusals as data (its silo may be another process); here they become the exceptions of old.
+    private static void ThrowIfRefused(string jobId, JobTurnRefusal refusal, string? message, JobTurnResult? result, JobLease? lease)
     {
-        // The actor thinks a worker holds the job, but the row says otherwise (an earlier version's SQL rescue).
-        var leaseGone = state.Lease is { } held && (record.LeaseOwner is null || record.Fence != held.Fence);
-        if (!leaseGone)
+        switch (refusal)
         {
-            return (state, []);
+            case JobTurnRefusal.None:
+                return;
+            case JobTurnRefusal.IllegalTransition:
+                throw new InvalidJobTransitionException(message ?? $"Job {jobId} refused the command.", jobId, result?.RefusedIn, result?.RefusedCommand);
+            case JobTurnRefusal.MailboxFull:
+                throw new JobMailboxFullException(message ?? $"Job {jobId}'s mailbox is full.");
+            case JobTurnRefusal.StaleRun:
+                throw lease is null ? new StaleLeaseException() : new StaleLeaseException(lease.JobId, lease.Fence);
+            case JobTurnRefusal.NotFound:
+                throw new KeyNotFoundException(message ?? $"Job {jobId} does not exist.");
+            default:
+                throw new InvalidOperationException($"Job {jobId} refused the command ({refusal}): {message}");
         }
-        var decision = machine.Decide(state, new RunLost(state.Lease!.Fence), now, random);
-        return (decision.State, decision.Events);
     }
-
-    private static JobChange ToChange(JobRecord record, JobActorState state, IReadOnlyList<JobEvent> events, IReadOnlyList<NewOutboxItem> outbox) =>
-        new(
-            state.State,
-            Serialize(state),
-            ToNewEvents(events),
-            outbox,
-            RunAfter: state.RunAfter,
-            Attempt: state.Attempt,
-            // The store's lease follows the actor's: when the decision let go of the claim, so does the row.
-            ReleaseLease: record.LeaseOwner is not null && state.Lease is null);
-
-    private static List<NewEvent> ToNewEvents(IEnumerable<JobEvent> events) =>
-        [.. events.Select(e =>
-        {
-            var json = JsonSerializer.Serialize(e, CoreJson.Options);
-            using var document = JsonDocument.Parse(json);
-            return new NewEvent(document.RootElement.GetProperty("type").GetString()!, json);
-        })];
 
     // Time-ordered ids sort like creation order in listings and stay unique across nodes.
     private static string NewJobId(DateTimeOffset now) =>

@@ -6,8 +6,9 @@ namespace AgentMesh.Server.Changes;
 
 /// <summary>
 /// Gives a job that waits for a time (a retry's backoff, a budget window, a review's settle delay) its job
-/// grain's reminder, so the workers hear of it when the time comes. A job runnable now needs none: the
-/// notice of its change already woke them.
+/// grain's reminder, so the workers hear of it when the time comes. A job's grain does this itself after the
+/// turn that made it wait; a worker node's start does it here for jobs written before (by an earlier version, or
+/// while a reminder could not be set). A job runnable now needs none: the notice of its change woke the workers.
 /// </summary>
 public sealed partial class JobWakeUps(IGrainFactory grains, TimeProvider timeProvider, ILogger<JobWakeUps> logger)
 {

@@ -3,7 +3,7 @@ using AgentMesh.Storage.Abstractions;
 namespace AgentMesh.Server.Changes;
 
 /// <summary><see cref="IJobStore"/> that announces each committed change of a job (see <see cref="PublishingStore"/>).</summary>
-internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher publisher, JobWakeUps wakeUps) : IJobStore
+internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher publisher) : IJobStore
 {
     public async Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default)
     {
@@ -61,9 +61,6 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
     public Task<int> PurgeTerminalAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
         inner.PurgeTerminalAsync(cutoff, cancellationToken);
 
-    private async Task ChangedAsync(JobRecord record)
-    {
-        await publisher.JobChangedAsync(record.Id, record.Version).ConfigureAwait(false);
-        await wakeUps.ScheduleAsync(record).ConfigureAwait(false);
-    }
+    // A job that now waits for a time gets its reminder from its grain, which made the change (JobGrain).
+    private Task ChangedAsync(JobRecord record) => publisher.JobChangedAsync(record.Id, record.Version);
 }

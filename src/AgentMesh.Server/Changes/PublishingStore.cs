@@ -4,13 +4,13 @@ namespace AgentMesh.Server.Changes;
 
 /// <summary>
 /// The node's view of the store: every write that changes what a job's readers see is followed, once
-/// committed, by a notice on the cluster's streams (<see cref="JobChangePublisher"/>), and a job held back
-/// until a time gets its job grain's reminder (<see cref="JobWakeUps"/>). One place, so no writer can
-/// forget to tell the workers, the board or a running job's watcher.
+/// committed, by a notice on the cluster's streams (<see cref="JobChangePublisher"/>). One place, so no writer
+/// can forget to tell the workers, the board or a running job's watcher. (A job held back until a time gets its
+/// reminder from its own grain, which made the change.)
 /// </summary>
-public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher publisher, JobWakeUps wakeUps, LiveLogs.LiveLogPublisher live) : IAgentMeshStore
+public sealed class PublishingStore(IAgentMeshStore inner, JobChangePublisher publisher, LiveLogs.LiveLogPublisher live) : IAgentMeshStore
 {
-    private readonly PublishingJobStore _jobs = new(inner.Jobs, publisher, wakeUps);
+    private readonly PublishingJobStore _jobs = new(inner.Jobs, publisher);
     private readonly PublishingJobLog _logs = new(inner.Logs, publisher, live);
 
     public string ProviderName => inner.ProviderName;

@@ -56,6 +56,7 @@ public static class GrainSiloConfiguration
             o.EffectsReminderPeriod = timing.EffectsReminderPeriod;
         });
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<AgentMesh.Grains.Jobs.JobEffectsWakeUp>();
         // Live views: the pulling agents poll their queues every 20 ms instead of Orleans' 100 ms (a log line
         // reaches a reader on another silo in tens of milliseconds, docs/performance.md); two queues keep the
         // idle polling of a silo at 100 calls a second.

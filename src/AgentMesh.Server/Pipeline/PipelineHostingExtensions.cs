@@ -3,6 +3,7 @@ using AgentMesh.Core;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Repos;
 using AgentMesh.Grains.Deliveries;
+using AgentMesh.Grains.Jobs;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.GitHubAccess;
 using AgentMesh.Server.Tenants;
@@ -42,6 +43,9 @@ public static class PipelineHostingExtensions
         services.TryAddSingleton(new JobStateMachine(jobOptions));
         services.TryAddSingleton(new AdmissionPolicy(new AdmissionOptions()));
         services.TryAddSingleton<JobActor>();
+        // A job grain's turns run on its silo, whichever role that silo has.
+        services.TryAddSingleton<Worker.JobEffects>();
+        services.TryAddSingleton<IJobTurnHost, JobTurns>();
         var budgets = builder.Configuration.GetSection(GlobalBudgetOptions.SectionName).Get<GlobalBudgetOptions>() ?? new GlobalBudgetOptions();
         var budgetProblems = budgets.Validate();
         if (budgetProblems.Count > 0)

@@ -95,21 +95,12 @@ public sealed partial class JobReconciler(
             }
             // The state the turn started from, not the listed one: a webhook or another node may have
             // applied the same change since, and then the command is a no-op that must not count.
-            JobState? from = null;
-            var after = await jobs.SendAsync(
-                job.Id,
-                missed,
-                effects: (current, _) =>
-                {
-                    from = current.State;
-                    return [];
-                },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (from is not { } started || started == after.State)
+            var (before, after) = await jobs.DecideAsync(job.Id, missed, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (before.State == after.State)
             {
                 return Outcome.Unchanged;
             }
-            LogBroughtUpToDate(logger, job.Id, job.Repo, missed.Name, started.ToWire(), after.State.ToWire());
+            LogBroughtUpToDate(logger, job.Id, job.Repo, missed.Name, before.State.ToWire(), after.State.ToWire());
             return Outcome.Updated;
         }
         catch (JobDomainException ex)

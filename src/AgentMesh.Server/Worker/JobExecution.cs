@@ -42,7 +42,6 @@ public sealed partial class JobExecution(
     AgentSessions sessions,
     IAuthorPermissions permissions,
     INodeSecrets nodeSecrets,
-    JobEffects effects,
     HeldWorkKeeper heldWork,
     PipelineOptions pipeline,
     WorkerOptions options,
@@ -425,14 +424,14 @@ public sealed partial class JobExecution(
                 await workspaces.PushAsync(workspace, token, cancellationToken).ConfigureAwait(false);
                 if (job.State == JobState.Fixing)
                 {
-                    await jobs.SendAsync(job.Id, new FixPushed(), lease, effects.FixPushed, cancellationToken).ConfigureAwait(false);
+                    await jobs.SendAsync(job.Id, new FixPushed(), lease, JobEffectPlan.FixPushed, cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 await OpenPullRequestAsync(job, outcome.Summary ?? "", workspace, baseBranch, lease, cancellationToken).ConfigureAwait(false);
                 return;
 
             case AgentOutcomeKind.NeedsClarification:
-                await jobs.SendAsync(job.Id, new ReportNeedsClarification(outcome.Questions), lease, effects.ClarificationAsked, cancellationToken).ConfigureAwait(false);
+                await jobs.SendAsync(job.Id, new ReportNeedsClarification(outcome.Questions), lease, JobEffectPlan.ClarificationAsked, cancellationToken).ConfigureAwait(false);
                 return;
 
             default:
@@ -457,7 +456,7 @@ public sealed partial class JobExecution(
         var ensured = await client.EnsurePullRequestAsync(owner, name, owner, new Octokit.NewPullRequest(issue.Title, workspace.Branch, baseBranch) { Body = body }, cancellationToken).ConfigureAwait(false);
         var pr = ensured.PullRequest;
         await pullRequests.RecordAsync(job.Repo, pr.Number, job.Id, cancellationToken).ConfigureAwait(false);
-        await jobs.SendAsync(job.Id, new PrOpened(pr.Number, pr.HtmlUrl ?? "", workspace.Branch), lease, effects.PullRequestOpened, cancellationToken).ConfigureAwait(false);
+        await jobs.SendAsync(job.Id, new PrOpened(pr.Number, pr.HtmlUrl ?? "", workspace.Branch), lease, JobEffectPlan.PullRequestOpened, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -528,7 +527,7 @@ public sealed partial class JobExecution(
                 await log.FlushAsync().ConfigureAwait(false);
                 var paths = decision.ProtectedPaths.Select(h => h.Path).Distinct(StringComparer.Ordinal).ToList();
                 var comment = decision.Comment!;
-                await jobs.SendAsync(job.Id, new RequestApproval(head, summary, paths), lease, (before, d) => effects.ApprovalRequested(before, d, comment), cancellationToken).ConfigureAwait(false);
+                await jobs.SendAsync(job.Id, new RequestApproval(head, summary, paths), lease, JobEffectPlan.ApprovalRequested, cancellationToken, note: comment).ConfigureAwait(false);
                 return false;
 
             default:
@@ -549,7 +548,7 @@ public sealed partial class JobExecution(
         await heldWork.ReleaseAsync(job.Id, workspace, cancellationToken).ConfigureAwait(false);
         if (job.State == JobState.Fixing || job.Kind == JobKind.FixPullRequest)
         {
-            await jobs.SendAsync(job.Id, new FixPushed(), lease, effects.FixPushed, cancellationToken).ConfigureAwait(false);
+            await jobs.SendAsync(job.Id, new FixPushed(), lease, JobEffectPlan.FixPushed, cancellationToken).ConfigureAwait(false);
             return;
         }
         await OpenPullRequestAsync(job, held.Summary, workspace, baseBranch, lease, cancellationToken).ConfigureAwait(false);
@@ -652,11 +651,7 @@ public sealed partial class JobExecution(
                 guards.Audit.RecordDiffStats(numstat);
             }
             var data = SerializeAudit(guards.Audit.Build());
-            await store.Jobs.TurnAsync(
-                jobId,
-                null,
-                record => new JobChange(record.State, record.DataJson, [new NewEvent(RunAuditEventType, data)], []),
-                CancellationToken.None).ConfigureAwait(false);
+            await jobs.RecordEventAsync(jobId, RunAuditEventType, data, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -688,7 +683,7 @@ public sealed partial class JobExecution(
     {
         try
         {
-            await jobs.SendAsync(job.Id, failure, lease, effects.Failed, cancellationToken).ConfigureAwait(false);
+            await jobs.SendAsync(job.Id, failure, lease, JobEffectPlan.Failed, cancellationToken).ConfigureAwait(false);
         }
         catch (StaleLeaseException)
         {

@@ -53,7 +53,6 @@ public static class WorkerHostingExtensions
             }
         });
         services.AddSingleton(new AgentSessions(Path.Combine(dataDirectory, "agent-sessions")));
-        services.AddSingleton<JobEffects>();
         services.AddSingleton<HeldWorkKeeper>();
         services.AddSingleton<JobExecution>();
         services.AddSingleton<RunningJobs>();
@@ -65,7 +64,6 @@ public static class WorkerHostingExtensions
 
         // A job's side effects are its effects grain's (every silo hosts them); the sweep wakes those pending at start.
         services.AddSingleton<IJobEffectsHost, JobEffectPerformer>();
-        services.AddSingleton<JobEffectsWakeUp>();
         services.AddHostedService<PendingEffectsSweep>();
         var node = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions();
         if (node.IsWorker)

@@ -23,14 +23,13 @@ internal sealed class IntakeWorld : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("agentmesh-intake");
 
-    private readonly InProcessTestCluster _silo;
+    private readonly OneSilo _silo;
 
-    private IntakeWorld(GlobalBudgetOptions budgets, InProcessTestCluster silo)
+    private IntakeWorld(GlobalBudgetOptions budgets, OneSilo silo)
     {
         _silo = silo;
         Store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _directory.Combine("agentmesh.db") }, Clock, NullLoggerFactory.Instance);
-        var machine = new JobStateMachine(new JobActorOptions());
-        Jobs = new JobActor(Store, machine, Clock, SharedRandomSource.Instance);
+        Jobs = new JobActor(silo.Client, Store, Clock);
         Tenants = new TenantService(silo.Client, NullLogger<TenantService>.Instance);
         Repos = new RepoActor(silo.Client, Store, new AdmissionPolicy(new AdmissionOptions()), new GlobalBudget(Store, budgets, Clock), Tenants, Clock);
         Budget = new GlobalBudget(Store, budgets, Clock);
@@ -58,29 +57,13 @@ internal sealed class IntakeWorld : IAsyncDisposable
 
     public static async Task<IntakeWorld> StartAsync(GlobalBudgetOptions? budgets = null)
     {
-        // The repo grains run on one real silo whose grain state is a SQLite file, as on one node.
-        var directory = new TempDirectory("agentmesh-intake-silo");
-        var orleansDb = directory.Combine("orleans.db");
-        await OrleansSchema.ApplySqliteAsync(orleansDb);
-        var builder = new InProcessTestClusterBuilder(1);
+        // The repo and job grains run on one real silo, deciding in this world's store.
         IntakeWorld? world = null;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseAgentMeshGrains(
-                new GrainDatabase(OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(orleansDb), new SqliteDataSource(OrleansSchema.SqliteConnectionString(orleansDb), fullSync: false)),
-                new GrainTimingOptions());
-            // The repo grains' run slots count and claim in this world's store (asked only once a grain activates).
-            silo.Services.AddSingleton<IRunClaims>(_ => new RunClaims(world!.Store));
-        });
-        builder.ConfigureClient(client => client.Services.AddAgentMeshSerialization());
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        world = new IntakeWorld(budgets ?? new GlobalBudgetOptions(), cluster) { _siloDirectory = directory };
+        var silo = await OneSilo.StartAsync(() => world!.Store, () => world!.Clock);
+        world = new IntakeWorld(budgets ?? new GlobalBudgetOptions(), silo);
         await world.Store.MigrateAsync();
         return world;
     }
-
-    private TempDirectory? _siloDirectory;
 
     public async Task<IReadOnlyList<JobRecord>> JobsAsync() => await Store.Jobs.ListAsync(new JobQuery(Repo: "octo/widgets"));
 
@@ -95,7 +78,6 @@ internal sealed class IntakeWorld : IAsyncDisposable
         await _silo.DisposeAsync();
         await Store.DisposeAsync();
         _directory.Dispose();
-        _siloDirectory?.Dispose();
     }
 }
 

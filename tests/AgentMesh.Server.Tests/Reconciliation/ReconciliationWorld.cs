@@ -28,12 +28,15 @@ internal sealed class ReconciliationWorld : IAsyncDisposable
 
     private readonly TempDirectory _directory;
 
-    private ReconciliationWorld(TempDirectory directory, FakeGitHubServer gitHub, SqliteStore store, string botToken, string ownerToken)
+    private readonly OneSilo _silo;
+
+    private ReconciliationWorld(TempDirectory directory, OneSilo silo, FakeGitHubServer gitHub, SqliteStore store, string botToken, string ownerToken)
     {
         _directory = directory;
+        _silo = silo;
         GitHub = gitHub;
         Store = store;
-        Jobs = new JobActor(store, new JobStateMachine(new JobActorOptions()), TimeProvider.System, SharedRandomSource.Instance);
+        Jobs = new JobActor(silo.Client, store, TimeProvider.System);
         // No client-side retries: a 5xx the fake injects reaches the reconciler instead of being retried away.
         RestOptions = new GitHubClientOptions { BaseAddress = gitHub.ApiBaseAddress, MaxRetryAttempts = 0 };
         Factory = new GitHubClientFactory(RestOptions, TimeProvider.System);
@@ -66,9 +69,11 @@ internal sealed class ReconciliationWorld : IAsyncDisposable
         var directory = new TempDirectory("agentmesh-reconcile");
         var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = directory.Combine("agentmesh.db") }, TimeProvider.System, NullLoggerFactory.Instance);
         await store.MigrateAsync();
+        // The job grains decide on one real silo, in this world's store.
+        var silo = await OneSilo.StartAsync(() => store, () => TimeProvider.System);
         var gitHub = await FakeGitHubServer.StartAsync();
         gitHub.CreateRepo(Owner, "widgets");
-        return new ReconciliationWorld(directory, gitHub, store, gitHub.CreateToken(Bot), gitHub.CreateToken(Owner));
+        return new ReconciliationWorld(directory, silo, gitHub, store, gitHub.CreateToken(Bot), gitHub.CreateToken(Owner));
     }
 
     public JobReconciler NewReconciler(int pageSize = 100) =>
@@ -114,6 +119,7 @@ internal sealed class ReconciliationWorld : IAsyncDisposable
     {
         GitHubClients.Dispose();
         await GitHub.DisposeAsync();
+        await _silo.DisposeAsync();
         await Store.DisposeAsync();
         Factory.Dispose();
         _directory.Dispose();

@@ -32,7 +32,7 @@ public sealed partial class JobAdminService(JobActor actor, ILogger<JobAdminServ
         try
         {
             // No lease: a person's command overrides the worker; the actor releases its lease and the fence refuses its later writes.
-            await actor.SendAsync(jobId, command, lease: null, effects: null, cancellationToken).ConfigureAwait(false);
+            await actor.SendAsync(jobId, command, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (KeyNotFoundException)
         {

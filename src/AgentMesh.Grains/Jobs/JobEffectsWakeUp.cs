@@ -1,9 +1,10 @@
 using AgentMesh.Grains.Abstractions.Jobs;
+using Microsoft.Extensions.Logging;
 
-namespace AgentMesh.Server.Outbox;
+namespace AgentMesh.Grains.Jobs;
 
 /// <summary>
-/// The job actor's link to a job's effects grain: before a turn that may write effects, the grain's reminder is
+/// A job grain's link to the job's effects grain: before a turn that may write effects, the grain's reminder is
 /// set; after the commit, the grain is woken to perform them. Failures are logged, never thrown: the turn must
 /// not fail because a wake-up could not be sent, and the reminder (or the next node start's sweep) covers it.
 /// </summary>
