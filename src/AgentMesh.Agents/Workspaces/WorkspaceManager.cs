@@ -47,12 +47,21 @@ public sealed partial class WorkspaceManager
     public async Task<Workspace> PrepareAsync(WorkspaceRequest request, string? token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        EnsureFreeDiskSpace();
-        var mirror = MirrorPath(request.Repository);
-        var auth = token is null ? null : GitCredentials.Environment(token);
-        var branch = _options.BranchPrefix + request.IssueNumber.ToString(CultureInfo.InvariantCulture);
-        var worktree = Path.Combine(_options.Root, "worktrees", request.Repository.Replace('/', Path.DirectorySeparatorChar), request.JobId);
+        await FetchAsync(request.Repository, request.RemoteUrl, token, cancellationToken).ConfigureAwait(false);
+        return await AddWorktreeAsync(request, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Fetches the repo into its bare repository, creating it the first time. The first half of
+    /// <see cref="PrepareAsync"/>: it needs no base branch, so a worker can start it before it has asked GitHub
+    /// for the repository's default branch.
+    /// </summary>
+    public async Task FetchAsync(string repository, string remoteUrl, string? token, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(repository);
+        EnsureFreeDiskSpace();
+        var mirror = MirrorPath(repository);
+        var auth = token is null ? null : GitCredentials.Environment(token);
         var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -61,12 +70,33 @@ public sealed partial class WorkspaceManager
             {
                 Directory.CreateDirectory(mirror);
                 await _git.RunAsync(mirror, ["init", "--bare", "--quiet"], null, cancellationToken).ConfigureAwait(false);
-                await _git.RunAsync(mirror, ["remote", "add", "origin", request.RemoteUrl], null, cancellationToken).ConfigureAwait(false);
+                await _git.RunAsync(mirror, ["remote", "add", "origin", remoteUrl], null, cancellationToken).ConfigureAwait(false);
                 await _git.RunAsync(mirror, ["config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"], null, cancellationToken).ConfigureAwait(false);
-                LogMirrorCreated(_logger, request.Repository, mirror);
+                LogMirrorCreated(_logger, repository, mirror);
             }
             await _git.RunAsync(mirror, ["fetch", "--prune", "--quiet", "origin"], auth, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
+    /// <summary>
+    /// Adds the job's worktree from the bare repository as last fetched (<see cref="FetchAsync"/>): on the job's
+    /// branch continuing the remote branch when one exists (a re-run), otherwise starting from the base branch.
+    /// </summary>
+    public async Task<Workspace> AddWorktreeAsync(WorkspaceRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var mirror = MirrorPath(request.Repository);
+        var branch = _options.BranchPrefix + request.IssueNumber.ToString(CultureInfo.InvariantCulture);
+        var worktree = Path.Combine(_options.Root, "worktrees", request.Repository.Replace('/', Path.DirectorySeparatorChar), request.JobId);
+
+        var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
             if (Directory.Exists(worktree))
             {
                 await _git.RunAsync(mirror, ["worktree", "remove", "--force", worktree], null, cancellationToken).ConfigureAwait(false);

@@ -9,11 +9,14 @@ namespace AgentMesh.Server.Changes;
 /// notices to the job's stream only. Best effort: a failed send is logged and never fails the write,
 /// because the store is the truth and readers re-read from it.
 /// </summary>
-public sealed partial class JobChangePublisher(IClusterClient cluster, ILogger<JobChangePublisher> logger)
+public sealed partial class JobChangePublisher(IClusterClient cluster, Worker.IdleSlotsSignal idleSlots, ILogger<JobChangePublisher> logger)
 {
-    /// <summary>The job's row changed.</summary>
-    public Task JobChangedAsync(string jobId, long version) =>
-        SendAsync(new JobChangeNotice(JobChangeKind.Job, jobId, version), toAll: true);
+    /// <summary>The job's row changed: this node's idle slots hear it at once, the cluster's through the streams.</summary>
+    public Task JobChangedAsync(string jobId, long version)
+    {
+        idleSlots.RaiseOne();
+        return SendAsync(new JobChangeNotice(JobChangeKind.Job, jobId, version), toAll: true);
+    }
 
     /// <summary>Log lines were stored, up to <paramref name="lastSequence"/>.</summary>
     public Task LogAppendedAsync(string jobId, long lastSequence) =>

@@ -215,13 +215,15 @@ public sealed partial class JobExecution(
     {
         var (owner, name) = RepoParts(job.Repo);
         var repository = client.GetRepositoryAsync(owner, name, cancellationToken);
-        var token = github.GetGitTokenForRepositoryAsync(job.Repo, cancellationToken);
-        await Task.WhenAll(repository, token).ConfigureAwait(false);
-        var workspace = await workspaces.PrepareAsync(
-            new WorkspaceRequest(job.Repo, github.CloneUrl(job.Repo).ToString(), repository.Result.DefaultBranch ?? "main", issueNumber, job.Id),
-            token.Result,
+        var token = await github.GetGitTokenForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
+        // The fetch needs no base branch: it runs while GitHub answers which branch that is.
+        var remoteUrl = github.CloneUrl(job.Repo).ToString();
+        var fetching = workspaces.FetchAsync(job.Repo, remoteUrl, token, cancellationToken);
+        await Task.WhenAll(repository, fetching).ConfigureAwait(false);
+        var workspace = await workspaces.AddWorktreeAsync(
+            new WorkspaceRequest(job.Repo, remoteUrl, repository.Result.DefaultBranch ?? "main", issueNumber, job.Id),
             cancellationToken).ConfigureAwait(false);
-        return (repository.Result, token.Result, workspace);
+        return (repository.Result, token, workspace);
     }
 
     private async Task<AgentRunResult> RunAgentAsync(

@@ -57,6 +57,7 @@ public sealed partial class WorkerService(
     public override void Dispose()
     {
         idleSlots.Raised -= WakeAllSlots;
+        idleSlots.RaisedForOne -= WakeOneSlot;
         _wakeUp.Dispose();
         base.Dispose();
     }
@@ -66,6 +67,7 @@ public sealed partial class WorkerService(
         // Subscribed before the first claim: a job queued in between is announced to this subscription.
         var feed = await changes.ListenAsync(WakeOneSlot, stoppingToken).ConfigureAwait(false);
         idleSlots.Raised += WakeAllSlots;
+        idleSlots.RaisedForOne += WakeOneSlot;
         await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);
         // Before this node claims anything: runs its own earlier life (or a node gone while nobody watched) held.
         await lostRuns.CheckRunsOfGoneNodesAsync(node.Value.NodeId, stoppingToken).ConfigureAwait(false);

@@ -1,0 +1,39 @@
+using AgentMesh.Server.Changes;
+using AgentMesh.Server.Tests.Api;
+using AgentMesh.Server.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using Xunit;
+
+namespace AgentMesh.Server.Tests.Changes;
+
+/// <summary>
+/// A job written on a node wakes one of that node's idle slots directly: on one node every job is written there, and
+/// the stream's notice would come only at its pulling agent's next read.
+/// </summary>
+[Collection(AdminApiCollection.Name)]
+public sealed class JobChangePublisherTests(SharedAdminApiNode shared)
+{
+    private readonly AdminApiNode _node = shared.Node;
+
+    [Fact]
+    public async Task A_job_change_wakes_one_idle_slot_of_the_node_that_wrote_it_before_any_stream_notice()
+    {
+        var publisher = _node.App.Services.GetRequiredService<JobChangePublisher>();
+        var signal = _node.App.Services.GetRequiredService<IdleSlotsSignal>();
+        var woken = 0;
+        void One() => Interlocked.Increment(ref woken);
+        signal.RaisedForOne += One;
+        try
+        {
+            // Synchronously, within the call: no stream delivery can have come first.
+            await publisher.JobChangedAsync($"woken-{Guid.NewGuid():N}", 1);
+        }
+        finally
+        {
+            signal.RaisedForOne -= One;
+        }
+
+        woken.ShouldBeGreaterThanOrEqualTo(1, "the job change woke an idle slot of this node");
+    }
+}
