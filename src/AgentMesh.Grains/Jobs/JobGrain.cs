@@ -52,10 +52,15 @@ public sealed partial class JobGrain(
     {
         ArgumentNullException.ThrowIfNull(spec);
         var creation = await turns.CreateAsync(this.GetPrimaryKeyString(), spec).ConfigureAwait(true);
-        if (creation.WakeAt is { } at)
+        if (creation.Created)
         {
-            // The same work may be another job already: its own grain keeps its time.
-            await (creation.Created ? WakeAtAsync(at) : GrainFactory.GetGrain<IJobGrain>(creation.JobId).WakeAtAsync(at)).ConfigureAwait(true);
+            await WakeAfterTurnAsync(creation.WakeAt).ConfigureAwait(true);
+        }
+        else if (creation.WakeAt is { } at)
+        {
+            // The same work is another job already, perhaps re-created by a delivery processed again after its
+            // silo died before that job's reminder was set: its own grain keeps its time.
+            await GrainFactory.GetGrain<IJobGrain>(creation.JobId).WakeAtAsync(at).ConfigureAwait(true);
         }
         return creation;
     }
