@@ -52,7 +52,7 @@ internal sealed class RecordingJobTurns : IJobTurnHost
 
     public Task<RunFence?> ClaimAsync(string jobId, string owner) => throw Unexpected(jobId);
 
-    public Task<JobTurnRefusal> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw Unexpected(jobId);
+    public Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw Unexpected(jobId);
 
     public Task RecordEventAsync(string jobId, string type, string dataJson) => throw Unexpected(jobId);
 
@@ -69,7 +69,7 @@ internal sealed class UnexpectedJobTurns : IJobTurnHost
 
     public Task<RunFence?> ClaimAsync(string jobId, string owner) => throw RecordingJobTurns.Unexpected(jobId);
 
-    public Task<JobTurnRefusal> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw RecordingJobTurns.Unexpected(jobId);
+    public Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw RecordingJobTurns.Unexpected(jobId);
 
     public Task RecordEventAsync(string jobId, string type, string dataJson) => throw RecordingJobTurns.Unexpected(jobId);
 }

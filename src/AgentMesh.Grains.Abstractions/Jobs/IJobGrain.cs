@@ -39,7 +39,7 @@ public interface IJobGrain : IGrainWithStringKey
     /// (a budget was spent between the job's admission and its turn to run): no attempt is counted, and the
     /// job's history says why it waits. Refused (<see cref="JobTurnRefusal.StaleRun"/>) when that run is gone.
     /// </summary>
-    Task<JobTurnRefusal> HoldClaimAsync(RunFence run, DateTimeOffset until, string reason);
+    Task<JobTurnResult> HoldClaimAsync(RunFence run, DateTimeOffset until, string reason);
 
     /// <summary>
     /// Appends a fact about a run to the job's history (its audit) without changing the job: no run is required,

@@ -21,7 +21,7 @@ public interface IJobTurnHost
     Task<RunFence?> ClaimAsync(string jobId, string owner);
 
     /// <summary>Gives run <paramref name="run"/>'s claim back untouched until <paramref name="until"/>.</summary>
-    Task<JobTurnRefusal> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason);
+    Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason);
 
     /// <summary>Appends one event to the job's history, leaving its state as it is.</summary>
     Task RecordEventAsync(string jobId, string type, string dataJson);

@@ -98,15 +98,12 @@ public sealed partial class JobGrain(
         return turns.ClaimAsync(this.GetPrimaryKeyString(), owner);
     }
 
-    public async Task<JobTurnRefusal> HoldClaimAsync(RunFence run, DateTimeOffset until, string reason)
+    public async Task<JobTurnResult> HoldClaimAsync(RunFence run, DateTimeOffset until, string reason)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var refusal = await turns.HoldClaimAsync(this.GetPrimaryKeyString(), run, until, reason).ConfigureAwait(true);
-        if (refusal == JobTurnRefusal.None)
-        {
-            await WakeAfterTurnAsync(until).ConfigureAwait(true);
-        }
-        return refusal;
+        var result = await turns.HoldClaimAsync(this.GetPrimaryKeyString(), run, until, reason).ConfigureAwait(true);
+        await WakeAfterTurnAsync(result.WakeAt).ConfigureAwait(true);
+        return result;
     }
 
     public Task RecordEventAsync(string type, string dataJson)

@@ -79,7 +79,7 @@ public sealed class JobActor(IGrainFactory grains, IAgentMeshStore store, TimePr
         var result = await grains.GetGrain<IJobGrain>(jobId)
             .DecideAsync(new JobTurn(command, run, effects, note))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        ThrowIfRefused(jobId, result.Refusal, result.Message, result, lease);
+        ThrowIfRefused(jobId, result, lease);
         return (result.Before!, result.After!);
     }
 
@@ -103,10 +103,10 @@ public sealed class JobActor(IGrainFactory grains, IAgentMeshStore store, TimePr
     public async Task HoldClaimAsync(JobLease lease, DateTimeOffset until, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var refusal = await grains.GetGrain<IJobGrain>(lease.JobId)
+        var result = await grains.GetGrain<IJobGrain>(lease.JobId)
             .HoldClaimAsync(new RunFence(lease.Owner, lease.Fence), until, reason)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        ThrowIfRefused(lease.JobId, refusal, message: null, result: null, lease);
+        ThrowIfRefused(lease.JobId, result, lease);
     }
 
     /// <summary>Appends a fact about a run (its audit) to the job's history, through the job's grain.</summary>
@@ -127,22 +127,23 @@ public sealed class JobActor(IGrainFactory grains, IAgentMeshStore store, TimePr
     public static string Serialize(JobActorState state) => JsonSerializer.Serialize(state, CoreJson.Options);
 
     // The grain answers refusals as data (its silo may be another process); here they become the exceptions of old.
-    private static void ThrowIfRefused(string jobId, JobTurnRefusal refusal, string? message, JobTurnResult? result, JobLease? lease)
+    private static void ThrowIfRefused(string jobId, JobTurnResult result, JobLease? lease)
     {
-        switch (refusal)
+        var message = result.Message ?? $"Job {jobId} refused the command ({result.Refusal}).";
+        switch (result.Refusal)
         {
             case JobTurnRefusal.None:
                 return;
             case JobTurnRefusal.IllegalTransition:
-                throw new InvalidJobTransitionException(message ?? $"Job {jobId} refused the command.", jobId, result?.RefusedIn, result?.RefusedCommand);
+                throw new InvalidJobTransitionException(message, jobId, result.RefusedIn, result.RefusedCommand);
             case JobTurnRefusal.MailboxFull:
-                throw new JobMailboxFullException(message ?? $"Job {jobId}'s mailbox is full.");
+                throw new JobMailboxFullException(message);
             case JobTurnRefusal.StaleRun:
                 throw lease is null ? new StaleLeaseException() : new StaleLeaseException(lease.JobId, lease.Fence);
             case JobTurnRefusal.NotFound:
-                throw new KeyNotFoundException(message ?? $"Job {jobId} does not exist.");
+                throw new KeyNotFoundException(message);
             default:
-                throw new InvalidOperationException($"Job {jobId} refused the command ({refusal}): {message}");
+                throw new InvalidOperationException(message);
         }
     }
 

@@ -91,13 +91,13 @@ public sealed class JobTurns(IAgentMeshStore store, JobStateMachine machine, Job
             ? new RunFence(claimed.Lease.Owner, claimed.Lease.Fence)
             : null;
 
-    public async Task<JobTurnRefusal> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason)
+    public async Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason)
     {
         ArgumentNullException.ThrowIfNull(run);
         var held = JsonSerializer.Serialize(new { until, reason }, CoreJson.Options);
         try
         {
-            await store.Jobs.TurnAsync(
+            var stored = await store.Jobs.TurnAsync(
                 jobId,
                 LeaseOf(jobId, run),
                 // The claim moved a queued job to running (a fix round stays fixing); the state machine never saw it.
@@ -108,15 +108,15 @@ public sealed class JobTurns(IAgentMeshStore store, JobStateMachine machine, Job
                     [],
                     RunAfter: until,
                     ReleaseLease: true)).ConfigureAwait(false);
-            return JobTurnRefusal.None;
+            return new JobTurnResult(null, null, WakeAt: WakeAtOf(stored));
         }
-        catch (StaleLeaseException)
+        catch (StaleLeaseException ex)
         {
-            return JobTurnRefusal.StaleRun;
+            return JobTurnResult.Refused(JobTurnRefusal.StaleRun, ex.Message);
         }
-        catch (KeyNotFoundException)
+        catch (KeyNotFoundException ex)
         {
-            return JobTurnRefusal.NotFound;
+            return JobTurnResult.Refused(JobTurnRefusal.NotFound, ex.Message);
         }
     }
 

@@ -10,7 +10,8 @@ namespace AgentMesh.Server.Maintenance;
 /// When Orleans' membership declares a silo dead, asks the job grain of every run that silo's worker slots held
 /// to check it (<see cref="IJobGrain.CheckRunAsync"/>): the run's agent-worker grain is gone with the silo, so
 /// each is reported lost and re-queued as its next attempt at once, instead of waiting for the job grain's own
-/// watch reminder. Runs on every node; a run checked twice is reported once (the report is fenced).
+/// watch reminder. Runs on every node; a run checked twice is reported once (the report is fenced). After any
+/// silo's death (a graceful stop included) the node's idle worker slots look for claimable jobs at once.
 /// </summary>
 /// <remarks>
 /// Only deaths seen while this node runs count: the membership table keeps dead silos of earlier runs. A run
@@ -68,12 +69,13 @@ public sealed partial class DeadSiloRescueService(
                 {
                     var (runs, lost) = await CheckHeldRunsAsync(nodeId => nodeId == dead, stoppingToken).ConfigureAwait(false);
                     LogDeclaredDead(logger, dead, runs, lost);
-                    if (runs > 0)
-                    {
-                        // Checked means re-queued by now (whichever node's check reached each job grain first):
-                        // this node's idle slots look at once rather than wait for a stream that is re-forming.
-                        idleSlots.Raise();
-                    }
+                }
+                if (newlyDead.Count > 0)
+                {
+                    // Checked means re-queued by now (whichever node's check reached each job grain first), and a silo
+                    // that stopped gracefully handed its jobs back before it left: either way their notices went through
+                    // streams whose queues may have lived on the silo that is gone. This node's idle slots look at once.
+                    idleSlots.Raise();
                 }
             }
         }
