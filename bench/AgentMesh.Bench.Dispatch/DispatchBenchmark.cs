@@ -57,8 +57,8 @@ internal static class DispatchBenchmark
     private static string Table(IReadOnlyList<BackendResult> results)
     {
         var table = new StringBuilder();
-        table.AppendLine("| store | samples | webhook→started p50 (ms) | p99 (ms) | min (ms) | max (ms) | mean (ms) | ack p50 (ms) | → job created p50 (ms) | → worker reads issue p50 (ms) | → worktree ready p50 (ms) | → process spawned p50 (ms) | spawned → started p50 (ms) | load avg (1 min) before → after |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        table.AppendLine("| store | samples | webhook→started p50 (ms) | p99 (ms) | min (ms) | max (ms) | mean (ms) | ack p50 (ms) | → job created p50 (ms) | → worker reads issue p50 (ms) | → worktree ready p50 (ms) | → process spawned p50 (ms) | spawned → started p50 (ms) | from the spare | load avg (1 min) before → after |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
             var total = r.Samples.Select(s => s.TotalMs).ToList();
@@ -69,7 +69,7 @@ internal static class DispatchBenchmark
             var spawned = r.Samples.Select(s => s.Node.SpawnedMs).ToList();
             var signalled = r.Samples.Select(s => s.TotalMs - s.Node.SpawnedMs).ToList();
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Backend} | {total.Count} | {Percentile(total, 50):F1} | {Percentile(total, 99):F1} | {total.Min():F1} | {total.Max():F1} | {total.Average():F1} | {Percentile(ack, 50):F1} | {Percentile(created, 50):F1} | {Percentile(issueRead, 50):F1} | {Percentile(worktree, 50):F1} | {Percentile(spawned, 50):F1} | {Percentile(signalled, 50):F1} | {r.LoadBefore} → {r.LoadAfter} |"));
+                $"| {r.Backend} | {total.Count} | {Percentile(total, 50):F1} | {Percentile(total, 99):F1} | {total.Min():F1} | {total.Max():F1} | {total.Average():F1} | {Percentile(ack, 50):F1} | {Percentile(created, 50):F1} | {Percentile(issueRead, 50):F1} | {Percentile(worktree, 50):F1} | {Percentile(spawned, 50):F1} | {Percentile(signalled, 50):F1} | {r.Samples.Count(s => s.Node.FromSpare)}/{r.Samples.Count} | {r.LoadBefore} → {r.LoadAfter} |"));
         }
         return table.ToString();
     }
@@ -109,6 +109,7 @@ internal sealed record Sample(double AckMs, Milestones Node, double TotalMs)
 /// Milliseconds from sending the webhook to milestones inside the node, read from wall clocks (the store's
 /// CreatedAt, the node's log timestamps) against this machine's wall clock at sending, so about 1 ms coarse:
 /// the job created (inbox + admission), the worker reading the job's issue from the fake GitHub (claimed, one
-/// REST call in; monotonic clock), the worktree ready (GitHub reads + fetch + worktree), the agent process spawned.
+/// REST call in; monotonic clock), the worktree ready (GitHub reads + fetch + worktree, or the spare adopted),
+/// the agent process spawned; and whether the run adopted the repo's spare worktree.
 /// </summary>
-internal sealed record Milestones(double CreatedMs, double IssueReadMs, double WorktreeMs, double SpawnedMs);
+internal sealed record Milestones(double CreatedMs, double IssueReadMs, double WorktreeMs, double SpawnedMs, bool FromSpare);

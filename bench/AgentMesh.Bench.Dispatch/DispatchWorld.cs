@@ -121,6 +121,8 @@ internal sealed class DispatchWorld : IAsyncDisposable
                 ?? throw new InvalidOperationException($"The node logged no worktree for {marker} (job {jobId}):\n{Tail(_node.Output)}");
             var spawnedAt = _node.LogTime("Started agent ", jobId)
                 ?? throw new InvalidOperationException($"The node logged no agent start for {marker} (job {jobId}):\n{Tail(_node.Output)}");
+            // A run adopts the repo's spare worktree only when GitHub confirms main has not moved (docs/agents.md).
+            var fromSpare = _node.LogTime($"Worktree for {Repo} on agentmesh/issue-{issue.Number} from the spare", jobId) is not null;
             var claimed = Interlocked.Read(ref issueRead);
             if (claimed == 0)
             {
@@ -130,7 +132,8 @@ internal sealed class DispatchWorld : IAsyncDisposable
                 (createdAt - sentAt).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(sent, claimed).TotalMilliseconds,
                 (worktreeAt - sentAt).TotalMilliseconds,
-                (spawnedAt - sentAt).TotalMilliseconds));
+                (spawnedAt - sentAt).TotalMilliseconds,
+                fromSpare));
         }
     }
 

@@ -127,6 +127,10 @@ public sealed class DeliveryAndSchedulingTests
         var b = await EventTimesAsync(world, node, jobB.GetProperty("id").GetString()!);
         var (earlier, later) = a.Claimed <= b.Claimed ? (a, b) : (b, a);
         later.Claimed.ShouldBeGreaterThanOrEqualTo(earlier.PrLinked, "the second job may start only after the first one released its slot");
+        // The first run's start made the repo's spare worktree; GitHub confirmed main had not moved, so the second
+        // run adopted it instead of fetching.
+        var laterIssue = a.Claimed <= b.Claimed ? second.Number : first.Number;
+        node.Output.ShouldContain($"on agentmesh/issue-{laterIssue} from the spare", customMessage: "the second run started from the repo's spare worktree");
     }
 
     [Fact]

@@ -51,6 +51,20 @@ public sealed class FakeGitHubJson(string apiBase, string webBase)
         return json;
     }
 
+    /// <summary>A git reference (<c>GET /repos/{owner}/{repo}/git/ref/{ref}</c>) to a commit.</summary>
+    public JsonObject Reference(FakeRepository repo, string name, string sha) => new()
+    {
+        ["ref"] = name,
+        ["node_id"] = "REF_" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(repo.FullName + ":" + name)),
+        ["url"] = $"{apiBase}repos/{repo.FullName}/git/{name}",
+        ["object"] = new JsonObject
+        {
+            ["sha"] = sha,
+            ["type"] = "commit",
+            ["url"] = $"{apiBase}repos/{repo.FullName}/git/commits/{sha}",
+        },
+    };
+
     public JsonObject Label(FakeRepository repo, FakeLabel label) => new()
     {
         ["id"] = label.Id,

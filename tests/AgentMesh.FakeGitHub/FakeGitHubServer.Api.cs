@@ -27,6 +27,7 @@ public sealed partial class FakeGitHubServer
         Route("POST", Repo + @"/pulls/(?<number>\d+)/reviews$", CreateReview),
         Route("GET", Repo + @"/pulls/(?<number>\d+)/comments$", ListReviewComments),
         Route("POST", Repo + "/hooks$", CreateHook),
+        Route("GET", Repo + "/git/ref/(?<ref>heads/.+)$", GetReference),
         Route("GET", Repo + @"/collaborators/(?<user>[^/]+)/permission$", GetPermission),
         Route("GET", "^user/repos$", ListUserRepositories),
         Route("GET", "^installation/repositories$", ListInstallationRepositories),
@@ -75,6 +76,34 @@ public sealed partial class FakeGitHubServer
         var repo = RepoFor(request);
         var role = request.Identity.User is { } user ? repo.Collaborators.GetValueOrDefault(user.Login) ?? "read" : "write";
         return FakeApiResponse.Ok(Json.Repository(repo, role));
+    }
+
+    /// <summary><c>GET /repos/{owner}/{repo}/git/ref/heads/{branch}</c>: the branch exactly, read from the repository's real git directory; 404 when absent.</summary>
+    private FakeApiResponse GetReference(FakeApiRequest request)
+    {
+        var repo = RepoFor(request);
+        var name = "refs/" + request.Route("ref");
+        var sha = name.Contains("..", StringComparison.Ordinal) ? null : ReadRef(repo.GitDirectory, name);
+        return sha is null ? throw FakeApiException.NotFound() : FakeApiResponse.Ok(Json.Reference(repo, name, sha));
+    }
+
+    /// <summary>A ref of a bare repository in git's files backend: its loose file, else its line in packed-refs.</summary>
+    private static string? ReadRef(string gitDirectory, string name)
+    {
+        var loose = Path.Combine(gitDirectory, name);
+        if (File.Exists(loose))
+        {
+            return File.ReadAllText(loose).Trim();
+        }
+        var packed = Path.Combine(gitDirectory, "packed-refs");
+        if (!File.Exists(packed))
+        {
+            return null;
+        }
+        return File.ReadLines(packed)
+            .Where(line => line.Length > 0 && line[0] is not ('#' or '^'))
+            .Select(line => line.Split(' ', 2))
+            .FirstOrDefault(parts => parts.Length == 2 && parts[1] == name)?[0];
     }
 
     private FakeApiResponse ListComments(FakeApiRequest request)

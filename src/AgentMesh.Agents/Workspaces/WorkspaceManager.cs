@@ -90,17 +90,14 @@ public sealed partial class WorkspaceManager
     {
         ArgumentNullException.ThrowIfNull(request);
         var mirror = MirrorPath(request.Repository);
-        var branch = _options.BranchPrefix + request.IssueNumber.ToString(CultureInfo.InvariantCulture);
-        var worktree = Path.Combine(_options.Root, "worktrees", request.Repository.Replace('/', Path.DirectorySeparatorChar), request.JobId);
+        var branch = BranchFor(request.IssueNumber);
+        var worktree = WorktreePath(request);
 
         var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (Directory.Exists(worktree))
-            {
-                await _git.RunAsync(mirror, ["worktree", "remove", "--force", worktree], null, cancellationToken).ConfigureAwait(false);
-            }
+            await RemoveLeftoverWorktreeAsync(mirror, worktree, cancellationToken).ConfigureAwait(false);
 
             // One git process answers both questions: does the job's branch exist on the remote (a re-run
             // continues it), and at which commit does the work start. Each git process is a few milliseconds
@@ -214,6 +211,21 @@ public sealed partial class WorkspaceManager
             }
         }
         return commits;
+    }
+
+    /// <summary>The job's branch for <paramref name="issueNumber"/>: <see cref="WorkspaceOptions.BranchPrefix"/> and the number.</summary>
+    public string BranchFor(int issueNumber) => _options.BranchPrefix + issueNumber.ToString(CultureInfo.InvariantCulture);
+
+    private string WorktreePath(WorkspaceRequest request) =>
+        Path.Combine(_options.Root, "worktrees", request.Repository.Replace('/', Path.DirectorySeparatorChar), request.JobId);
+
+    /// <summary>An earlier attempt's worktree of the same job on this node (a crash left it) goes before the new one is made.</summary>
+    private async Task RemoveLeftoverWorktreeAsync(string mirror, string worktree, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(worktree))
+        {
+            await _git.RunAsync(mirror, ["worktree", "remove", "--force", worktree], null, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private string MirrorPath(string repository) =>

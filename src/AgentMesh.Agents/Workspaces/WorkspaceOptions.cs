@@ -20,6 +20,13 @@ public sealed class WorkspaceOptions
     /// <summary>A job does not start when the workspace disk has less free space than this. Default: 1 GiB.</summary>
     public long MinimumFreeDiskBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// How many repositories keep a spare worktree on this node, checked out ahead at the base branch for the next
+    /// job (the most recently used repositories; docs/agents.md, "Workspaces"). Each is one checkout on disk. 0 turns spares
+    /// off: every job then fetches and checks out after it is claimed. Default: 8.
+    /// </summary>
+    public int SpareWorktrees { get; set; } = 8;
+
     /// <summary>The git program. Default: "git" on the node's PATH.</summary>
     public string GitPath { get; set; } = "git";
 }

@@ -26,6 +26,10 @@ public sealed class WorkspaceOptionsValidator : IValidateOptions<WorkspaceOption
         {
             failures.Add($"{Section}:MinimumFreeDiskBytes must not be negative (was {options.MinimumFreeDiskBytes}).");
         }
+        if (options.SpareWorktrees < 0)
+        {
+            failures.Add($"{Section}:SpareWorktrees must not be negative (was {options.SpareWorktrees}); 0 turns spare worktrees off.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -60,6 +60,28 @@ public sealed class GitHubClient : IDisposable
     public Task<PullRequest> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken = default) =>
         Run(() => Octokit.PullRequest.Get(owner, repo, number), cancellationToken);
 
+    /// <summary>
+    /// The commit <paramref name="branch"/> points at, or null when the repository has no such branch. Asks
+    /// GitHub's exact <c>GET /repos/{owner}/{repo}/git/ref/heads/{branch}</c>: Octokit's <c>Git.Reference.Get</c>
+    /// asks the older <c>git/refs/</c> path, which answers a list of prefix matches (issue-1 finds issue-10) when no
+    /// branch has exactly that name.
+    /// </summary>
+    public async Task<string?> GetBranchHeadAsync(string owner, string repo, string branch, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(branch);
+        var path = string.Join('/', branch.Split('/').Select(Uri.EscapeDataString));
+        var uri = new Uri($"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/git/ref/heads/{path}", UriKind.Relative);
+        try
+        {
+            var response = await Run(() => Octokit.Connection.Get<Reference>(uri, null, AcceptHeaders.StableVersionJson, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return response.Body.Object.Sha;
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The open pull request whose head is <paramref name="headOwner"/>:<paramref name="branch"/>, or null.</summary>
     public async Task<PullRequest?> FindOpenPullRequestAsync(string owner, string repo, string headOwner, string branch, CancellationToken cancellationToken = default)
     {

@@ -24,9 +24,18 @@ public enum JobChangeKind
 /// <c>job-changes/*</c> (state changes of every job: the board, the workers' wake-ups). Best effort:
 /// the store is the truth and a reader re-reads from it, so a notice only says what to re-read.
 /// </summary>
+/// <param name="HoldsRun">
+/// For <see cref="JobChangeKind.Job"/>: the job's row holds a run after the change (claimed, starting, running).
+/// Such a change makes no job claimable and frees no run slot, so idle worker slots need not look.
+/// </param>
 [GenerateSerializer]
 [Alias("AgentMesh.JobChangeNotice")]
 public sealed record JobChangeNotice(
     [property: Id(0)] JobChangeKind Kind,
     [property: Id(1)] string JobId,
-    [property: Id(2)] long Sequence);
+    [property: Id(2)] long Sequence,
+    [property: Id(3)] bool HoldsRun = false)
+{
+    /// <summary>Whether an idle worker slot should look for a claimable job: anything but a change that leaves a run held.</summary>
+    public bool MayFreeWork => Kind == JobChangeKind.Resync || (Kind == JobChangeKind.Job && !HoldsRun);
+}

@@ -48,11 +48,11 @@ public sealed class JobChangeFeed(IClusterClient cluster, SharedStreamSubscripti
     }
 
     /// <summary>
-    /// Calls <paramref name="onChange"/> for every change of any job until cancelled (a worker's slots, the outbox
-    /// dispatcher). Returns once the subscription is live, so a change made after the return is never missed;
+    /// Calls <paramref name="onChange"/> with every notice of the all-jobs stream until cancelled (a worker's slots).
+    /// Returns once the subscription is live, so a change made after the return is never missed;
     /// the returned task is the listening itself.
     /// </summary>
-    public async Task<Task> ListenAsync(Action onChange, CancellationToken cancellationToken)
+    public async Task<Task> ListenAsync(Action<JobChangeNotice> onChange, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onChange);
         var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,14 +61,14 @@ public sealed class JobChangeFeed(IClusterClient cluster, SharedStreamSubscripti
         return listening;
     }
 
-    private async Task ListenUntilCancelledAsync(Action onChange, TaskCompletionSource live, CancellationToken cancellationToken)
+    private async Task ListenUntilCancelledAsync(Action<JobChangeNotice> onChange, TaskCompletionSource live, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var _ in SubscribeAsync(jobId: null, cancellationToken).ConfigureAwait(false))
+            await foreach (var notice in SubscribeAsync(jobId: null, cancellationToken).ConfigureAwait(false))
             {
                 live.TrySetResult();
-                onChange();
+                onChange(notice);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

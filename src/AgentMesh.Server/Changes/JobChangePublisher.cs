@@ -11,11 +11,19 @@ namespace AgentMesh.Server.Changes;
 /// </summary>
 public sealed partial class JobChangePublisher(IClusterClient cluster, Worker.IdleSlotsSignal idleSlots, ILogger<JobChangePublisher> logger)
 {
-    /// <summary>The job's row changed: this node's idle slots hear it at once, the cluster's through the streams.</summary>
-    public Task JobChangedAsync(string jobId, long version)
+    /// <summary>
+    /// The job's row changed: this node's idle slots hear it at once, the cluster's through the streams. A change
+    /// that leaves the job holding a run (<paramref name="holdsRun"/>: its claim, its start, its usage) wakes no
+    /// slot: it makes nothing claimable, and on a 2-core node every needless claim pass slows the run just claimed.
+    /// </summary>
+    public Task JobChangedAsync(string jobId, long version, bool holdsRun = false)
     {
-        idleSlots.RaiseOne();
-        return SendAsync(new JobChangeNotice(JobChangeKind.Job, jobId, version), toAll: true);
+        var notice = new JobChangeNotice(JobChangeKind.Job, jobId, version, holdsRun);
+        if (notice.MayFreeWork)
+        {
+            idleSlots.RaiseOne();
+        }
+        return SendAsync(notice, toAll: true);
     }
 
     /// <summary>Log lines were stored, up to <paramref name="lastSequence"/>.</summary>

@@ -32,7 +32,7 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
         var claimed = await inner.TryClaimAsync(jobId, owner, cancellationToken).ConfigureAwait(false);
         if (claimed is not null)
         {
-            await publisher.JobChangedAsync(claimed.Job.Id, claimed.Job.Version).ConfigureAwait(false);
+            await ChangedAsync(claimed.Job).ConfigureAwait(false);
         }
         return claimed;
     }
@@ -62,5 +62,5 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
         inner.PurgeTerminalAsync(cutoff, cancellationToken);
 
     // A job that now waits for a time gets its reminder from its grain, which made the change (JobGrain).
-    private Task ChangedAsync(JobRecord record) => publisher.JobChangedAsync(record.Id, record.Version);
+    private Task ChangedAsync(JobRecord record) => publisher.JobChangedAsync(record.Id, record.Version, holdsRun: record.LeaseOwner is not null);
 }

@@ -37,6 +37,7 @@ public sealed partial class JobExecution(
     PullRequestIndex pullRequests,
     GitHubClientProvider github,
     WorkspaceManager workspaces,
+    JobWorkspaces jobWorkspaces,
     AgentRunner agents,
     IOptionsMonitor<AgentRunnerOptions> agentOptions,
     AgentSessions sessions,
@@ -53,25 +54,36 @@ public sealed partial class JobExecution(
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var lease = claimed.Lease;
-        if (!FinishesWithoutTheAgent(JobActor.Deserialize(claimed.Job.DataJson))
-            && await repos.CheckBudgetsAsync(claimed.Job.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
-        {
-            // Admitted while there was budget, spent since (other jobs of the repo, the tenant or the node ran
-            // first): the job waits for the window, and no attempt is counted.
-            await jobs.HoldClaimAsync(lease, spent.RetryAt, spent.Message, stoppingToken).ConfigureAwait(false);
-            LogHeldForBudget(logger, lease.JobId, spent.RetryAt, spent.Message);
-            return;
-        }
+        var claimedData = JobActor.Deserialize(claimed.Job.DataJson);
+        // What the run needs from GitHub and git is gathered while the job's budgets and start are decided (a few
+        // milliseconds of the path from the webhook to the agent), and undone if the run does not start.
+        var gathering = GatherAsync(claimed.Job, claimedData, stoppingToken);
         JobActorState job;
         try
         {
+            if (!FinishesWithoutTheAgent(claimedData)
+                && await repos.CheckBudgetsAsync(claimed.Job.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
+            {
+                // Admitted while there was budget, spent since (other jobs of the repo, the tenant or the node ran
+                // first): the job waits for the window, and no attempt is counted.
+                await DiscardAsync(gathering).ConfigureAwait(false);
+                await jobs.HoldClaimAsync(lease, spent.RetryAt, spent.Message, stoppingToken).ConfigureAwait(false);
+                LogHeldForBudget(logger, lease.JobId, spent.RetryAt, spent.Message);
+                return;
+            }
             job = await jobs.SendAsync(lease.JobId, new Start(lease.Owner, lease.Fence), lease, cancellationToken: stoppingToken).ConfigureAwait(false);
         }
         catch (JobDomainException ex)
         {
             LogStartRefused(logger, lease.JobId, ex.Message);
+            await DiscardAsync(gathering).ConfigureAwait(false);
             await jobs.AbandonClaimAsync(lease, stoppingToken).ConfigureAwait(false);
             return;
+        }
+        catch
+        {
+            await DiscardAsync(gathering).ConfigureAwait(false);
+            throw;
         }
 
         await using var log = new JobLogWriter(store.Logs, lease, options);
@@ -80,25 +92,8 @@ public sealed partial class JobExecution(
         try
         {
             log.Write("system", $"attempt {job.Attempt} of {job.MaxAttempts} on {lease.Owner}");
-            var (owner, name) = RepoParts(job.Repo);
-            var client = await github.ForRepositoryAsync(job.Repo, stoppingToken).ConfigureAwait(false);
-            var issueNumber = job.Kind == JobKind.SolveIssue ? job.Number : pipeline.IssueNumberOf(job.PullRequest?.HeadBranch ?? "") ?? job.Number;
-            workspaces.EnsureFreeDiskSpace();
-            // The issue's conversation and the worktree are independent: read the one while git prepares the
-            // other, since both stand between the webhook and the agent starting.
-            var reading = ReadConversationAsync(client, job.Repo, issueNumber, stoppingToken);
-            var preparing = PrepareWorkspaceAsync(client, job, issueNumber, stoppingToken);
-            try
-            {
-                await Task.WhenAll(reading, preparing).ConfigureAwait(false);
-            }
-            finally
-            {
-                // Removed in the finally below even when the reading failed.
-                workspace = preparing.IsCompletedSuccessfully ? preparing.Result.Workspace : null;
-            }
-            var (issue, comments, repoConfig) = reading.Result;
-            (var repository, var token, workspace) = preparing.Result;
+            var (issue, comments, repoConfig, prepared) = await gathering.ConfigureAwait(false);
+            (var repository, var token, workspace) = (prepared.Repository, prepared.Token, prepared.Workspace);
             log.Write("system", $"worktree {workspace.Path} on {workspace.Branch}{(workspace.ReusedRemoteBranch ? " (continuing the pushed branch)" : "")}");
             if (ResumesAtThePullRequest(job, workspace) is { } pushed)
             {
@@ -126,7 +121,10 @@ public sealed partial class JobExecution(
                 new SecretScanner(NodeSecretValues(token)),
                 timeProvider);
             var mayTrigger = await MayTriggerAsync(job.Repo, repoConfig, comments, stoppingToken).ConfigureAwait(false);
-            var result = await RunAgentAsync(job, issue, comments, workspace, lease, log, guards, mayTrigger, stoppingToken).ConfigureAwait(false);
+            var result = await RunAgentAsync(
+                job, issue, comments, workspace, lease, log, guards, mayTrigger,
+                agentStarted: () => _ = jobWorkspaces.PrepareSpareInBackground(job.Repo, prepared, stoppingToken),
+                stoppingToken).ConfigureAwait(false);
 
             // Tokens spent are a fact whoever holds the job now: recorded without the lease, so a
             // stopped or rescued run still counts against the job's totals and the budgets.
@@ -199,6 +197,49 @@ public sealed partial class JobExecution(
         }
     }
 
+    /// <summary>
+    /// The issue's conversation, the repo's configuration and the worktree, read and made at once since each stands
+    /// between the webhook and the agent. A worktree made when the rest failed is removed again.
+    /// </summary>
+    private async Task<RunInputs> GatherAsync(JobRecord job, JobActorState data, CancellationToken cancellationToken)
+    {
+        var client = await github.ForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
+        var issueNumber = data.Kind == JobKind.SolveIssue ? data.Number : pipeline.IssueNumberOf(data.PullRequest?.HeadBranch ?? "") ?? data.Number;
+        workspaces.EnsureFreeDiskSpace();
+        var reading = ReadConversationAsync(client, job.Repo, issueNumber, cancellationToken);
+        var preparing = jobWorkspaces.PrepareAsync(client, job.Repo, job.Id, issueNumber, cancellationToken);
+        try
+        {
+            await Task.WhenAll(reading, preparing).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (preparing.IsCompletedSuccessfully)
+            {
+                await RemoveWorkspaceAsync(preparing.Result.Workspace).ConfigureAwait(false);
+            }
+            throw;
+        }
+        var (issue, comments, config) = reading.Result;
+        return new RunInputs(issue, comments, config, preparing.Result);
+    }
+
+    /// <summary>A run that does not start after all: its worktree goes, and a failure to gather is no failure of the job.</summary>
+    private async Task DiscardAsync(Task<RunInputs> gathering)
+    {
+        try
+        {
+            var inputs = await gathering.ConfigureAwait(false);
+            await RemoveWorkspaceAsync(inputs.Prepared.Workspace).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDiscardedGathering(logger, ex.GetBaseException().Message);
+        }
+    }
+
+    private sealed record RunInputs(Octokit.Issue Issue, IReadOnlyList<Octokit.IssueComment> Comments, RepoConfig Config, PreparedWorkspace Prepared);
+
     private async Task<(Octokit.Issue Issue, IReadOnlyList<Octokit.IssueComment> Comments, RepoConfig Config)> ReadConversationAsync(
         GitHubClient client, string repo, int issueNumber, CancellationToken cancellationToken)
     {
@@ -210,22 +251,6 @@ public sealed partial class JobExecution(
         return (issue.Result, comments.Result, config.Result?.Config ?? new RepoConfig());
     }
 
-    private async Task<(Octokit.Repository Repository, string Token, Workspace Workspace)> PrepareWorkspaceAsync(
-        GitHubClient client, JobActorState job, int issueNumber, CancellationToken cancellationToken)
-    {
-        var (owner, name) = RepoParts(job.Repo);
-        var repository = client.GetRepositoryAsync(owner, name, cancellationToken);
-        var token = await github.GetGitTokenForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
-        // The fetch needs no base branch: it runs while GitHub answers which branch that is.
-        var remoteUrl = github.CloneUrl(job.Repo).ToString();
-        var fetching = workspaces.FetchAsync(job.Repo, remoteUrl, token, cancellationToken);
-        await Task.WhenAll(repository, fetching).ConfigureAwait(false);
-        var workspace = await workspaces.AddWorktreeAsync(
-            new WorkspaceRequest(job.Repo, remoteUrl, repository.Result.DefaultBranch ?? "main", issueNumber, job.Id),
-            cancellationToken).ConfigureAwait(false);
-        return (repository.Result, token, workspace);
-    }
-
     private async Task<AgentRunResult> RunAgentAsync(
         JobActorState job,
         Octokit.Issue issue,
@@ -235,6 +260,7 @@ public sealed partial class JobExecution(
         JobLogWriter log,
         RunGuards guards,
         Func<string, bool> mayTrigger,
+        Action agentStarted,
         CancellationToken cancellationToken)
     {
         var repo = await repos.GetAsync(job.Repo, cancellationToken).ConfigureAwait(false);
@@ -281,8 +307,16 @@ public sealed partial class JobExecution(
         var watcher = WatchJobAsync(job.Id, lease, run, log, guards, watch.Token);
         try
         {
+            // Once the agent shows life (its first event), not at its spawn: work started then (the next run's spare
+            // worktree) would compete with the agent's own start for the node's cores.
+            var shownLife = false;
             await foreach (var agentEvent in run.Events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                if (!shownLife)
+                {
+                    shownLife = true;
+                    agentStarted();
+                }
                 WriteEvent(log, agentEvent, guards.Scanner);
                 if (agentEvent is SessionStarted started)
                 {
@@ -293,6 +327,10 @@ public sealed partial class JobExecution(
                     log.Write("system", $"cost cap reached: stopping the agent ({reached.CommentText()})");
                     _ = run.StopAsync();
                 }
+            }
+            if (!shownLife)
+            {
+                agentStarted();
             }
             return await run.Completion.ConfigureAwait(false);
         }
@@ -756,6 +794,9 @@ public sealed partial class JobExecution(
         var slash = repo.IndexOf('/', StringComparison.Ordinal);
         return (repo[..slash], repo[(slash + 1)..]);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A run that did not start left its gathering: {Reason}")]
+    private static partial void LogDiscardedGathering(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} waits until {Until} before it runs: {Reason}")]
     private static partial void LogHeldForBudget(ILogger logger, string jobId, DateTimeOffset until, string reason);

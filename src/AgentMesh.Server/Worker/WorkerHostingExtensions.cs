@@ -54,6 +54,7 @@ public static class WorkerHostingExtensions
         });
         services.AddSingleton(new AgentSessions(Path.Combine(dataDirectory, "agent-sessions")));
         services.AddSingleton<HeldWorkKeeper>();
+        services.AddSingleton<JobWorkspaces>();
         services.AddSingleton<JobExecution>();
         services.AddSingleton<RunningJobs>();
         // A repo grain decides its run slots on any silo; slots and `agentmesh run` ask through the claimer.

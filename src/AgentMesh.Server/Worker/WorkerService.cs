@@ -65,7 +65,7 @@ public sealed partial class WorkerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Subscribed before the first claim: a job queued in between is announced to this subscription.
-        var feed = await changes.ListenAsync(WakeOneSlot, stoppingToken).ConfigureAwait(false);
+        var feed = await changes.ListenAsync(notice => { if (notice.MayFreeWork) { WakeOneSlot(); } }, stoppingToken).ConfigureAwait(false);
         idleSlots.Raised += WakeAllSlots;
         idleSlots.RaisedForOne += WakeOneSlot;
         await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);

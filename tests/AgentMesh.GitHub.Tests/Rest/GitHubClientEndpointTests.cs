@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using AgentMesh.GitHub.Rest;
 using AgentMesh.GitHub.Tests.Webhooks;
+using AgentMesh.Testing;
 using Octokit;
 using Shouldly;
 using GitHubClient = AgentMesh.GitHub.Rest.GitHubClient;
@@ -34,6 +35,27 @@ public sealed class GitHubClientEndpointTests : IAsyncLifetime
         repo.DefaultBranch.ShouldBe("main");
         repo.CloneUrl.ShouldBe(_h.GitHub.GitUrl("octo/widgets").AbsoluteUri);
         repo.Permissions.Admin.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task GetBranchHead_reads_a_branch_by_its_exact_name_loose_or_packed_and_null_for_a_branch_that_is_not_there()
+    {
+        using var seed = new TempDirectory("agentmesh-ref-seed");
+        var bare = _h.GitHub.State.Repositories["octo/widgets"].GitDirectory;
+        GitTool.SeedRepository(bare, seed.Path);
+        var main = GitTool.Run(bare, "rev-parse", "refs/heads/main").Trim();
+        GitTool.Run(bare, "update-ref", "refs/heads/agentmesh/issue-10", main);
+        GitTool.Run(bare, "pack-refs", "--all");
+        GitTool.Run(seed.Path, "-c", "user.name=Octo", "-c", "user.email=octo@example.com", "commit", "--quiet", "--allow-empty", "-m", "Second");
+        GitTool.Run(seed.Path, "push", "--quiet", bare, "main");
+        var movedMain = GitTool.Run(bare, "rev-parse", "refs/heads/main").Trim();
+
+        (await Client.GetBranchHeadAsync("octo", "widgets", "main")).ShouldBe(movedMain);
+        (await Client.GetBranchHeadAsync("octo", "widgets", "agentmesh/issue-10")).ShouldBe(main);
+        // Only an exact name counts: issue-1 is a prefix of issue-10, and GitHub's older git/refs path would list it.
+        (await Client.GetBranchHeadAsync("octo", "widgets", "agentmesh/issue-1")).ShouldBeNull();
+        movedMain.ShouldNotBe(main);
+        _h.GitHub.Requests.Select(r => r.Path).ShouldContain("repos/octo/widgets/git/ref/heads/agentmesh/issue-1");
     }
 
     [Fact]

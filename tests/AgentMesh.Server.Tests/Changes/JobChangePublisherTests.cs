@@ -1,3 +1,4 @@
+using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Server.Changes;
 using AgentMesh.Server.Tests.Api;
 using AgentMesh.Server.Worker;
@@ -35,5 +36,29 @@ public sealed class JobChangePublisherTests(SharedAdminApiNode shared)
         }
 
         woken.ShouldBeGreaterThanOrEqualTo(1, "the job change woke an idle slot of this node");
+    }
+
+    [Fact]
+    public async Task A_change_that_leaves_the_job_holding_a_run_wakes_no_slot_and_its_notice_says_so()
+    {
+        var publisher = _node.App.Services.GetRequiredService<JobChangePublisher>();
+        var signal = _node.App.Services.GetRequiredService<IdleSlotsSignal>();
+        var woken = 0;
+        void One() => Interlocked.Increment(ref woken);
+        signal.RaisedForOne += One;
+        try
+        {
+            await publisher.JobChangedAsync($"claimed-{Guid.NewGuid():N}", 2, holdsRun: true);
+        }
+        finally
+        {
+            signal.RaisedForOne -= One;
+        }
+
+        woken.ShouldBe(0, "a claim, a start or a running job's usage makes nothing claimable");
+        new JobChangeNotice(JobChangeKind.Job, "j", 2, HoldsRun: true).MayFreeWork.ShouldBeFalse();
+        new JobChangeNotice(JobChangeKind.Job, "j", 3).MayFreeWork.ShouldBeTrue("a run ended or a job was queued");
+        new JobChangeNotice(JobChangeKind.Resync, "", 0).MayFreeWork.ShouldBeTrue();
+        new JobChangeNotice(JobChangeKind.Log, "j", 9).MayFreeWork.ShouldBeFalse();
     }
 }
