@@ -32,10 +32,9 @@ public sealed partial class WorkspaceManager
         }
         await FetchAsync(repository, remoteUrl, token, cancellationToken).ConfigureAwait(false);
         var mirror = MirrorPath(repository);
-        var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         SpareWorktree spare;
-        try
+        // Released before the eviction below, which takes other mirrors' locks.
+        using (await LockMirrorAsync(mirror, cancellationToken).ConfigureAwait(false))
         {
             var baseRef = $"refs/remotes/origin/{baseBranch}";
             if (!(await RemoteCommitsAsync(mirror, [baseRef], cancellationToken).ConfigureAwait(false)).TryGetValue(baseRef, out var commit))
@@ -59,10 +58,6 @@ public sealed partial class WorkspaceManager
             _spares[mirror] = spare;
             LogSparePrepared(_logger, repository, baseBranch, commit);
         }
-        finally
-        {
-            gate.Release();
-        }
         await EvictSparesBeyondLimitAsync(cancellationToken).ConfigureAwait(false);
         return spare;
     }
@@ -81,8 +76,7 @@ public sealed partial class WorkspaceManager
         var mirror = MirrorPath(request.Repository);
         var branch = BranchFor(request.IssueNumber);
         var worktree = WorktreePath(request);
-        var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var mirrorLock = await LockMirrorAsync(mirror, cancellationToken).ConfigureAwait(false);
         try
         {
             await RemoveLeftoverWorktreeAsync(mirror, worktree, cancellationToken).ConfigureAwait(false);
@@ -97,10 +91,6 @@ public sealed partial class WorkspaceManager
             await RemoveSpareFolderAsync(mirror, spare.Path, CancellationToken.None).ConfigureAwait(false);
             await RemoveSpareFolderAsync(mirror, worktree, CancellationToken.None).ConfigureAwait(false);
             throw;
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -132,15 +122,9 @@ public sealed partial class WorkspaceManager
             // Only if still there: a job may have taken it meanwhile.
             if (oldest.Value is not null && _spares.TryRemove(oldest))
             {
-                var gate = _repoGates.GetOrAdd(oldest.Key, _ => new SemaphoreSlim(1, 1));
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
+                using (await LockMirrorAsync(oldest.Key, cancellationToken).ConfigureAwait(false))
                 {
                     await RemoveSpareFolderAsync(oldest.Key, oldest.Value.Path, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    gate.Release();
                 }
             }
         }
