@@ -81,8 +81,11 @@ public sealed partial class WorkspaceManager
         {
             await RemoveLeftoverWorktreeAsync(mirror, worktree, cancellationToken).ConfigureAwait(false);
             Directory.CreateDirectory(Path.GetDirectoryName(worktree)!);
-            MoveWorktree(spare.Path, worktree);
-            await _git.RunAsync(worktree, ["checkout", "--quiet", "-B", branch], null, cancellationToken).ConfigureAwait(false);
+            var admin = MoveWorktree(spare.Path, worktree);
+            if (!NewBranchInPlace.TrySwitch(mirror, admin, branch, spare.Commit))
+            {
+                await _git.RunAsync(worktree, ["checkout", "--quiet", "-B", branch], null, cancellationToken).ConfigureAwait(false);
+            }
             LogSpareAdopted(_logger, request.Repository, branch, spare.Commit, worktree);
             return new Workspace(worktree, branch, spare.Commit, mirror, ReusedRemoteBranch: false);
         }
@@ -100,7 +103,8 @@ public sealed partial class WorkspaceManager
     /// back to the .git file that points to here") at its new place. A spare is ours alone, so none of what git's
     /// own move checks (a lock, submodules, a dirty tree) can apply.
     /// </summary>
-    private static void MoveWorktree(string from, string to)
+    /// <returns>The worktree's administrative folder in the mirror.</returns>
+    private static string MoveWorktree(string from, string to)
     {
         var dotGit = File.ReadAllText(Path.Combine(from, ".git")).Trim();
         const string Prefix = "gitdir: ";
@@ -111,6 +115,7 @@ public sealed partial class WorkspaceManager
         var admin = Path.GetFullPath(dotGit[Prefix.Length..], from);
         Directory.Move(from, to);
         File.WriteAllText(Path.Combine(admin, "gitdir"), Path.Combine(to, ".git") + "\n");
+        return admin;
     }
 
     /// <summary>Removes the oldest spares while more repositories than <see cref="WorkspaceOptions.SpareWorktrees"/> have one.</summary>
