@@ -57,6 +57,51 @@ public sealed class SpareWorktreeTests : IDisposable
     }
 
     [Fact]
+    public async Task Adopting_resets_a_branch_an_earlier_attempt_left_elsewhere_as_git_checkout_B_would()
+    {
+        var remote = await GitRemote.CreateAsync(_temp);
+        var first = await remote.RemoteAsync("rev-parse", "refs/heads/main");
+        await remote.CommitAsync("CHANGELOG.md", "v2\n", "Second commit");
+        await remote.RunAsync("push", "--quiet", "origin", "main");
+        var tip = await remote.RemoteAsync("rev-parse", "refs/heads/main");
+        var manager = Manager();
+        var spare = (await manager.PrepareSpareAsync("acme/demo", remote.BarePath, "main", token: null))!;
+        var mirror = Path.Combine(Root, "mirrors", "acme", "demo.git");
+        // An earlier attempt's branch at the old commit, packed (a loose ref must win over it).
+        await new Git().RunAsync(mirror, ["branch", "agentmesh/issue-7", first]);
+        await new Git().RunAsync(mirror, ["pack-refs", "--all"]);
+
+        var workspace = await manager.AdoptSpareAsync(spare, new WorkspaceRequest("acme/demo", remote.BarePath, "main", 7, "job-7"));
+
+        var git = new Git();
+        (await git.RunAsync(workspace.Path, ["symbolic-ref", "HEAD"])).Trim().ShouldBe("refs/heads/agentmesh/issue-7");
+        (await git.RunAsync(workspace.Path, ["rev-parse", "HEAD"])).Trim().ShouldBe(tip, "the branch starts at the spare's commit");
+        (await git.RunAsync(mirror, ["rev-parse", "refs/heads/agentmesh/issue-7"])).Trim().ShouldBe(tip);
+        (await git.RunAsync(workspace.Path, ["status", "--porcelain"])).ShouldBeEmpty("the files and the index are the commit's");
+        File.Exists(Path.Combine(mirror, "refs", "heads", "agentmesh", "issue-7.lock")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_branch_checked_out_in_another_worktree_is_refused_and_nothing_of_the_spare_is_left()
+    {
+        var remote = await GitRemote.CreateAsync(_temp);
+        var tip = await remote.RemoteAsync("rev-parse", "refs/heads/main");
+        var manager = Manager();
+        var spare = (await manager.PrepareSpareAsync("acme/demo", remote.BarePath, "main", token: null))!;
+        var mirror = Path.Combine(Root, "mirrors", "acme", "demo.git");
+        var other = _temp.Combine("other-worktree");
+        await new Git().RunAsync(mirror, ["worktree", "add", "--quiet", "-b", "agentmesh/issue-7", other, tip]);
+        var request = new WorkspaceRequest("acme/demo", remote.BarePath, "main", 7, "job-7");
+
+        // As git 2.44 and later refuse it in checkout -B (and worktree add always has), whatever git the node has.
+        (await Should.ThrowAsync<InvalidOperationException>(() => manager.AdoptSpareAsync(spare, request))).Message.ShouldContain("already checked out");
+
+        Directory.Exists(spare.Path).ShouldBeFalse("a failed adoption leaves no spare behind");
+        Directory.Exists(Path.Combine(Root, "worktrees", "acme", "demo", "job-7")).ShouldBeFalse("nor the job's worktree");
+        (await new Git().RunAsync(other, ["symbolic-ref", "HEAD"])).Trim().ShouldBe("refs/heads/agentmesh/issue-7", "the other worktree keeps its branch");
+    }
+
+    [Fact]
     public async Task The_spare_is_made_again_only_when_the_base_branch_moved_and_the_old_one_goes()
     {
         var remote = await GitRemote.CreateAsync(_temp);

@@ -32,10 +32,9 @@ public sealed partial class WorkspaceManager
         }
         await FetchAsync(repository, remoteUrl, token, cancellationToken).ConfigureAwait(false);
         var mirror = MirrorPath(repository);
-        var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         SpareWorktree spare;
-        try
+        // Released before the eviction below, which takes other mirrors' locks.
+        using (await LockMirrorAsync(mirror, cancellationToken).ConfigureAwait(false))
         {
             var baseRef = $"refs/remotes/origin/{baseBranch}";
             if (!(await RemoteCommitsAsync(mirror, [baseRef], cancellationToken).ConfigureAwait(false)).TryGetValue(baseRef, out var commit))
@@ -59,10 +58,6 @@ public sealed partial class WorkspaceManager
             _spares[mirror] = spare;
             LogSparePrepared(_logger, repository, baseBranch, commit);
         }
-        finally
-        {
-            gate.Release();
-        }
         await EvictSparesBeyondLimitAsync(cancellationToken).ConfigureAwait(false);
         return spare;
     }
@@ -81,14 +76,16 @@ public sealed partial class WorkspaceManager
         var mirror = MirrorPath(request.Repository);
         var branch = BranchFor(request.IssueNumber);
         var worktree = WorktreePath(request);
-        var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var mirrorLock = await LockMirrorAsync(mirror, cancellationToken).ConfigureAwait(false);
         try
         {
             await RemoveLeftoverWorktreeAsync(mirror, worktree, cancellationToken).ConfigureAwait(false);
             Directory.CreateDirectory(Path.GetDirectoryName(worktree)!);
-            MoveWorktree(spare.Path, worktree);
-            await _git.RunAsync(worktree, ["checkout", "--quiet", "-B", branch], null, cancellationToken).ConfigureAwait(false);
+            var admin = MoveWorktree(spare.Path, worktree);
+            if (!NewBranchInPlace.TrySwitch(mirror, admin, branch, spare.Commit))
+            {
+                await _git.RunAsync(worktree, ["checkout", "--quiet", "-B", branch], null, cancellationToken).ConfigureAwait(false);
+            }
             LogSpareAdopted(_logger, request.Repository, branch, spare.Commit, worktree);
             return new Workspace(worktree, branch, spare.Commit, mirror, ReusedRemoteBranch: false);
         }
@@ -98,10 +95,6 @@ public sealed partial class WorkspaceManager
             await RemoveSpareFolderAsync(mirror, worktree, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     /// <summary>
@@ -110,7 +103,8 @@ public sealed partial class WorkspaceManager
     /// back to the .git file that points to here") at its new place. A spare is ours alone, so none of what git's
     /// own move checks (a lock, submodules, a dirty tree) can apply.
     /// </summary>
-    private static void MoveWorktree(string from, string to)
+    /// <returns>The worktree's administrative folder in the mirror.</returns>
+    private static string MoveWorktree(string from, string to)
     {
         var dotGit = File.ReadAllText(Path.Combine(from, ".git")).Trim();
         const string Prefix = "gitdir: ";
@@ -121,6 +115,7 @@ public sealed partial class WorkspaceManager
         var admin = Path.GetFullPath(dotGit[Prefix.Length..], from);
         Directory.Move(from, to);
         File.WriteAllText(Path.Combine(admin, "gitdir"), Path.Combine(to, ".git") + "\n");
+        return admin;
     }
 
     /// <summary>Removes the oldest spares while more repositories than <see cref="WorkspaceOptions.SpareWorktrees"/> have one.</summary>
@@ -132,15 +127,9 @@ public sealed partial class WorkspaceManager
             // Only if still there: a job may have taken it meanwhile.
             if (oldest.Value is not null && _spares.TryRemove(oldest))
             {
-                var gate = _repoGates.GetOrAdd(oldest.Key, _ => new SemaphoreSlim(1, 1));
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
+                using (await LockMirrorAsync(oldest.Key, cancellationToken).ConfigureAwait(false))
                 {
                     await RemoveSpareFolderAsync(oldest.Key, oldest.Value.Path, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    gate.Release();
                 }
             }
         }

@@ -17,7 +17,7 @@ public sealed partial class WorkspaceManager
     private readonly WorkspaceOptions _options;
     private readonly Git _git;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _repoGates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _mirrorLocks = new(StringComparer.Ordinal);
 
     public WorkspaceManager(IOptions<WorkspaceOptions> options, ILogger<WorkspaceManager>? logger = null)
     {
@@ -62,9 +62,7 @@ public sealed partial class WorkspaceManager
         EnsureFreeDiskSpace();
         var mirror = MirrorPath(repository);
         var auth = token is null ? null : GitCredentials.Environment(token);
-        var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await LockMirrorAsync(mirror, cancellationToken).ConfigureAwait(false))
         {
             if (!Directory.Exists(mirror))
             {
@@ -75,10 +73,6 @@ public sealed partial class WorkspaceManager
                 LogMirrorCreated(_logger, repository, mirror);
             }
             await _git.RunAsync(mirror, ["fetch", "--prune", "--quiet", "origin"], auth, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -93,9 +87,7 @@ public sealed partial class WorkspaceManager
         var branch = BranchFor(request.IssueNumber);
         var worktree = WorktreePath(request);
 
-        var gate = _repoGates.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await LockMirrorAsync(mirror, cancellationToken).ConfigureAwait(false))
         {
             await RemoveLeftoverWorktreeAsync(mirror, worktree, cancellationToken).ConfigureAwait(false);
 
@@ -126,10 +118,6 @@ public sealed partial class WorkspaceManager
                 : (await _git.RunAsync(worktree, ["rev-parse", "HEAD"], null, cancellationToken).ConfigureAwait(false)).Trim();
             LogWorktreeAdded(_logger, request.Repository, branch, reuse, worktree);
             return new Workspace(worktree, branch, baseCommit, mirror, reuse);
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -179,9 +167,7 @@ public sealed partial class WorkspaceManager
     public async Task RemoveAsync(Workspace workspace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        var gate = _repoGates.GetOrAdd(workspace.MirrorPath, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await LockMirrorAsync(workspace.MirrorPath, cancellationToken).ConfigureAwait(false))
         {
             if (Directory.Exists(workspace.Path))
             {
@@ -190,10 +176,22 @@ public sealed partial class WorkspaceManager
             await _git.RunAsync(workspace.MirrorPath, ["worktree", "prune"], null, cancellationToken).ConfigureAwait(false);
             await _git.SucceedsAsync(workspace.MirrorPath, ["branch", "--quiet", "-D", workspace.Branch], cancellationToken).ConfigureAwait(false);
         }
-        finally
-        {
-            gate.Release();
-        }
+    }
+
+    /// <summary>
+    /// Holds one mirror's lock: git changes to a mirror and its worktrees (fetch, worktree add and remove, a
+    /// spare's move) are made one at a time, since git's own locks fail a second writer instead of queueing it.
+    /// </summary>
+    private async Task<MirrorLock> LockMirrorAsync(string mirror, CancellationToken cancellationToken)
+    {
+        var semaphore = _mirrorLocks.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
+        await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new MirrorLock(semaphore);
+    }
+
+    private readonly struct MirrorLock(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
     }
 
     /// <summary>The commits the given refs point at in the mirror; a ref that does not exist is absent.</summary>

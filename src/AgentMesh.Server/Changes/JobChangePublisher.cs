@@ -9,19 +9,20 @@ namespace AgentMesh.Server.Changes;
 /// notices to the job's stream only. Best effort: a failed send is logged and never fails the write,
 /// because the store is the truth and readers re-read from it.
 /// </summary>
-public sealed partial class JobChangePublisher(IClusterClient cluster, Worker.IdleSlotsSignal idleSlots, ILogger<JobChangePublisher> logger)
+public sealed partial class JobChangePublisher(IClusterClient cluster, Worker.IdleSlotsSignal idleSlots, ILocalSiloDetails localSilo, ILogger<JobChangePublisher> logger)
 {
     /// <summary>
-    /// The job's row changed: this node's idle slots hear it at once, the cluster's through the streams. A change
-    /// that leaves the job holding a run (<paramref name="holdsRun"/>: its claim, its start, its usage) wakes no
-    /// slot: it makes nothing claimable, and on a 2-core node every needless claim pass slows the run just claimed.
+    /// The job's row changed: this node's idle slots hear it at once, other nodes' through the streams. A change
+    /// that frees no work (<paramref name="freesNoWork"/>: the job holds a run after it, or nothing a claim reads
+    /// changed) wakes no slot: on a 2-core node every needless claim pass slows the run just claimed.
     /// </summary>
-    public Task JobChangedAsync(string jobId, long version, bool holdsRun = false)
+    public Task JobChangedAsync(string jobId, long version, bool freesNoWork = false)
     {
-        var notice = new JobChangeNotice(JobChangeKind.Job, jobId, version, holdsRun);
+        var notice = new JobChangeNotice(JobChangeKind.Job, jobId, version, freesNoWork);
         if (notice.MayFreeWork)
         {
             idleSlots.RaiseOne();
+            notice = notice with { SlotsWokenOn = localSilo.SiloAddress.ToParsableString() };
         }
         return SendAsync(notice, toAll: true);
     }

@@ -40,17 +40,19 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
     public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)
     {
         var appendedEvents = false;
+        JobRecord? before = null;
         var record = await inner.TurnAsync(
             jobId,
             lease,
             current =>
             {
+                before = current;
                 var change = decide(current);
                 appendedEvents = change.Events.Count > 0;
                 return change;
             },
             cancellationToken).ConfigureAwait(false);
-        await ChangedAsync(record).ConfigureAwait(false);
+        await ChangedAsync(record, before).ConfigureAwait(false);
         if (appendedEvents)
         {
             await publisher.EventsAppendedAsync(record.Id, record.Version).ConfigureAwait(false);
@@ -62,5 +64,16 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
         inner.PurgeTerminalAsync(cutoff, cancellationToken);
 
     // A job that now waits for a time gets its reminder from its grain, which made the change (JobGrain).
-    private Task ChangedAsync(JobRecord record) => publisher.JobChangedAsync(record.Id, record.Version, holdsRun: record.LeaseOwner is not null);
+    private Task ChangedAsync(JobRecord record, JobRecord? before = null) =>
+        publisher.JobChangedAsync(record.Id, record.Version, freesNoWork: record.LeaseOwner is not null || (before is not null && SameForClaims(before, record)));
+
+    /// <summary>Whether a claim would see no difference: a turn that only appended events or changed the job's data.</summary>
+    private static bool SameForClaims(JobRecord before, JobRecord after) =>
+        before.State == after.State
+        && before.LeaseOwner == after.LeaseOwner
+        && before.Fence == after.Fence
+        && before.RunAfter == after.RunAfter
+        && before.Priority == after.Priority
+        && before.Attempt == after.Attempt
+        && before.MaxAttempts == after.MaxAttempts;
 }

@@ -57,7 +57,9 @@ public sealed partial class JobExecution(
         var claimedData = JobActor.Deserialize(claimed.Job.DataJson);
         // What the run needs from GitHub and git is gathered while the job's budgets and start are decided (a few
         // milliseconds of the path from the webhook to the agent), and undone if the run does not start.
-        var gathering = GatherAsync(claimed.Job, claimedData, stoppingToken);
+        // On the thread pool: the gathering's first steps are synchronous (requests built and sent, a git process
+        // spawned), and the budget check below must not wait for them.
+        var gathering = Task.Run(() => GatherAsync(claimed.Job, claimedData, stoppingToken), CancellationToken.None);
         JobActorState job;
         try
         {

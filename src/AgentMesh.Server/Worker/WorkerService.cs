@@ -65,7 +65,10 @@ public sealed partial class WorkerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Subscribed before the first claim: a job queued in between is announced to this subscription.
-        var feed = await changes.ListenAsync(notice => { if (notice.MayFreeWork) { WakeOneSlot(); } }, stoppingToken).ConfigureAwait(false);
+        // A change written on this silo woke one of its slots already (JobChangePublisher); its notice would only send
+        // a second slot after the same job, competing with the first one's run for the cores.
+        var thisSilo = localSilo.SiloAddress.ToParsableString();
+        var feed = await changes.ListenAsync(notice => { if (notice.WakesSlotsOf(thisSilo)) { WakeOneSlot(); } }, stoppingToken).ConfigureAwait(false);
         idleSlots.Raised += WakeAllSlots;
         idleSlots.RaisedForOne += WakeOneSlot;
         await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);
