@@ -86,7 +86,8 @@ internal sealed class DispatchWorld : IAsyncDisposable
 
     /// <summary>
     /// Creates an issue, sends its issues.opened webhook, waits for the agent to start, then for the job to be
-    /// over (waiting_for_reply, the question posted, the worktree removed) so the next sample meets an idle worker.
+    /// over (waiting_for_reply, the question posted, the worktree removed) and the repository's next spare worktree
+    /// made (or its making failed), so the next sample meets an idle worker: one with nothing in flight.
     /// </summary>
     public async Task<Sample> RunSampleAsync()
     {
@@ -98,6 +99,7 @@ internal sealed class DispatchWorld : IAsyncDisposable
         // GitHub receives the issue read marks "the job is claimed and running" to within one REST round trip.
         long issueRead = 0;
         _github.BeforeNext("GET", $"repos/{Repo}/issues/{issue.Number}", _ => Interlocked.Exchange(ref issueRead, Stopwatch.GetTimestamp()));
+        var sparesBefore = SparesMadeOrFailed();
         var sentAt = DateTimeOffset.UtcNow;
         var sent = Stopwatch.GetTimestamp();
         using (var response = await _github.SendWebhookAsync(new Uri(_node.BaseAddress, "/webhooks/github"), "issues", payload, WebhookSecret))
@@ -117,6 +119,13 @@ internal sealed class DispatchWorld : IAsyncDisposable
                 throw new InvalidOperationException($"{ex.Message}\nNode output:\n{Tail(_node.Output)}", ex);
             }
             var (jobId, createdAt) = await WaitUntilIdleAsync(issue.Number, marker);
+            // Made in the background once the agent started (docs/agents.md): a sample sent while it is being made
+            // would meet a busy worker and the fetch path.
+            await Eventually.UntilAsync(
+                () => SparesMadeOrFailed() > sparesBefore,
+                $"the spare worktree of {Repo} to be made again after {marker} (the node's \"Spare worktree of {Repo} ready\" line)",
+                SampleTimeout,
+                TimeSpan.FromMilliseconds(20));
             var worktreeAt = _node.LogTime($"Worktree for {Repo} on agentmesh/issue-{issue.Number} ", jobId)
                 ?? throw new InvalidOperationException($"The node logged no worktree for {marker} (job {jobId}):\n{Tail(_node.Output)}");
             var spawnedAt = _node.LogTime("Started agent ", jobId)
@@ -206,6 +215,9 @@ internal sealed class DispatchWorld : IAsyncDisposable
     }
 
     /// <summary>Waits for the sample's job to be over; returns its id and when the store created it (the admission).</summary>
+    private int SparesMadeOrFailed() =>
+        _node.CountLines($"Spare worktree of {Repo} ready") + _node.CountLines($"The spare worktree of {Repo} could not be made");
+
     private async Task<(string Id, DateTimeOffset CreatedAt)> WaitUntilIdleAsync(int issueNumber, string marker)
     {
         (string Id, DateTimeOffset CreatedAt)? job = null;

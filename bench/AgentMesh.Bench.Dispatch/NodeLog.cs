@@ -40,6 +40,10 @@ internal static partial class NodeLog
         return null;
     }
 
+    /// <summary>How many of the node's output lines contain <paramref name="text"/>.</summary>
+    public static int CountLines(this AgentMeshProgram node, string text) =>
+        node.Output.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+
     [GeneratedRegex(@"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (?:trce|dbug|info|warn|fail|crit):")]
     private static partial Regex LogHeader();
 }

@@ -14,4 +14,19 @@ public static class AgentMeshCommand
         root.Subcommands.Add(ReposCommand.Create());
         return root;
     }
+
+    /// <summary>
+    /// How a parsed command line is invoked. <c>serve</c> leaves SIGTERM and Ctrl+C to the node's host: a node's
+    /// graceful stop (running agents' <c>Worker:ShutdownGrace</c>, their jobs handed back, the silo leaving the
+    /// cluster) takes longer than System.CommandLine's default of two seconds, after which it would answer exit code
+    /// 143 and end the process in the middle of the stop. The other commands keep that handling: <c>run</c> reads
+    /// Ctrl+C from its cancellation token.
+    /// </summary>
+    public static InvocationConfiguration InvocationFor(ParseResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        return parsed.CommandResult.Command.Name == ServeCommand.Name
+            ? new InvocationConfiguration { ProcessTerminationTimeout = null }
+            : new InvocationConfiguration();
+    }
 }

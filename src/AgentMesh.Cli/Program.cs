@@ -1,3 +1,4 @@
 using AgentMesh.Cli;
 
-return await AgentMeshCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+var parsed = AgentMeshCommand.Create().Parse(args);
+return await parsed.InvokeAsync(AgentMeshCommand.InvocationFor(parsed)).ConfigureAwait(false);

@@ -19,6 +19,8 @@ namespace AgentMesh.Cli;
 /// </summary>
 public static class ServeCommand
 {
+    public const string Name = "serve";
+
     public static Command Create()
     {
         var silo = new Option<string>("--silo")
@@ -35,7 +37,7 @@ public static class ServeCommand
             Description = "Where to listen, e.g. http://127.0.0.1:5080.",
         };
 
-        var command = new Command("serve", "Run an AgentMesh node (web and/or worker roles).")
+        var command = new Command(Name, "Run an AgentMesh node (web and/or worker roles).")
         {
             silo,
             dataDirectory,

@@ -86,7 +86,9 @@ public sealed class FleetTests
             ModelTurn.PrReady("Added hello.txt."));
         world.Settings["AGENTMESH_Store__Provider"] = "postgres";
         world.Settings["AGENTMESH_Store__ConnectionString"] = connectionString;
-        world.Settings["AGENTMESH_Worker__ShutdownGrace"] = "00:00:01";
+        // Longer than System.CommandLine's own two seconds for a signalled command: the node's stop must not be cut
+        // short there (it was, with exit code 143, before serve left the signal to its host).
+        world.Settings["AGENTMESH_Worker__ShutdownGrace"] = "00:00:03";
         // The handed-back job waits out this backoff; its job grain's reminder announces it to the other worker.
         world.Settings["AGENTMESH_Jobs__Retry__BaseDelay"] = "00:00:02";
         world.Settings["AGENTMESH_Jobs__Retry__MaxDelay"] = "00:00:02";

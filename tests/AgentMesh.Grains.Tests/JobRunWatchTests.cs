@@ -36,6 +36,25 @@ public sealed class JobRunWatchTests
     }
 
     [Fact]
+    public async Task The_job_grain_is_asked_to_watch_a_run_only_once_the_runs_start_is_recorded()
+    {
+        var runs = new RecordingRunHost { HoldStarts = true };
+        var turns = new RecordingJobTurns();
+        await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, turns);
+        var ticket = new AgentRunTicket("job-starting", "worker-3/1", 5);
+        await cluster.Client.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket);
+        var job = cluster.Client.GetGrain<IJobGrain>(ticket.JobId);
+
+        // The watch (a reminder and a write) would hold up the run's own Start turn on the job grain.
+        (await job.GetWatchedRunAsync()).ShouldBeNull("the run's start is not recorded yet");
+        runs.RecordStart(ticket.WorkerKey);
+        await Eventually.UntilAsync(async () => await job.GetWatchedRunAsync() == new WatchedRun("worker-3/1", 5), "the run to be watched once its start is recorded");
+
+        runs.Finish(ticket.WorkerKey);
+        await Eventually.UntilAsync(async () => await job.GetWatchedRunAsync() is null, "the watch to end with the run");
+    }
+
+    [Fact]
     public async Task A_running_run_is_left_alone_and_its_watch_ends_with_it()
     {
         var runs = new RecordingRunHost();

@@ -12,6 +12,10 @@ namespace AgentMesh.Grains.Tests;
 internal sealed class RecordingRunHost
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _runs = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _startsRecorded = new();
+
+    /// <summary>Whether a run's start stays unrecorded until <see cref="RecordStart"/> (else it is recorded at once).</summary>
+    public bool HoldStarts { get; init; }
     private readonly ConcurrentDictionary<string, int> _starts = new();
 
     public ConcurrentDictionary<string, SiloAddress> Silos { get; } = new();
@@ -20,15 +24,22 @@ internal sealed class RecordingRunHost
 
     public void Finish(string workerKey) => _runs[workerKey].TrySetResult();
 
+    /// <summary>The run's start is recorded with its job, as the node's run does with its Start turn.</summary>
+    public void RecordStart(string workerKey) => StartRecorded(workerKey).TrySetResult();
+
+    private TaskCompletionSource StartRecorded(string workerKey) =>
+        _startsRecorded.GetOrAdd(workerKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     public IAgentRunHost On(IServiceProvider silo) => new SiloRunHost(this, silo.GetRequiredService<ILocalSiloDetails>());
 
     private sealed class SiloRunHost(RecordingRunHost owner, ILocalSiloDetails silo) : IAgentRunHost
     {
-        public Task Start(AgentRunTicket ticket)
+        public AgentRunTasks Start(AgentRunTicket ticket)
         {
             owner._starts.AddOrUpdate(ticket.WorkerKey, 1, (_, n) => n + 1);
             owner.Silos[ticket.WorkerKey] = silo.SiloAddress;
-            return owner._runs.GetOrAdd(ticket.WorkerKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            var ended = owner._runs.GetOrAdd(ticket.WorkerKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            return new AgentRunTasks(owner.HoldStarts ? owner.StartRecorded(ticket.WorkerKey).Task : Task.CompletedTask, ended);
         }
     }
 }

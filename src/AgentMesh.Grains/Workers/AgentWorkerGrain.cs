@@ -39,8 +39,8 @@ public sealed partial class AgentWorkerGrain(
         var run = host.Start(ticket);
         _status = new AgentRunStatus(silo.SiloAddress, Running: true, timeProvider.GetUtcNow());
         LogStarted(logger, ticket.JobId, ticket.Fence, silo.SiloAddress);
-        _ = WatchAsync(ticket);
-        _ = EndWithAsync(ticket, run);
+        var watching = WatchAsync(ticket, run.Started);
+        _ = EndWithAsync(ticket, run.Ended, watching);
         return Task.FromResult(_status);
     }
 
@@ -54,12 +54,15 @@ public sealed partial class AgentWorkerGrain(
         return Task.FromResult(_status);
     }
 
-    // Off the caller's path: the slot's start does not wait for the job grain, which may be on another silo.
-    // A watch that failed leaves the run to the nodes' check when a silo is declared dead.
-    private async Task WatchAsync(AgentRunTicket ticket)
+    // Off the caller's path: the slot's start does not wait for the job grain, which may be on another silo. And
+    // only once the run's start is recorded: the job grain takes one call at a time, and the watch (a reminder and a
+    // write) would queue the run's own Start turn behind it, on the path from the webhook to the agent. Until then
+    // a run lost with its silo is found by the nodes' check when the silo is declared dead, as when a watch failed.
+    private async Task WatchAsync(AgentRunTicket ticket, Task started)
     {
         try
         {
+            await started.ConfigureAwait(true);
             await GrainFactory.GetGrain<IJobGrain>(ticket.JobId).WatchRunAsync(ticket.Owner, ticket.Fence).ConfigureAwait(true);
         }
         catch (Exception ex)
@@ -68,10 +71,12 @@ public sealed partial class AgentWorkerGrain(
         }
     }
 
-    // Runs on the activation's scheduler: the grain's state is touched in its own turns only.
-    private async Task EndWithAsync(AgentRunTicket ticket, Task run)
+    // Runs on the activation's scheduler: the grain's state is touched in its own turns only. After the watch's
+    // call, so a run that ended at once does not leave its job grain watching it.
+    private async Task EndWithAsync(AgentRunTicket ticket, Task run, Task watching)
     {
         await run.ConfigureAwait(true);
+        await watching.ConfigureAwait(true);
         _status = _status! with { Running = false };
         try
         {

@@ -9,6 +9,10 @@ namespace AgentMesh.Grains.Workers;
 /// </summary>
 public interface IAgentRunHost
 {
-    /// <summary>Starts the run and returns it; the task ends with the run and never faults.</summary>
-    Task Start(AgentRunTicket ticket);
+    /// <summary>Starts the run and returns its two moments; neither task faults.</summary>
+    AgentRunTasks Start(AgentRunTicket ticket);
 }
+
+/// <param name="Started">Completes once the run's start is recorded with its job (or the run ended without one).</param>
+/// <param name="Ended">Completes when the run has ended.</param>
+public sealed record AgentRunTasks(Task Started, Task Ended);

@@ -30,18 +30,10 @@ public sealed class JobTurns(IAgentMeshStore store, JobStateMachine machine, Job
         var decision = machine.Create(new JobSpec(jobId, spec.Repo, spec.Number, spec.Kind, spec.MaxFixRounds, spec.PullRequest), now);
         var state = spec.RunAfter is { } later && later > now ? decision.State with { RunAfter = later } : decision.State;
         state = state with { TriggeredBy = spec.TriggeredBy };
+        // The creation event is written with the row, in one transaction.
         var result = await store.Jobs.EnqueueAsync(
-            new NewJob(jobId, spec.Repo, JobActor.NaturalKey(spec.Repo, spec.Number, spec.Kind), JobActor.KindName(spec.Kind), JobActor.Serialize(state), spec.Priority, state.MaxAttempts, state.RunAfter)).ConfigureAwait(false);
-        if (!result.Created)
-        {
-            return new JobCreation(result.Job.Id, Created: false, WakeAtOf(result.Job));
-        }
-        // The creation event goes in a turn of its own: the enqueue is one INSERT … ON CONFLICT.
-        var created = await store.Jobs.TurnAsync(
-            jobId,
-            lease: null,
-            current => new JobChange(current.State, current.DataJson, ToNewEvents(decision.Events), [])).ConfigureAwait(false);
-        return new JobCreation(jobId, Created: true, WakeAtOf(created));
+            new NewJob(jobId, spec.Repo, JobActor.NaturalKey(spec.Repo, spec.Number, spec.Kind), JobActor.KindName(spec.Kind), JobActor.Serialize(state), spec.Priority, state.MaxAttempts, state.RunAfter, ToNewEvents(decision.Events))).ConfigureAwait(false);
+        return new JobCreation(result.Job.Id, result.Created, WakeAtOf(result.Job));
     }
 
     public async Task<JobTurnResult> DecideAsync(string jobId, JobTurn turn)

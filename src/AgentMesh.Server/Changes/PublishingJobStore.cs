@@ -10,6 +10,10 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
         var result = await inner.EnqueueAsync(job, cancellationToken).ConfigureAwait(false);
         // Also when it existed: a delivery re-processed after its silo died may be the first to announce it.
         await ChangedAsync(result.Job).ConfigureAwait(false);
+        if (result.Created && job.Events is { Count: > 0 })
+        {
+            await publisher.EventsAppendedAsync(result.Job.Id, result.Job.Version).ConfigureAwait(false);
+        }
         return result;
     }
 

@@ -84,9 +84,13 @@ public sealed partial class WorkIntentHandler(
 
     private async Task<string> StartWorkAsync(WorkIntent.StartWork start, CancellationToken cancellationToken)
     {
+        // Read while the repo, the author and the budgets are asked about: on PostgreSQL a round trip of the
+        // path from the webhook to the agent.
+        var finding = store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(start.Repo, start.IssueNumber, JobKind.SolveIssue), cancellationToken);
         var repo = await repos.GetAsync(start.Repo, cancellationToken).ConfigureAwait(false);
         if (repo is null)
         {
+            await ObserveAsync(finding).ConfigureAwait(false);
             return $"not admitted: {start.Repo} is not configured in AgentMesh";
         }
         var canWrite = repo.Config.AllowedUsers.Count == 0
@@ -96,13 +100,14 @@ public sealed partial class WorkIntentHandler(
 
         if (decision is AdmissionDecision.Reject reject)
         {
+            await ObserveAsync(finding).ConfigureAwait(false);
             await RecordRejectionAsync(start, reject, cancellationToken).ConfigureAwait(false);
             return $"not admitted: {reject.Reason}: {reject.Message}";
         }
         // Over a budget (the repo's, the node's or the tenant's): the job waits, it does not fail.
         var defer = decision as AdmissionDecision.Defer;
 
-        var existing = await store.Jobs.FindByNaturalKeyAsync(JobActor.NaturalKey(start.Repo, start.IssueNumber, JobKind.SolveIssue), cancellationToken).ConfigureAwait(false);
+        var existing = await finding.ConfigureAwait(false);
         if (existing is null)
         {
             var (record, created) = await jobs.CreateAsync(start.Repo, start.IssueNumber, JobKind.SolveIssue, repo.Config.MaxFixRounds, runAfter: defer?.RetryAt, cancellationToken: cancellationToken, triggeredBy: start.Facts.Author).ConfigureAwait(false);
@@ -283,4 +288,17 @@ public sealed partial class WorkIntentHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Repo}: the job refused the command: {Reason}")]
     private static partial void LogRefused(ILogger logger, string repo, string reason);
+
+    /// <summary>Waits out a read whose answer is not needed after all, so its failure is not left unobserved.</summary>
+    private static async Task ObserveAsync(Task read)
+    {
+        try
+        {
+            await read.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The answer was not needed.
+        }
+    }
 }

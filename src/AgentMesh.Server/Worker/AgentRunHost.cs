@@ -19,13 +19,15 @@ public sealed partial class AgentRunHost(
 {
     private readonly CancellationTokenSource _handBack = new();
 
-    public Task Start(AgentRunTicket ticket)
+    public AgentRunTasks Start(AgentRunTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var previous = running.WhenFinishedAsync(ticket.JobId, _handBack.Token);
         var registration = running.Add(ticket.JobId);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Off the grain's scheduler: the run is minutes of I/O the grain must not wait on.
-        return Task.Run(() => RunAsync(ticket, previous, registration));
+        var ended = Task.Run(() => RunAsync(ticket, previous, registration, started));
+        return new AgentRunTasks(started.Task, ended);
     }
 
     /// <summary>Stops every run still going and gives its claim back; called when the shutdown grace period is over.</summary>
@@ -33,7 +35,7 @@ public sealed partial class AgentRunHost(
 
     public void Dispose() => _handBack.Dispose();
 
-    private async Task RunAsync(AgentRunTicket ticket, Task previous, IDisposable registration)
+    private async Task RunAsync(AgentRunTicket ticket, Task previous, IDisposable registration, TaskCompletionSource started)
     {
         using var _ = registration;
         var lease = new JobLease(ticket.JobId, ticket.Owner, ticket.Fence);
@@ -44,7 +46,7 @@ public sealed partial class AgentRunHost(
             var job = await store.Jobs.GetAsync(ticket.JobId, _handBack.Token).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Job {ticket.JobId} was claimed but is not in the store.");
             // The run is not cancelled by "stop claiming"; only the end of the grace period stops it.
-            await execution.RunAsync(new ClaimedJob(job, lease), _handBack.Token).ConfigureAwait(false);
+            await execution.RunAsync(new ClaimedJob(job, lease), () => started.TrySetResult(), _handBack.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_handBack.IsCancellationRequested)
         {
@@ -57,6 +59,10 @@ public sealed partial class AgentRunHost(
             // and the job goes back as its next attempt (if this fails too, its job grain's watch finds the run gone).
             LogRunFailed(logger, ex, ticket.JobId);
             await GiveBackAsync(lease).ConfigureAwait(false);
+        }
+        finally
+        {
+            started.TrySetResult();
         }
     }
 

@@ -50,8 +50,12 @@ public sealed partial class JobExecution(
     ILogger<JobExecution> logger)
 {
     /// <summary>Runs the claimed job to an outcome. Never throws for the job's own failures: they become its state.</summary>
-    public async Task RunAsync(ClaimedJob claimed, CancellationToken stoppingToken)
+    public Task RunAsync(ClaimedJob claimed, CancellationToken stoppingToken) => RunAsync(claimed, startRecorded: () => { }, stoppingToken);
+
+    /// <summary>As <see cref="RunAsync(ClaimedJob, CancellationToken)"/>; <paramref name="startRecorded"/> is called once the job's <c>Start</c> turn is written.</summary>
+    public async Task RunAsync(ClaimedJob claimed, Action startRecorded, CancellationToken stoppingToken)
     {
+        ArgumentNullException.ThrowIfNull(startRecorded);
         ArgumentNullException.ThrowIfNull(claimed);
         var lease = claimed.Lease;
         var claimedData = JobActor.Deserialize(claimed.Job.DataJson);
@@ -74,6 +78,7 @@ public sealed partial class JobExecution(
                 return;
             }
             job = await jobs.SendAsync(lease.JobId, new Start(lease.Owner, lease.Fence), lease, cancellationToken: stoppingToken).ConfigureAwait(false);
+            startRecorded();
         }
         catch (JobDomainException ex)
         {

@@ -31,7 +31,9 @@ public interface IJobStore
 {
     /// <summary>
     /// Creates the job unless one with the same natural key exists (<c>INSERT … ON CONFLICT</c>);
-    /// either way returns the row. The new job is <c>queued</c>, attempt 1, no lease, fence 0.
+    /// either way returns the row. The new job is <c>queued</c>, attempt 1, no lease, fence 0, version 1, and
+    /// its history starts with <see cref="NewJob.Events"/>, written in the same transaction (a job's creation
+    /// is one write: it is on the path from the webhook to the agent).
     /// </summary>
     Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default);
 
@@ -91,6 +93,7 @@ public interface IJobStore
 /// <param name="NaturalKey">Unique per job, e.g. <c>owner/name#12:solve</c>.</param>
 /// <param name="Kind">What the job does, e.g. <c>solve</c>.</param>
 /// <param name="DataJson">The job actor's state beyond the columns.</param>
+/// <param name="Events">The first events of the job's history (its creation); none are written for a duplicate.</param>
 public sealed record NewJob(
     string? Id,
     string Repo,
@@ -99,7 +102,8 @@ public sealed record NewJob(
     string DataJson,
     int Priority = 0,
     int MaxAttempts = 3,
-    DateTimeOffset? RunAfter = null);
+    DateTimeOffset? RunAfter = null,
+    IReadOnlyList<NewEvent>? Events = null);
 
 public sealed record EnqueueResult(JobRecord Job, bool Created);
 

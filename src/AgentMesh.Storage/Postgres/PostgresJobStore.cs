@@ -25,7 +25,9 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
                 .WithTime("run_after", job.RunAfter ?? now)
                 .With("max_attempts", job.MaxAttempts)
                 .With("data", job.DataJson)
-                .WithTime("now", now);
+                .WithTime("now", now)
+                .With("types", (job.Events ?? []).Select(e => e.Type).ToArray())
+                .With("datas", (job.Events ?? []).Select(e => e.DataJson).ToArray());
             var created = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
             if (created is not null)
             {

@@ -158,12 +158,19 @@ internal static class PostgresSql
     /// existing job in a new statement, whose snapshot sees a concurrent inserter's commit).
     /// </summary>
     public const string EnqueueJob = $"""
-        INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
-                          fence, version, data_json, created_at, updated_at)
-        VALUES (@id, @repo, @natural_key, @kind, 'queued', @priority, @run_after, 1, @max_attempts,
-                0, 1, @data, @now, @now)
-        ON CONFLICT (natural_key) DO NOTHING
-        RETURNING {JobColumns}
+        WITH created AS (
+            INSERT INTO jobs (id, repo, natural_key, kind, state, priority, run_after, attempt, max_attempts,
+                              fence, version, data_json, created_at, updated_at, last_event_seq)
+            VALUES (@id, @repo, @natural_key, @kind, 'queued', @priority, @run_after, 1, @max_attempts,
+                    0, 1, @data, @now, @now, cardinality(@types::text[]))
+            ON CONFLICT (natural_key) DO NOTHING
+            RETURNING {JobColumns}
+        ), history AS (
+            INSERT INTO job_events (job_id, seq, at, type, data_json)
+            SELECT created.id, u.ord, @now, u.type, u.data
+              FROM created, unnest(@types::text[], @datas::text[]) WITH ORDINALITY AS u(type, data, ord)
+        )
+        SELECT {JobColumns} FROM created
         """;
 
     public const string GetJob = $"SELECT {JobColumns} FROM jobs WHERE id = @id";

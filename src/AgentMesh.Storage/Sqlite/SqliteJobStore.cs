@@ -33,6 +33,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
                 .ReadFirstOrDefault(SqliteRows.Job);
             if (created is not null)
             {
+                SqliteJobHistory.Append(context, id, job.Events ?? []);
                 return new EnqueueResult(created, Created: true);
             }
             var existing = context.Command(SqliteSql.SelectJobByNaturalKey)

@@ -49,6 +49,26 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task Enqueue_starts_the_history_with_the_given_events_in_its_write_and_a_duplicate_adds_none()
+    {
+        var created = await Store.Jobs.EnqueueAsync(Job("octo/app#3:solve", id: "with-events") with
+        {
+            Events = [new NewEvent("created", """{"by":"octocat"}"""), new NewEvent("noted", "{}")],
+        });
+        var duplicate = await Store.Jobs.EnqueueAsync(Job("octo/app#3:solve", id: "other") with { Events = [new NewEvent("created", "{}")] });
+        var turned = await Store.Jobs.TurnAsync("with-events", lease: null, current => new JobChange(current.State, current.DataJson, [new NewEvent("next", "{}")], []));
+
+        created.Created.ShouldBeTrue();
+        created.Job.Version.ShouldBe(1, "the events are part of the creation, not a turn after it");
+        duplicate.Created.ShouldBeFalse();
+        (await Store.History.ReadAsync("with-events", 0, 10)).Select(e => (e.Sequence, e.Type, e.DataJson)).ShouldBe(
+            [(1L, "created", """{"by":"octocat"}"""), (2L, "noted", "{}"), (3L, "next", "{}")],
+            "a later turn's events follow the creation's");
+        (await Store.History.ReadAsync("other", 0, 10)).ShouldBeEmpty();
+        turned.Version.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Eight_concurrent_enqueues_of_one_natural_key_create_exactly_one_job()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
