@@ -90,7 +90,8 @@ public sealed partial class WorkIntentHandler(
         var repo = await repos.GetAsync(start.Repo, cancellationToken).ConfigureAwait(false);
         if (repo is null)
         {
-            await ObserveAsync(finding).ConfigureAwait(false);
+            // Its answer is not needed; awaited so a failed read is not left unobserved.
+            await ((Task)finding).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return $"not admitted: {start.Repo} is not configured in AgentMesh";
         }
         var canWrite = repo.Config.AllowedUsers.Count == 0
@@ -100,7 +101,7 @@ public sealed partial class WorkIntentHandler(
 
         if (decision is AdmissionDecision.Reject reject)
         {
-            await ObserveAsync(finding).ConfigureAwait(false);
+            await ((Task)finding).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await RecordRejectionAsync(start, reject, cancellationToken).ConfigureAwait(false);
             return $"not admitted: {reject.Reason}: {reject.Message}";
         }
@@ -288,17 +289,4 @@ public sealed partial class WorkIntentHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Repo}: the job refused the command: {Reason}")]
     private static partial void LogRefused(ILogger logger, string repo, string reason);
-
-    /// <summary>Waits out a read whose answer is not needed after all, so its failure is not left unobserved.</summary>
-    private static async Task ObserveAsync(Task read)
-    {
-        try
-        {
-            await read.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The answer was not needed.
-        }
-    }
 }
