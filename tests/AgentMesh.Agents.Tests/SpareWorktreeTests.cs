@@ -138,6 +138,20 @@ public sealed class SpareWorktreeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_spare_an_earlier_life_was_killed_while_making_does_not_stop_the_next_lifes_fetch()
+    {
+        var remote = await GitRemote.CreateAsync(_temp);
+        var halfMade = await Manager().PrepareSpareAsync("acme/demo", remote.BarePath, "main", token: null);
+        // What `git worktree add` leaves when killed before its checkout: the worktree's HEAD names no commit yet.
+        var gitdir = File.ReadAllText(Path.Combine(halfMade!.Path, ".git")).Trim()["gitdir: ".Length..];
+        File.WriteAllText(Path.Combine(Path.GetFullPath(gitdir, halfMade.Path), "HEAD"), new string('0', 40) + "\n");
+
+        await Manager().FetchAsync("acme/demo", remote.BarePath, token: null);
+
+        Directory.Exists(halfMade.Path).ShouldBeFalse("the half-made spare is swept before the fetch");
+    }
+
+    [Fact]
     public async Task Beyond_the_limit_the_oldest_spare_is_removed_and_zero_turns_spares_off()
     {
         var first = await GitRemote.CreateAsync(_temp);

@@ -45,7 +45,6 @@ public sealed partial class WorkspaceManager
             {
                 return current;
             }
-            await SweepLeftoverSparesAsync(repository, mirror, cancellationToken).ConfigureAwait(false);
             var path = Path.Combine(SparesRoot(repository), Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await _git.RunAsync(mirror, ["worktree", "add", "--quiet", "--detach", path, commit], null, cancellationToken).ConfigureAwait(false);
@@ -136,8 +135,9 @@ public sealed partial class WorkspaceManager
     }
 
     /// <summary>
-    /// Once per repository in this process, before its first spare: the spares an earlier life of the node left
-    /// (it knew them only in memory) are deleted, and git forgets them.
+    /// Once per repository in this process, in its first fetch (so before its first spare): the spares an earlier life
+    /// of the node left (it knew them only in memory, and may have been killed while making one) are deleted, and git
+    /// forgets them.
     /// </summary>
     private async Task SweepLeftoverSparesAsync(string repository, string mirror, CancellationToken cancellationToken)
     {
