@@ -26,6 +26,9 @@ apt_install() { # $1 = command to look for, $2.. = Debian packages
 install_test_prerequisites() {
   command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is missing (https://dot.net)." >&2; exit 1; }
   apt_install "command -v git" git
+  # The one-exec agent launcher (src/AgentMesh.Agents/Processes/Launcher) is compiled with the machine's C compiler,
+  # linked static against the C library's archive; AgentLauncherTests fails without it.
+  apt_install "command -v cc && test -f /usr/lib/x86_64-linux-gnu/libc.a -o -f /usr/lib/aarch64-linux-gnu/libc.a" gcc libc6-dev
   # The tests start a throwaway PostgreSQL from the installed server binaries, unless
   # AGENTMESH_TEST_POSTGRES names a server to use.
   if [ -z "${AGENTMESH_TEST_POSTGRES:-}" ]; then

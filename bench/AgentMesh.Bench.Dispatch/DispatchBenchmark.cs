@@ -6,12 +6,16 @@ using AgentMesh.Testing.Postgres;
 namespace AgentMesh.Bench.Dispatch;
 
 /// <summary>
-/// Runs the samples on each backend and prints the table. A few warm-up samples per backend are run first and
-/// not counted: they pay for JIT in the node and for the first clone of the repository's mirror.
+/// Runs the samples on each backend and prints the table. Warm-up samples per backend are run first and not
+/// counted: they pay for the first clone of the repository's mirror and for the node's JIT. The node compiles each
+/// method optimised at its first call (quick JIT is off), but .NET still recompiles the framework's precompiled
+/// methods once they have been called 30 times, on a background thread; on the 2-core VPS that thread took 5–48 ms
+/// of CPU during most samples until the node had run about 35 jobs, and none after (perf sched, docs/performance.md).
+/// The samples measure a node past that: one that has been serving for a while.
 /// </summary>
 internal static class DispatchBenchmark
 {
-    private const int WarmUpSamples = 3;
+    private const int WarmUpSamples = 40;
 
     public static async Task<int> RunAsync(int samples, IReadOnlyList<string> backends)
     {

@@ -47,6 +47,27 @@ public sealed class WorkspaceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_worktree_an_earlier_life_was_killed_while_making_is_swept_and_the_job_gets_a_new_one()
+    {
+        var remote = await GitRemote.CreateAsync(_temp);
+        var request = new WorkspaceRequest("acme/demo", remote.BarePath, "main", 11, "job-killed");
+        var halfMade = await Manager().PrepareAsync(request, token: null);
+        var untouched = await Manager().PrepareAsync(new WorkspaceRequest("acme/demo", remote.BarePath, "main", 12, "job-other"), token: null);
+        // What `git worktree add` leaves when killed before its checkout: the worktree's HEAD names no commit yet,
+        // and git's fetch refuses the whole mirror for it ("bad object worktrees/…/HEAD").
+        var gitdir = File.ReadAllText(Path.Combine(halfMade.Path, ".git")).Trim()["gitdir: ".Length..];
+        File.WriteAllText(Path.Combine(Path.GetFullPath(gitdir, halfMade.Path), "HEAD"), new string('0', 40) + "\n");
+
+        // The next life of the node: its first fetch of the repository sweeps it first.
+        var workspace = await Manager().PrepareAsync(request, token: null);
+
+        workspace.Path.ShouldBe(halfMade.Path);
+        (await new Git().RunAsync(workspace.Path, ["branch", "--show-current"])).Trim().ShouldBe("agentmesh/issue-11");
+        File.ReadAllText(Path.Combine(workspace.Path, "README.md")).ShouldBe("# demo\n");
+        Directory.Exists(untouched.Path).ShouldBeTrue("a worktree whose HEAD names a commit is left to its own job");
+    }
+
+    [Fact]
     public async Task A_rerun_continues_the_existing_remote_branch()
     {
         var remote = await GitRemote.CreateAsync(_temp);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AgentMesh.Agents.Processes;
 
 /// <summary>
-/// One supervised agent process, run through CliWrap. It is started through <c>setsid</c> so it leads its own
+/// One supervised agent process, run through CliWrap. It is started through <see cref="AgentLauncher"/> so it leads its own
 /// process group: stop, timeout and interrupt signal the whole group, which takes the agent's tool processes (a
 /// test runner, a dev server) down with it. Output is read line by line in CliWrap's pipe targets (asynchronous
 /// reads, no thread per pipe), so a node holds hundreds of agents; stdin is a CliWrap pipe source that stays open
@@ -25,17 +25,6 @@ namespace AgentMesh.Agents.Processes;
 /// </remarks>
 public sealed partial class AgentProcess : IAsyncDisposable
 {
-    /// <summary>util-linux setsid: execs the program as a new session and process group leader, no shell involved.</summary>
-    public const string SetsidPath = "/usr/bin/setsid";
-
-    /// <summary>
-    /// util-linux setpriv, run between setsid and the agent with <c>--pdeathsig KILL</c>: the agent is killed when
-    /// the node that started it dies, even by SIGKILL, so a job whose node died never has its old agent still at
-    /// work while another node runs its next attempt. (The signal follows the launcher thread that forked the
-    /// agent, which lives as long as the node.)
-    /// </summary>
-    public const string SetprivPath = "/usr/bin/setpriv";
-
     private const int NotTerminating = 0;
     private const int TerminatingForTimeout = 1;
     private const int TerminatingForStop = 2;
@@ -68,8 +57,8 @@ public sealed partial class AgentProcess : IAsyncDisposable
         {
             _timeoutTimer = time.CreateTimer(_ => _ = TerminateAsync(TerminatingForTimeout), null, timeout, Timeout.InfiniteTimeSpan);
         }
-        var command = Cli.Wrap(SetsidPath)
-            .WithArguments([SetprivPath, "--pdeathsig", "KILL", "--", info.FileName, .. info.Arguments])
+        var command = Cli.Wrap(AgentLauncher.Program)
+            .WithArguments([.. AgentLauncher.ArgumentsBefore, info.FileName, .. info.Arguments])
             .WithWorkingDirectory(info.WorkingDirectory)
             .WithStandardInputPipe(PipeSource.Create(HoldStdinOpenAsync))
             .WithStandardOutputPipe(Lines(OutputStream.Stdout))

@@ -11,7 +11,7 @@ namespace AgentMesh.Agents.Workspaces;
 public sealed partial class WorkspaceManager
 {
     private readonly ConcurrentDictionary<string, SpareWorktree> _spares = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _sparesSwept = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _mirrorsSwept = new(StringComparer.Ordinal);
     private long _spareSequence;
 
     /// <summary>Takes the repository's spare worktree, if it has one: no other job can take it after.</summary>
@@ -135,13 +135,15 @@ public sealed partial class WorkspaceManager
     }
 
     /// <summary>
-    /// Once per repository in this process, in its first fetch (so before its first spare): the spares an earlier life
-    /// of the node left (it knew them only in memory, and may have been killed while making one) are deleted, and git
-    /// forgets them.
+    /// Once per repository in this process, in its first fetch (so before its first spare or worktree): the spares an
+    /// earlier life of the node left (it knew them only in memory) are deleted, and so is any worktree, a spare's or a
+    /// job's, that an earlier life was killed while `git worktree add` was making: its HEAD names no commit yet (the null
+    /// id git writes first), and git's fetch refuses the whole mirror for it ("bad object worktrees/…/HEAD"), so every
+    /// job of the repository would fail. Then git forgets them.
     /// </summary>
-    private async Task SweepLeftoverSparesAsync(string repository, string mirror, CancellationToken cancellationToken)
+    private async Task SweepLeftoversAsync(string repository, string mirror, CancellationToken cancellationToken)
     {
-        if (!_sparesSwept.TryAdd(mirror, true))
+        if (!_mirrorsSwept.TryAdd(mirror, true))
         {
             return;
         }
@@ -153,7 +155,35 @@ public sealed partial class WorkspaceManager
                 Directory.Delete(folder, recursive: true);
             }
         }
+        // Only under the workspace root: the records name where git made each worktree, and nothing else is ours to delete.
+        var workspaceRoot = Path.GetFullPath(_options.Root) + Path.DirectorySeparatorChar;
+        foreach (var halfMade in HalfMadeWorktrees(mirror).Where(folder => Path.GetFullPath(folder).StartsWith(workspaceRoot, StringComparison.Ordinal)))
+        {
+            LogHalfMadeWorktreeRemoved(_logger, repository, halfMade);
+            Directory.Delete(halfMade, recursive: true);
+        }
         await _git.RunAsync(mirror, ["worktree", "prune"], null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The folders of the mirror's worktrees whose HEAD is git's null id (all zeros), read from git's own records.</summary>
+    private static IEnumerable<string> HalfMadeWorktrees(string mirror)
+    {
+        var records = Path.Combine(mirror, "worktrees");
+        if (!Directory.Exists(records))
+        {
+            yield break;
+        }
+        foreach (var record in Directory.EnumerateDirectories(records))
+        {
+            var head = Path.Combine(record, "HEAD");
+            var gitdir = Path.Combine(record, "gitdir");
+            if (File.Exists(head) && File.Exists(gitdir)
+                && File.ReadAllText(head).Trim() is { Length: 40 or 64 } id && id.All(c => c == '0')
+                && Path.GetDirectoryName(File.ReadAllText(gitdir).Trim()) is { } folder && Directory.Exists(folder))
+            {
+                yield return folder;
+            }
+        }
     }
 
     /// <summary>Removes a worktree folder of the mirror if it is there; a failure is logged, never thrown (it is tidying up).</summary>
@@ -174,6 +204,9 @@ public sealed partial class WorkspaceManager
 
     private string SparesRoot(string repository) =>
         Path.Combine(_options.Root, "spares", repository.Replace('/', Path.DirectorySeparatorChar));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed the half-made worktree of {Repository} at {Path}: an earlier life of the node was killed while making it")]
+    private static partial void LogHalfMadeWorktreeRemoved(ILogger logger, string repository, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Spare worktree of {Repository} ready at {BaseBranch} {Commit}")]
     private static partial void LogSparePrepared(ILogger logger, string repository, string baseBranch, string commit);

@@ -72,9 +72,9 @@ public sealed partial class WorkspaceManager
                 await _git.RunAsync(mirror, ["config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"], null, cancellationToken).ConfigureAwait(false);
                 LogMirrorCreated(_logger, repository, mirror);
             }
-            // Before the first fetch: a spare an earlier life was killed while making has a worktree HEAD that names no
+            // Before the first fetch: a worktree an earlier life was killed while making has a HEAD that names no
             // commit yet, and git's fetch refuses the whole mirror for it ("bad object worktrees/…/HEAD").
-            await SweepLeftoverSparesAsync(repository, mirror, cancellationToken).ConfigureAwait(false);
+            await SweepLeftoversAsync(repository, mirror, cancellationToken).ConfigureAwait(false);
             await _git.RunAsync(mirror, ["fetch", "--prune", "--quiet", "origin"], auth, cancellationToken).ConfigureAwait(false);
         }
     }
