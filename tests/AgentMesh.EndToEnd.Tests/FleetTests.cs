@@ -99,7 +99,7 @@ public sealed class FleetTests
 
         (await workers[holder].WaitForExitAsync()).ShouldBe(0, workers[holder].Output);
         workers[holder].Output.ShouldContain("handed back for another node");
-        var job = await world.WaitForJobStateAsync(web, "pr_opened", issue.Number, TimeSpan.FromMinutes(2));
+        var job = await WithWorkerOutputsAsync(world.WaitForJobStateAsync(web, "pr_opened", issue.Number, TimeSpan.FromMinutes(2)), workers);
         job.GetProperty("attempt").GetInt32().ShouldBe(2, "the handed-back attempt counts; the other worker's is the next");
         var events = await world.GetJsonAsync(web, $"/api/jobs/{job.GetProperty("id").GetString()}/events");
         events.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "job_claimed")
@@ -183,4 +183,22 @@ public sealed class FleetTests
         ["AGENTMESH_Node__Roles"] = "worker",
         ["AGENTMESH_Store__DataDirectory"] = world.Directory.Combine(nodeId),
     };
+
+    /// <summary>A wait on the web node that, when it times out, also shows what each worker node printed.</summary>
+    private static async Task<T> WithWorkerOutputsAsync<T>(Task<T> waiting, IReadOnlyDictionary<string, AgentMesh.Testing.AgentMeshProgram> workers)
+    {
+        try
+        {
+            return await waiting;
+        }
+        catch (TimeoutException ex)
+        {
+            var details = new System.Text.StringBuilder(ex.Message);
+            foreach (var (name, worker) in workers)
+            {
+                details.Append("\n--- ").Append(name).Append(" output:\n").Append(AgentMesh.Testing.AgentMeshProgram.Tail(worker.Output));
+            }
+            throw new TimeoutException(details.ToString(), ex);
+        }
+    }
 }
