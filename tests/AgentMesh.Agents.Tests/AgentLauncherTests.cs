@@ -47,7 +47,7 @@ public sealed class AgentLauncherTests : IDisposable
     {
         var orphan = await StartOrphanAsync(throughLauncher: true);
         await Eventually.UntilAsync(
-            () => !IsAlive(orphan),
+            () => !ProcessTestExtensions.ProcessIsAlive(orphan),
             $"the sleep started through {AgentLauncher.OwnLauncherFileName} (pid {orphan}) to be killed once the shell that started it exited");
     }
 
@@ -58,7 +58,7 @@ public sealed class AgentLauncherTests : IDisposable
         var orphan = await StartOrphanAsync(throughLauncher: false);
         try
         {
-            IsAlive(orphan).ShouldBeTrue("a plain background sleep should outlive the shell that started it");
+            ProcessTestExtensions.ProcessIsAlive(orphan).ShouldBeTrue("a plain background sleep should outlive the shell that started it");
         }
         finally
         {
@@ -93,20 +93,6 @@ public sealed class AgentLauncherTests : IDisposable
         catch (IOException)
         {
             return null;
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        // A zombie still has a /proc entry; its state letter is Z.
-        try
-        {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            return text[text.LastIndexOf(')') + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
         }
     }
 }

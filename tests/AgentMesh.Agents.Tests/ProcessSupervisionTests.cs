@@ -83,13 +83,13 @@ public sealed class ProcessSupervisionTests : IDisposable
         await using var process = AgentProcess.Start(Script($"sleep 300 & echo $! > {pidFile}; echo ready; wait"));
         await process.ReadUntilAsync("ready");
         var grandchild = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        ProcessIsAlive(grandchild).ShouldBeTrue();
+        ProcessTestExtensions.ProcessIsAlive(grandchild).ShouldBeTrue();
 
         var exit = await process.StopAsync();
 
         exit.Kind.ShouldBe(ProcessExitKind.Stopped);
         exit.Signal.ShouldBe(PosixSignal.Terminate);
-        await Eventually.UntilAsync(() => !ProcessIsAlive(grandchild), "the agent's grandchild (sleep) to be gone after stop");
+        await Eventually.UntilAsync(() => !ProcessTestExtensions.ProcessIsAlive(grandchild), "the agent's grandchild (sleep) to be gone after stop");
     }
 
     [Fact]
@@ -108,12 +108,12 @@ public sealed class ProcessSupervisionTests : IDisposable
             exit.Kind.ShouldBe(ProcessExitKind.AgentError);
             exit.ExitCode.ShouldBe(4);
             (await process.ReadAllLinesAsync()).Select(l => l.Text).ShouldBe(["leaving"]);
-            await Eventually.UntilAsync(() => !ProcessIsAlive(straggler), "the straggler (sleep) to be killed with the group");
+            await Eventually.UntilAsync(() => !ProcessTestExtensions.ProcessIsAlive(straggler), "the straggler (sleep) to be killed with the group");
         }
         finally
         {
             // Should this fail, the straggler must not hold the test run for 300 s.
-            if (ProcessIsAlive(straggler))
+            if (ProcessTestExtensions.ProcessIsAlive(straggler))
             {
                 NativeKill(straggler);
             }
@@ -167,24 +167,5 @@ public sealed class ProcessSupervisionTests : IDisposable
         exit.Kind.ShouldBe(kind);
         exit.ExitCode.ShouldBe(exitCode);
         exit.Signal.ShouldBe(signal);
-    }
-
-    private static bool ProcessIsAlive(int pid)
-    {
-        // A zombie still has a /proc entry; its state letter is Z.
-        var stat = $"/proc/{pid}/stat";
-        if (!File.Exists(stat))
-        {
-            return false;
-        }
-        try
-        {
-            var text = File.ReadAllText(stat);
-            return text[(text.LastIndexOf(')') + 2)] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }

@@ -35,4 +35,18 @@ internal static class ProcessTestExtensions
     }
 
     public static Dictionary<string, string> BasicEnvironment() => new() { ["PATH"] = "/usr/local/bin:/usr/bin:/bin" };
+
+    /// <summary>Whether the process runs: a zombie still has a /proc entry, with state letter Z.</summary>
+    public static bool ProcessIsAlive(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            return text[text.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 }

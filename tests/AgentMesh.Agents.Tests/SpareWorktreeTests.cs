@@ -142,9 +142,7 @@ public sealed class SpareWorktreeTests : IDisposable
     {
         var remote = await GitRemote.CreateAsync(_temp);
         var halfMade = await Manager().PrepareSpareAsync("acme/demo", remote.BarePath, "main", token: null);
-        // What `git worktree add` leaves when killed before its checkout: the worktree's HEAD names no commit yet.
-        var gitdir = File.ReadAllText(Path.Combine(halfMade!.Path, ".git")).Trim()["gitdir: ".Length..];
-        File.WriteAllText(Path.Combine(Path.GetFullPath(gitdir, halfMade.Path), "HEAD"), new string('0', 40) + "\n");
+        HalfMadeWorktree.Make(halfMade!.Path);
 
         await Manager().FetchAsync("acme/demo", remote.BarePath, token: null);
 

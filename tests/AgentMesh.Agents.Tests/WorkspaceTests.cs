@@ -53,10 +53,7 @@ public sealed class WorkspaceTests : IDisposable
         var request = new WorkspaceRequest("acme/demo", remote.BarePath, "main", 11, "job-killed");
         var halfMade = await Manager().PrepareAsync(request, token: null);
         var untouched = await Manager().PrepareAsync(new WorkspaceRequest("acme/demo", remote.BarePath, "main", 12, "job-other"), token: null);
-        // What `git worktree add` leaves when killed before its checkout: the worktree's HEAD names no commit yet,
-        // and git's fetch refuses the whole mirror for it ("bad object worktrees/…/HEAD").
-        var gitdir = File.ReadAllText(Path.Combine(halfMade.Path, ".git")).Trim()["gitdir: ".Length..];
-        File.WriteAllText(Path.Combine(Path.GetFullPath(gitdir, halfMade.Path), "HEAD"), new string('0', 40) + "\n");
+        HalfMadeWorktree.Make(halfMade.Path);
 
         // The next life of the node: its first fetch of the repository sweeps it first.
         var workspace = await Manager().PrepareAsync(request, token: null);
