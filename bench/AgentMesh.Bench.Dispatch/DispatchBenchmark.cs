@@ -19,7 +19,7 @@ internal static class DispatchBenchmark
 
     public static async Task<int> RunAsync(int samples, IReadOnlyList<string> backends)
     {
-        Console.WriteLine($"Dispatch latency: signed issues.opened webhook sent -> agent process started, idle worker, {samples} samples per backend ({WarmUpSamples} warm-up samples not counted).");
+        Console.WriteLine($"Dispatch latency: signed issues.opened webhook sent -> agent process started (its first instruction), idle worker, {samples} samples per backend ({WarmUpSamples} warm-up samples not counted).");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         var results = new List<BackendResult>();
         foreach (var backend in backends)
@@ -61,8 +61,8 @@ internal static class DispatchBenchmark
     private static string Table(IReadOnlyList<BackendResult> results)
     {
         var table = new StringBuilder();
-        table.AppendLine("| store | samples | webhook→started p50 (ms) | p99 (ms) | min (ms) | max (ms) | mean (ms) | ack p50 (ms) | → job created p50 (ms) | → worker reads issue p50 (ms) | → worktree ready p50 (ms) | → process spawned p50 (ms) | spawned → started p50 (ms) | from the spare | load avg (1 min) before → after |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        table.AppendLine("| store | samples | webhook→started p50 (ms) | p99 (ms) | min (ms) | max (ms) | mean (ms) | ack p50 (ms) | → job created p50 (ms) | → worker reads issue p50 (ms) | → worktree ready p50 (ms) | → process spawned p50 (ms) | spawned → started p50 (ms) | → script's first line p50 (ms) | from the spare | load avg (1 min) before → after |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
             var total = r.Samples.Select(s => s.TotalMs).ToList();
@@ -72,8 +72,9 @@ internal static class DispatchBenchmark
             var worktree = r.Samples.Select(s => s.Node.WorktreeMs).ToList();
             var spawned = r.Samples.Select(s => s.Node.SpawnedMs).ToList();
             var signalled = r.Samples.Select(s => s.TotalMs - s.Node.SpawnedMs).ToList();
+            var firstLine = r.Samples.Select(s => s.FirstLineMs).ToList();
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Backend} | {total.Count} | {Percentile(total, 50):F1} | {Percentile(total, 99):F1} | {total.Min():F1} | {total.Max():F1} | {total.Average():F1} | {Percentile(ack, 50):F1} | {Percentile(created, 50):F1} | {Percentile(issueRead, 50):F1} | {Percentile(worktree, 50):F1} | {Percentile(spawned, 50):F1} | {Percentile(signalled, 50):F1} | {r.Samples.Count(s => s.Node.FromSpare)}/{r.Samples.Count} | {r.LoadBefore} → {r.LoadAfter} |"));
+                $"| {r.Backend} | {total.Count} | {Percentile(total, 50):F1} | {Percentile(total, 99):F1} | {total.Min():F1} | {total.Max():F1} | {total.Average():F1} | {Percentile(ack, 50):F1} | {Percentile(created, 50):F1} | {Percentile(issueRead, 50):F1} | {Percentile(worktree, 50):F1} | {Percentile(spawned, 50):F1} | {Percentile(signalled, 50):F1} | {Percentile(firstLine, 50):F1} | {r.Samples.Count(s => s.Node.FromSpare)}/{r.Samples.Count} | {r.LoadBefore} → {r.LoadAfter} |"));
         }
         return table.ToString();
     }
@@ -100,13 +101,26 @@ internal static class DispatchBenchmark
 }
 
 /// <summary>
-/// One dispatch, in milliseconds from sending the webhook: to its acknowledgement and to the agent's start
-/// (both on this process's monotonic clock), and to the node's own milestones.
+/// One dispatch, in milliseconds from sending the webhook: to its acknowledgement, to the agent's process start
+/// (taken by the process itself) and to its script's first line (all on the machine's monotonic clock), and to
+/// the node's own milestones.
 /// </summary>
-internal sealed record Sample(double AckMs, Milestones Node, double TotalMs)
+internal sealed record Sample(double AckMs, Milestones Node, double TotalMs, double FirstLineMs)
 {
-    public static Sample From(long sent, long acknowledged, long started, Milestones node) =>
-        new(Stopwatch.GetElapsedTime(sent, acknowledged).TotalMilliseconds, node, Stopwatch.GetElapsedTime(sent, started).TotalMilliseconds);
+    public static Sample From(long sent, long acknowledged, StartSignal started, Milestones node)
+    {
+        var processStarted = started.RequireProcessStarted();
+        if (processStarted <= sent || processStarted > started.FirstLine)
+        {
+            // The agent's clock is not this process's: the sample would be meaningless.
+            throw new InvalidOperationException($"The agent of {started.Marker} reported its start at {processStarted}, outside the webhook's send ({sent}) and its first line ({started.FirstLine}).");
+        }
+        return new(
+            Stopwatch.GetElapsedTime(sent, acknowledged).TotalMilliseconds,
+            node,
+            Stopwatch.GetElapsedTime(sent, processStarted).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(sent, started.FirstLine).TotalMilliseconds);
+    }
 }
 
 /// <summary>

@@ -52,7 +52,8 @@ internal sealed class DispatchWorld : IAsyncDisposable
         var repo = github.CreateRepo(Owner, Name);
         github.AddCollaborator(Repo, Bot, "write");
         GitTool.SeedRepository(repo.GitDirectory, directory.Combine("seed"));
-        var agent = WriteAgentScript(directory.Combine("fake-agent.sh"), signals.Port, directory.Combine("holds"));
+        var agent = await FakeAgentProgram.BuildAsync(directory.Combine("fake-agent"));
+        WriteAgentScript(agent + ".sh", signals.Port, directory.Combine("holds"));
 
         var environment = new Dictionary<string, string>
         {
@@ -109,7 +110,7 @@ internal sealed class DispatchWorld : IAsyncDisposable
             {
                 throw new InvalidOperationException($"The webhook for {marker} was answered {(int)response.StatusCode}.");
             }
-            long started;
+            StartSignal started;
             try
             {
                 started = await _signals.WaitForAsync(marker, SampleTimeout);
@@ -168,7 +169,7 @@ internal sealed class DispatchWorld : IAsyncDisposable
             TimeSpan.FromMilliseconds(20));
 
         var released = Release(hold);
-        var started = await _signals.WaitForAsync(waiter, SampleTimeout);
+        var started = (await _signals.WaitForAsync(waiter, SampleTimeout)).RequireProcessStarted();
         await WaitUntilIdleAsync(first, holder);
         await WaitUntilIdleAsync(second, waiter);
         File.Delete(hold);
@@ -282,18 +283,19 @@ internal sealed class DispatchWorld : IAsyncDisposable
     }
 
     /// <summary>
-    /// The fake agent: connects to the listener first (that moment is "started"), names its sample from the
-    /// prompt file, waits while its sample has a hold (a named pipe under <paramref name="holds"/>, opened by
+    /// The fake agent's script, which <see cref="FakeAgentProgram"/> becomes once it has read the clock: connects to
+    /// the listener first and sends its sample's marker (from the prompt file) and its process's start, then
+    /// waits while its sample has a hold (a named pipe under <paramref name="holds"/>, opened by
     /// <see cref="Release"/>), then ends with a clarification request so the job finishes without a push.
     /// </summary>
-    private static string WriteAgentScript(string path, int port, string holds)
+    private static void WriteAgentScript(string path, int port, string holds)
     {
         Directory.CreateDirectory(holds);
         File.WriteAllText(path, $$"""
             #!/bin/bash
             exec 3<>/dev/tcp/127.0.0.1/{{port}}
             marker=$(grep -o -m 1 'dispatch-sample-[0-9]*' "$AGENTMESH_PROMPT_FILE" | head -n 1)
-            printf '%s\n' "$marker" >&3
+            printf '%s %s\n' "$marker" "${{FakeAgentProgram.StartedVariable}}" >&3
             exec 3>&-
             if [ -p "{{holds}}/$marker" ]; then read -r _ < "{{holds}}/$marker"; fi
             printf '%s\n' '```json' '{"agentmesh":"needs_clarification","questions":["Benchmark sample: no work to do."]}' '```'
@@ -304,7 +306,6 @@ internal sealed class DispatchWorld : IAsyncDisposable
             throw new PlatformNotSupportedException("The dispatch benchmark's fake agent is a bash script; run it on Linux.");
         }
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];

@@ -130,7 +130,7 @@ internal sealed class FailoverBenchmark : IAsyncDisposable
 
         var killed = Stopwatch.GetTimestamp();
         await _nodes[holder].KillAsync();
-        var restarted = await _signals.WaitForAsync(marker, SampleTimeout);
+        var restarted = (await _signals.WaitForAsync(marker, SampleTimeout)).FirstLine;
         var failover = Stopwatch.GetElapsedTime(killed, restarted).TotalMilliseconds;
 
         await ApiAsync(HttpMethod.Post, $"/api/jobs/{job.GetProperty("id").GetString()}/stop", new { });

@@ -6,9 +6,10 @@ using System.Threading.Channels;
 namespace AgentMesh.Bench.Dispatch;
 
 /// <summary>
-/// A loopback TCP listener the fake agent connects to the moment it starts. The timestamp is taken when the
-/// connection is accepted, before anything is read, so the agent's own later work never counts; the line it
-/// then writes (the sample's marker, read from its prompt) only tells which sample started.
+/// A loopback TCP listener the fake agent's script connects to first. The line it writes names its sample (the
+/// marker read from its prompt) and, from the dispatch bench's agent, the moment its process started, taken by
+/// the process itself (<see cref="FakeAgentProgram"/>). The connection's own timestamp is taken when it is
+/// accepted, before anything is read: the script's first act, after bash's start-up.
 /// </summary>
 internal sealed class StartSignalListener : IAsyncDisposable
 {
@@ -26,14 +27,14 @@ internal sealed class StartSignalListener : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Waits for the agent whose marker is <paramref name="marker"/>; signals of other samples are an error.</summary>
-    public async Task<long> WaitForAsync(string marker, TimeSpan timeout)
+    public async Task<StartSignal> WaitForAsync(string marker, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
             var signal = await _signals.Reader.ReadAsync(deadline.Token);
             return signal.Marker == marker
-                ? signal.Timestamp
+                ? signal
                 : throw new InvalidOperationException($"Expected the agent of {marker} to start, but {signal.Marker} did.");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -72,22 +73,33 @@ internal sealed class StartSignalListener : IAsyncDisposable
 
     private async Task ReadMarkerAsync(TcpClient client, long accepted)
     {
-        string marker;
+        string line;
         using (client)
         {
             try
             {
                 using var reader = new StreamReader(client.GetStream());
-                marker = (await reader.ReadLineAsync(_stopping.Token))?.Trim() ?? "";
+                line = (await reader.ReadLineAsync(_stopping.Token))?.Trim() ?? "";
             }
             catch (IOException ex)
             {
                 // Still a start; the waiting sample reports the mismatch instead of hanging.
-                marker = $"(no marker: {ex.Message})";
+                line = $"(no marker: {ex.Message})";
             }
         }
-        _signals.Writer.TryWrite(new StartSignal(marker, accepted));
+        var parts = line.Split(' ', 2);
+        long? processStarted = parts.Length == 2 && long.TryParse(parts[1], out var stamp) ? stamp : null;
+        _signals.Writer.TryWrite(new StartSignal(parts[0], accepted, processStarted));
     }
+}
 
-    private sealed record StartSignal(string Marker, long Timestamp);
+/// <summary>
+/// One agent's start, in <see cref="Stopwatch"/> ticks: <paramref name="FirstLine"/> when its script connected,
+/// <paramref name="ProcessStarted"/> when its process started running its own code (null from an agent that does not tell).
+/// </summary>
+internal sealed record StartSignal(string Marker, long FirstLine, long? ProcessStarted)
+{
+    /// <summary>The process's own start; an error when the agent did not report it.</summary>
+    public long RequireProcessStarted() =>
+        ProcessStarted ?? throw new InvalidOperationException($"The agent of {Marker} did not report its process start ({FakeAgentProgram.StartedVariable}).");
 }
