@@ -25,6 +25,14 @@ public sealed class GitHubAccessOptions
     /// <summary>Where pushes go: the git host's base URL. Default <c>https://github.com/</c>.</summary>
     public Uri GitBaseAddress { get; set; } = new("https://github.com/");
 
+    /// <summary>
+    /// How long a user's write permission on a repository, once GitHub confirmed it, is taken as given without
+    /// asking again (every issue, comment and review of that user needs it). Zero asks every time. Default one
+    /// minute: a revoked collaborator may still trigger work that long. A "no" is never kept, so a user given write
+    /// access is heard at once.
+    /// </summary>
+    public TimeSpan PermissionCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     public bool UsesApp => !string.IsNullOrWhiteSpace(AppId);
 
     public IReadOnlyList<string> Validate()
@@ -41,6 +49,10 @@ public sealed class GitHubAccessOptions
         if (UsesApp && !string.IsNullOrWhiteSpace(AppPrivateKeyPath) && !File.Exists(AppPrivateKeyPath))
         {
             problems.Add($"{SectionName}:AppPrivateKeyPath names '{AppPrivateKeyPath}', which does not exist.");
+        }
+        if (PermissionCacheDuration < TimeSpan.Zero || PermissionCacheDuration > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{SectionName}:PermissionCacheDuration must be from 00:00:00 to 01:00:00, not {PermissionCacheDuration}.");
         }
         if (!GitBaseAddress.IsAbsoluteUri)
         {
