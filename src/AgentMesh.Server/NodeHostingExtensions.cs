@@ -52,7 +52,8 @@ public static class NodeHostingExtensions
             AgentMeshStoreFactory.Create(
                 sp.GetRequiredService<IOptions<StoreOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>()),
+                sp.GetRequiredService<ILoggerFactory>(),
+                builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>()?.SqliteFullSync ?? false),
             sp.GetRequiredService<JobChangePublisher>(),
             sp.GetRequiredService<LiveLogs.LiveLogPublisher>()));
         // Order matters: the data directory lock first, migrations next, then the silo and the

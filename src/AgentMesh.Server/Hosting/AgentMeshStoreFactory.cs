@@ -9,7 +9,12 @@ namespace AgentMesh.Server.Hosting;
 /// <summary>Builds the store the options name.</summary>
 public static class AgentMeshStoreFactory
 {
-    public static IAgentMeshStore Create(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    /// <param name="sqliteFullSync">
+    /// The embedded file's commits wait for an fsync (<c>Silo:SqliteFullSync</c>, which the silo's <c>orleans.db</c>
+    /// follows too): the two files of one node are equally durable, so a power cut cannot keep a delivery's
+    /// state in one and lose the job it made in the other more easily than the reverse.
+    /// </param>
+    public static IAgentMeshStore Create(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, bool sqliteFullSync)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -25,6 +30,6 @@ public static class AgentMeshStoreFactory
 
         var path = options.SqliteDatabasePath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return new SqliteStore(new SqliteStoreOptions { DatabasePath = path }, timeProvider, loggerFactory);
+        return new SqliteStore(new SqliteStoreOptions { DatabasePath = path, FullSync = sqliteFullSync }, timeProvider, loggerFactory);
     }
 }

@@ -31,9 +31,8 @@ internal sealed class SqliteDatabase : IDisposable
             // Microsoft.Data.Sqlite also retries SQLITE_BUSY until the command timeout.
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
-        // FULL: a commit (e.g. a webhook delivery before its 202) survives a power cut, whatever
-        // default the native library was compiled with.
-        _connectionPragmas = $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;";
+        // Set either way, whatever default the native library was compiled with (SqliteStoreOptions.FullSync).
+        _connectionPragmas = $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.FullSync ? "FULL" : "NORMAL")};";
         _timeProvider = timeProvider;
     }
 

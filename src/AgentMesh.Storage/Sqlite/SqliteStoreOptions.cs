@@ -15,6 +15,14 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Whether every commit waits for an fsync (<c>PRAGMA synchronous = FULL</c>): a committed write then survives a
+    /// power cut. False: <c>NORMAL</c>, which in WAL mode keeps every commit when the process is killed and can lose
+    /// the last commits only to an operating-system crash or power cut. Default true; the node sets it from
+    /// <c>Silo:SqliteFullSync</c>, so this file and the silo's <c>orleans.db</c> are equally durable.
+    /// </summary>
+    public bool FullSync { get; set; } = true;
+
     /// <summary>Every problem with these settings, one sentence each; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -35,6 +35,21 @@ public sealed class SqliteStoreTests : IDisposable
         new SqliteStoreOptions { DatabasePath = "x.db" }.Validate().ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData(true, 2L)]
+    [InlineData(false, 1L)]
+    public void Every_connection_commits_with_the_durability_the_options_ask_for(bool fullSync, long synchronous)
+    {
+        using var database = new SqliteDatabase(new SqliteStoreOptions { DatabasePath = DatabasePath, FullSync = fullSync }, _clock);
+        using var connection = database.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous;";
+
+        // 2 is FULL (an fsync per commit), 1 is NORMAL.
+        pragma.ExecuteScalar().ShouldBe(synchronous);
+        new SqliteStoreOptions().FullSync.ShouldBeTrue("the library's default stays the safest; the node passes Silo:SqliteFullSync");
+    }
+
     [Fact]
     public void Options_default_to_a_5_s_busy_timeout()
     {
