@@ -21,13 +21,8 @@ public sealed class PostgresStore : IAgentMeshStore
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.EnsureValid();
 
-        var connectionString = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-        if (string.IsNullOrEmpty(connectionString.ApplicationName))
-        {
-            connectionString.ApplicationName = "agentmesh";
-        }
         var logger = loggerFactory.CreateLogger<PostgresStore>();
-        _dataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString).UseLoggerFactory(loggerFactory).Build();
+        _dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionStrings.Tune(options.ConnectionString)).UseLoggerFactory(loggerFactory).Build();
         var context = new PostgresStoreContext(_dataSource, timeProvider);
         _migrator = new PostgresMigrator(context, logger);
         Actors = new PostgresActorStore(context);
