@@ -64,8 +64,7 @@ public sealed class GitHubWebhookHandler(
         // Malformed JSON names no repository or installation, so only the global secret can vouch for it;
         // verifying first means an unsigned caller cannot tell a parse error from a bad signature.
         var routing = WebhookRouting.TryRead(payload);
-        var candidates = await secrets.GetCandidateSecretsAsync(routing?.Repository, routing?.InstallationId, context.RequestAborted).ConfigureAwait(false);
-        if (!candidates.Any(secret => IsSignedWith(signature, secret, payload)))
+        if (!await IsSignedWithAnyAsync(signature, payload, routing, context.RequestAborted).ConfigureAwait(false))
         {
             return Reject(StatusCodes.Status401Unauthorized, "signature does not match any configured secret", deliveryId);
         }
@@ -115,6 +114,19 @@ public sealed class GitHubWebhookHandler(
         {
             // Stored all the same; the inbox records the parse error when it processes the delivery.
         }
+    }
+
+    /// <summary>Tries the candidate secrets in their order and stops at the first that verifies (a later one may need a read).</summary>
+    private async Task<bool> IsSignedWithAnyAsync(string signature, byte[] payload, WebhookRouting? routing, CancellationToken cancellationToken)
+    {
+        await foreach (var secret in secrets.GetCandidateSecretsAsync(routing?.Repository, routing?.InstallationId, cancellationToken).ConfigureAwait(false))
+        {
+            if (IsSignedWith(signature, secret, payload))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -4,9 +4,9 @@ namespace AgentMesh.GitHub.Webhooks;
 public interface IWebhookSecretProvider
 {
     /// <summary>
-    /// The candidate secrets for a delivery, in the order they are tried: the repository's
-    /// own secret, then the installation's, then the global one. Either key may be null (ping for an org
-    /// hook has no repository; a repo hook has no installation).
+    /// The candidate secrets for a delivery, in the order they are tried; the endpoint stops at the first that
+    /// verifies, so a secret that needs I/O to find comes after those that do not. Either key may be null (ping
+    /// for an org hook has no repository; a repo hook has no installation).
     /// </summary>
-    ValueTask<IReadOnlyList<string>> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken);
+    IAsyncEnumerable<string> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken);
 }

@@ -5,7 +5,11 @@ namespace AgentMesh.GitHub.Webhooks;
 /// <summary>Secrets from <see cref="GitHubWebhookOptions"/>: repository, then installation, then global.</summary>
 public sealed class OptionsWebhookSecretProvider(IOptionsMonitor<GitHubWebhookOptions> options) : IWebhookSecretProvider
 {
-    public ValueTask<IReadOnlyList<string>> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken)
+    public IAsyncEnumerable<string> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken) =>
+        Configured(repositoryFullName, installationId).ToAsyncEnumerable();
+
+    /// <summary>The configured secrets, in the order they are tried.</summary>
+    public IReadOnlyList<string> Configured(string? repositoryFullName, long? installationId)
     {
         var current = options.CurrentValue;
         var secrets = new List<string>(3);
@@ -21,6 +25,6 @@ public sealed class OptionsWebhookSecretProvider(IOptionsMonitor<GitHubWebhookOp
         {
             secrets.Add(global);
         }
-        return ValueTask.FromResult<IReadOnlyList<string>>(secrets);
+        return secrets;
     }
 }

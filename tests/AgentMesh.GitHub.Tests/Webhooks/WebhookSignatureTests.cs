@@ -78,7 +78,7 @@ public sealed class WebhookSignatureTests
 
     private sealed class FixedSecrets(params string[] secrets) : IWebhookSecretProvider
     {
-        public ValueTask<IReadOnlyList<string>> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<string>>(secrets);
+        public IAsyncEnumerable<string> GetCandidateSecretsAsync(string? repositoryFullName, long? installationId, CancellationToken cancellationToken) =>
+            secrets.ToAsyncEnumerable();
     }
 }

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace AgentMesh.Server.Tests.GitHubAccess;
 
-/// <summary>The secrets of hooks the dashboard's "connect" created, and the order deliveries are verified in.</summary>
+/// <summary>The secrets of hooks the dashboard's "connect" created, and the order deliveries are verified in (the configured ones need no read).</summary>
 public sealed class RepoWebhookSecretsTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class RepoWebhookSecretsTests
     }
 
     [Fact]
-    public async Task A_delivery_is_verified_with_each_hooks_own_secret_first_then_the_configured_ones()
+    public async Task A_delivery_is_verified_with_the_configured_secrets_first_then_each_hooks_own()
     {
         await using var world = await ReconciliationWorld.StartAsync();
         var secrets = new RepoWebhookSecrets(world.Store);
@@ -28,15 +28,15 @@ public sealed class RepoWebhookSecretsTests
         options.RepositorySecrets["acme/widgets"] = "configured";
         var provider = new StoredWebhookSecretProvider(secrets, new FixedOptions(options));
 
-        (await provider.GetCandidateSecretsAsync("acme/widgets", null, default)).ShouldBe(["configured", "global"]);
+        (await provider.GetCandidateSecretsAsync("acme/widgets", null, default).ToListAsync()).ShouldBe(["configured", "global"]);
 
         await secrets.AddAsync("acme/widgets", 11, "first-hook");
         await secrets.AddAsync("Acme/Widgets", 12, "second-hook");
 
         // Connecting again adds a hook: the first keeps working. Names compare as GitHub's do.
-        (await provider.GetCandidateSecretsAsync("acme/widgets", null, default)).ShouldBe(["second-hook", "first-hook", "configured", "global"]);
-        (await provider.GetCandidateSecretsAsync("acme/gadgets", null, default)).ShouldBe(["global"]);
-        (await provider.GetCandidateSecretsAsync(null, null, default)).ShouldBe(["global"]);
+        (await provider.GetCandidateSecretsAsync("acme/widgets", null, default).ToListAsync()).ShouldBe(["configured", "global", "second-hook", "first-hook"]);
+        (await provider.GetCandidateSecretsAsync("acme/gadgets", null, default).ToListAsync()).ShouldBe(["global"]);
+        (await provider.GetCandidateSecretsAsync(null, null, default).ToListAsync()).ShouldBe(["global"]);
 
         // The history names the hooks, never their secrets.
         var events = await world.Store.Actors.ReadEventsAsync(RepoWebhookSecrets.ActorType, "acme/widgets", 0, 10);
