@@ -60,6 +60,24 @@ public sealed class JobGrainTests
         cluster.Silos.ShouldNotContain(s => s.SiloAddress.Equals(host), "the silo that scheduled it is dead");
     }
 
+    [Fact]
+    public async Task A_new_activation_reads_the_timer_its_job_stored_when_it_first_needs_it()
+    {
+        await using var cluster = await PostgresCluster.StartAsync(2, _ => { }, TimeSpan.FromSeconds(2));
+        var grain = cluster.Client.GetGrain<IJobGrain>("job-timer-read");
+        var due = DateTimeOffset.UtcNow.AddHours(1);
+        await grain.WakeAtAsync(due);
+        await grain.WatchRunAsync("worker-1/1", 7);
+        var host = await HostOfAsync(cluster, "job-timer-read");
+
+        await cluster.KillSiloAsync(cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
+
+        // The next call activates the grain on the silo left; the timer is read from storage, not started afresh.
+        (await grain.GetWakeTimeAsync()).ShouldBe(due);
+        (await grain.GetWatchedRunAsync()).ShouldBe(new WatchedRun("worker-1/1", 7));
+        (await HostOfAsync(cluster, "job-timer-read")).ShouldNotBe(host);
+    }
+
     private static async Task<SiloAddress> HostOfAsync(Orleans.TestingHost.InProcessTestCluster cluster, string jobId)
     {
         var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();

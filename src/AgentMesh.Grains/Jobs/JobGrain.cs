@@ -1,8 +1,10 @@
 using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Grains.Abstractions.Workers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace AgentMesh.Grains.Jobs;
@@ -32,7 +34,6 @@ namespace AgentMesh.Grains.Jobs;
 /// same node after a restart, fires them).
 /// </summary>
 public sealed partial class JobGrain(
-    [PersistentState("job-timer", GrainStorage.Name)] IPersistentState<JobTimerState> timer,
     IJobTurnHost turns,
     JobEffectsWakeUp effects,
     IOptions<GrainTimingOptions> timing,
@@ -47,6 +48,12 @@ public sealed partial class JobGrain(
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
 
     private IGrainReminder? _runAfter;
+
+    // Read at first use, not at activation: creating the job, its turns and its claim never need it (docs/architecture.md).
+    private LazyPersistentState<JobTimerState>? _timer;
+
+    private LazyPersistentState<JobTimerState> Timer =>
+        _timer ??= new("job-timer", this.GetGrainId(), ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name));
 
     public async Task<JobCreation> CreateAsync(NewJobSpec spec)
     {
@@ -123,16 +130,17 @@ public sealed partial class JobGrain(
         // The reminder first: a crash between the two writes leaves an early announcement (harmless:
         // the claim checks the time), never a stored time without a reminder.
         _runAfter = await this.RegisterOrUpdateReminder(RunAfterReminder, due, RetryPeriod).ConfigureAwait(true);
-        timer.State.WakeAt = at;
-        await timer.WriteStateAsync().ConfigureAwait(true);
+        (await Timer.GetAsync().ConfigureAwait(true)).WakeAt = at;
+        await Timer.WriteAsync().ConfigureAwait(true);
     }
 
-    public Task<DateTimeOffset?> GetWakeTimeAsync() => Task.FromResult(timer.State.WakeAt);
+    public async Task<DateTimeOffset?> GetWakeTimeAsync() => (await Timer.GetAsync().ConfigureAwait(true)).WakeAt;
 
     public async Task WatchRunAsync(string owner, long fence)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        if (timer.State.WatchedFence is { } watched && watched >= fence)
+        var timer = await Timer.GetAsync().ConfigureAwait(true);
+        if (timer.WatchedFence is { } watched && watched >= fence)
         {
             // The same run again (a retried call), or a late call for a run older than the one watched.
             return;
@@ -140,21 +148,21 @@ public sealed partial class JobGrain(
         var period = timing.Value.RunWatchPeriod;
         // The reminder first, as above: a watch without its reminder would never fire.
         await this.RegisterOrUpdateReminder(RunWatchReminder, period, period).ConfigureAwait(true);
-        timer.State.WatchedOwner = owner;
-        timer.State.WatchedFence = fence;
-        await timer.WriteStateAsync().ConfigureAwait(true);
+        timer.WatchedOwner = owner;
+        timer.WatchedFence = fence;
+        await Timer.WriteAsync().ConfigureAwait(true);
     }
 
     public async Task RunEndedAsync(long fence)
     {
-        if (timer.State.WatchedFence == fence)
+        if ((await Timer.GetAsync().ConfigureAwait(true)).WatchedFence == fence)
         {
             await StopWatchingAsync().ConfigureAwait(true);
         }
     }
 
-    public Task<WatchedRun?> GetWatchedRunAsync() =>
-        Task.FromResult(timer.State is { WatchedOwner: { } owner, WatchedFence: { } fence } ? new WatchedRun(owner, fence) : null);
+    public async Task<WatchedRun?> GetWatchedRunAsync() =>
+        await Timer.GetAsync().ConfigureAwait(true) is { WatchedOwner: { } owner, WatchedFence: { } fence } ? new WatchedRun(owner, fence) : null;
 
     public async Task<RunCheck> CheckRunAsync(string owner, long fence)
     {
@@ -183,7 +191,7 @@ public sealed partial class JobGrain(
         {
             LogRunLost(logger, jobId, fence, owner, after.State.ToString(), after.Attempt);
         }
-        if (timer.State.WatchedFence is { } watched && watched <= fence)
+        if ((await Timer.GetAsync().ConfigureAwait(true)).WatchedFence is { } watched && watched <= fence)
         {
             await StopWatchingAsync().ConfigureAwait(true);
         }
@@ -195,7 +203,7 @@ public sealed partial class JobGrain(
         switch (reminderName)
         {
             case RunAfterReminder:
-                if (timer.State.WakeAt is { } at && at > timeProvider.GetUtcNow())
+                if ((await Timer.GetAsync().ConfigureAwait(true)).WakeAt is { } at && at > timeProvider.GetUtcNow())
                 {
                     // Replaced by a later time after this tick was scheduled.
                     return;
@@ -203,7 +211,7 @@ public sealed partial class JobGrain(
                 await AnnounceAsync().ConfigureAwait(true);
                 break;
             case RunWatchReminder:
-                if (timer.State is { WatchedOwner: { } owner, WatchedFence: { } fence })
+                if (await Timer.GetAsync().ConfigureAwait(true) is { WatchedOwner: { } owner, WatchedFence: { } fence })
                 {
                     await CheckRunAsync(owner, fence).ConfigureAwait(true);
                 }
@@ -240,13 +248,14 @@ public sealed partial class JobGrain(
         {
             await this.UnregisterReminder(reminder).ConfigureAwait(true);
         }
-        if (timer.State.WatchedFence is null && timer.State.WatchedOwner is null)
+        var timer = await Timer.GetAsync().ConfigureAwait(true);
+        if (timer.WatchedFence is null && timer.WatchedOwner is null)
         {
             return;
         }
-        timer.State.WatchedOwner = null;
-        timer.State.WatchedFence = null;
-        await timer.WriteStateAsync().ConfigureAwait(true);
+        timer.WatchedOwner = null;
+        timer.WatchedFence = null;
+        await Timer.WriteAsync().ConfigureAwait(true);
     }
 
     private async Task AnnounceAsync()
@@ -257,7 +266,8 @@ public sealed partial class JobGrain(
             .OnNextAsync(new JobChangeNotice(JobChangeKind.Job, jobId, 0))
             .ConfigureAwait(true);
         LogAnnounced(logger, jobId);
-        if (timer.State.WakeAt is null && _runAfter is null)
+        var timer = await Timer.GetAsync().ConfigureAwait(true);
+        if (timer.WakeAt is null && _runAfter is null)
         {
             return;
         }
@@ -267,8 +277,8 @@ public sealed partial class JobGrain(
             await this.UnregisterReminder(reminder).ConfigureAwait(true);
             _runAfter = null;
         }
-        timer.State.WakeAt = null;
-        await timer.WriteStateAsync().ConfigureAwait(true);
+        timer.WakeAt = null;
+        await Timer.WriteAsync().ConfigureAwait(true);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} waits until {RunAfter:u} but its reminder could not be set")]
