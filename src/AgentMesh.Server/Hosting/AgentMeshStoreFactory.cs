@@ -12,9 +12,10 @@ public static class AgentMeshStoreFactory
     /// <param name="sqliteFullSync">
     /// The embedded file's commits wait for an fsync (<c>Silo:SqliteFullSync</c>, which the silo's <c>orleans.db</c>
     /// follows too): the two files of one node are equally durable, so a power cut cannot keep a delivery's
-    /// state in one and lose the job it made in the other more easily than the reverse.
+    /// state in one and lose the job it made in the other more easily than the reverse. Default false, as the
+    /// setting's.
     /// </param>
-    public static IAgentMeshStore Create(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, bool sqliteFullSync)
+    public static IAgentMeshStore Create(StoreOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, bool sqliteFullSync = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
