@@ -22,6 +22,13 @@ public sealed class PostgresConnectionStringsTests
     }
 
     [Theory]
+    [InlineData(null, "")]
+    [InlineData("", "")]
+    [InlineData("  ", "  ")]
+    public void A_missing_string_is_left_for_the_settings_validation_to_name(string? missing, string returned) =>
+        PostgresConnectionStrings.Tune(missing).ShouldBe(returned);
+
+    [Theory]
     [InlineData("Max Auto Prepare=0", 0)]
     [InlineData("MaxAutoPrepare=16", 16)]
     public void What_the_operator_set_is_kept(string setting, int maxAutoPrepare)

@@ -40,7 +40,7 @@ public static class SiloHostingExtensions
         var embedded = store.Provider != "postgres";
         var (invariant, connectionString) = embedded
             ? (OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(SqlitePath(store)))
-            : (OrleansSchema.PostgresInvariant, PostgresConnectionStrings.Tune(store.ConnectionString!));
+            : (OrleansSchema.PostgresInvariant, PostgresConnectionStrings.Tune(store.ConnectionString));
         // SQLite: our data source sets the durability pragma on each connection (see SqliteDataSource).
         System.Data.Common.DbDataSource? dataSource = embedded ? new SqliteDataSource(connectionString, silo.SqliteFullSync) : null;
         // Before UseOrleans: hosted services start in registration order, and the silo's is added there.

@@ -19,10 +19,16 @@ public static class PostgresConnectionStrings
     /// </summary>
     public const int AutoPreparedStatements = 128;
 
-    /// <summary>The connection string with the application name (<c>agentmesh</c>) and automatic preparation, unless set.</summary>
-    public static string Tune(string connectionString)
+    /// <summary>
+    /// The connection string with the application name (<c>agentmesh</c>) and automatic preparation, unless set. A
+    /// missing one is returned as it is: the settings' validation names it (the silo is configured before that runs).
+    /// </summary>
+    public static string Tune(string? connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString ?? "";
+        }
         // A plain builder knows only the keys the operator wrote; Npgsql's reports a default for every key.
         var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var tuned = new NpgsqlConnectionStringBuilder(connectionString);
