@@ -53,7 +53,8 @@ public static class NodeHostingExtensions
                 sp.GetRequiredService<IOptions<StoreOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>(),
-                builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>()?.SqliteFullSync ?? false),
+                // The silo's settings, as AddAgentMeshSilo bound and registered them below: orleans.db follows the same choice.
+                sp.GetRequiredService<SiloHostOptions>().SqliteFullSync),
             sp.GetRequiredService<JobChangePublisher>(),
             sp.GetRequiredService<LiveLogs.LiveLogPublisher>()));
         // Order matters: the data directory lock first, migrations next, then the silo and the
