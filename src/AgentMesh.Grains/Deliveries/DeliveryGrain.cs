@@ -1,6 +1,8 @@
 using AgentMesh.Grains.Abstractions.Deliveries;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace AgentMesh.Grains.Deliveries;
 
@@ -9,11 +11,18 @@ namespace AgentMesh.Grains.Deliveries;
 /// before it returns (so before the endpoint's 202); processing runs as a one-way call to itself
 /// right after, and the reminder runs it again if the silo died first. Processing marks the state
 /// processed, drops the payload and unregisters the reminder.
+/// <para>
+/// A delivery id is nearly always new, so accepting does not read the grain's storage first: it stores the delivery
+/// as the grain's first state, which the storage refuses when a state was stored before (a redelivery). Where the
+/// database takes two writes at once (<see cref="GrainStorageWrites.AtOnce"/>), the reminder and the state are
+/// written together; a silo dying between the two, before any 202, can leave the delivery stored without its
+/// reminder, and the redelivery of an unanswered webhook then finds it unprocessed and finishes it.
+/// </para>
 /// </summary>
 public sealed partial class DeliveryGrain(
-    [PersistentState("delivery", GrainStorage.Name)] IPersistentState<DeliveryState> delivery,
     IDeliveryProcessor processor,
     IOptions<GrainTimingOptions> timing,
+    IOptions<GrainStorageWrites> writes,
     TimeProvider timeProvider,
     ILogger<DeliveryGrain> logger) : Grain, IDeliveryGrain, IRemindable
 {
@@ -22,25 +31,45 @@ public sealed partial class DeliveryGrain(
     // The reminder this activation registered: unregistering it needs no read of the reminder table.
     private IGrainReminder? _reminder;
 
+    private LazyPersistentState<DeliveryState>? _delivery;
+
+    private LazyPersistentState<DeliveryState> Delivery =>
+        _delivery ??= new("delivery", this.GetGrainId(), ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name));
+
     public async Task<bool> AcceptAsync(WebhookDelivery incoming)
     {
         ArgumentNullException.ThrowIfNull(incoming);
-        if (delivery.State.Accepted)
+        if (Delivery.Known is { Accepted: true })
         {
             return false;
         }
-        var state = delivery.State;
-        state.Event = incoming.Event;
-        state.Action = incoming.Action;
-        state.Repository = incoming.Repository;
-        state.InstallationId = incoming.InstallationId;
-        state.Payload = incoming.Payload;
-        state.ReceivedAt = incoming.ReceivedAt;
-        // The reminder first: a crash between the two writes leaves a reminder for nothing (harmless),
-        // never a stored delivery without one.
-        var period = timing.Value.DeliveryReminderPeriod;
-        _reminder = await this.RegisterOrUpdateReminder(ReminderName, period, period).ConfigureAwait(true);
-        await delivery.WriteStateAsync().ConfigureAwait(true);
+        var received = new DeliveryState
+        {
+            Event = incoming.Event,
+            Action = incoming.Action,
+            Repository = incoming.Repository,
+            InstallationId = incoming.InstallationId,
+            Payload = incoming.Payload,
+            ReceivedAt = incoming.ReceivedAt,
+        };
+        bool stored;
+        if (writes.Value.AtOnce)
+        {
+            var reminding = RemindAsync();
+            var storing = Delivery.TryCreateAsync(received);
+            await Task.WhenAll(reminding, storing).ConfigureAwait(true);
+            stored = storing.Result;
+        }
+        else
+        {
+            // One write at a time, the reminder first: a crash between the two leaves a reminder for nothing.
+            await RemindAsync().ConfigureAwait(true);
+            stored = await Delivery.TryCreateAsync(received).ConfigureAwait(true);
+        }
+        if (!stored)
+        {
+            return await AcceptAgainAsync().ConfigureAwait(true);
+        }
         // Queued behind this turn: the caller gets its answer first.
         _ = this.AsReference<IDeliveryGrain>().ProcessAsync();
         return true;
@@ -48,7 +77,7 @@ public sealed partial class DeliveryGrain(
 
     public async Task ProcessAsync()
     {
-        var state = delivery.State;
+        var state = await Delivery.GetAsync().ConfigureAwait(true);
         if (!state.Accepted || state.ProcessedAt is not null)
         {
             await ForgetReminderAsync().ConfigureAwait(true);
@@ -68,20 +97,42 @@ public sealed partial class DeliveryGrain(
         }
         state.ProcessedAt = timeProvider.GetUtcNow();
         state.Payload = null;
-        await delivery.WriteStateAsync().ConfigureAwait(true);
+        await Delivery.WriteAsync().ConfigureAwait(true);
         await ForgetReminderAsync().ConfigureAwait(true);
     }
 
-    public Task<DeliveryStatus?> GetStatusAsync()
+    public async Task<DeliveryStatus?> GetStatusAsync()
     {
-        var state = delivery.State;
-        return Task.FromResult(state.Accepted
+        var state = await Delivery.GetAsync().ConfigureAwait(true);
+        return state.Accepted
             ? new DeliveryStatus(this.GetPrimaryKeyString(), state.Event!, state.Action, state.Repository, state.ReceivedAt, state.ProcessedAt, state.Outcome, state.Error)
-            : null);
+            : null;
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == ReminderName ? ProcessAsync() : Task.CompletedTask;
+
+    private async Task RemindAsync()
+    {
+        var period = timing.Value.DeliveryReminderPeriod;
+        _reminder = await this.RegisterOrUpdateReminder(ReminderName, period, period).ConfigureAwait(true);
+    }
+
+    // The delivery was stored before: a duplicate. One never processed was stored by an accept that never answered
+    // (its silo died before its reminder was written); the reminder just registered covers it now, and it runs at once.
+    private async Task<bool> AcceptAgainAsync()
+    {
+        if ((await Delivery.GetAsync().ConfigureAwait(true)).ProcessedAt is null)
+        {
+            LogFinishingUnanswered(logger, this.GetPrimaryKeyString());
+            _ = this.AsReference<IDeliveryGrain>().ProcessAsync();
+        }
+        else
+        {
+            await ForgetReminderAsync().ConfigureAwait(true);
+        }
+        return false;
+    }
 
     private async Task ForgetReminderAsync()
     {
@@ -95,6 +146,9 @@ public sealed partial class DeliveryGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}.{Action}): {Outcome}")]
     private static partial void LogProcessed(ILogger logger, string deliveryId, string @event, string action, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} came again, stored but never processed: processing it now")]
+    private static partial void LogFinishingUnanswered(ILogger logger, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be processed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string deliveryId);

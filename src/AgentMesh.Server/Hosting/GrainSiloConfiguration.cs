@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentMesh.Grains;
 using AgentMesh.Grains.Workers;
+using AgentMesh.Storage.OrleansSql;
 using Orleans.Placement;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -55,6 +56,7 @@ public static class GrainSiloConfiguration
             o.RunWatchPeriod = timing.RunWatchPeriod;
             o.EffectsReminderPeriod = timing.EffectsReminderPeriod;
         });
+        silo.Services.AddOptions<GrainStorageWrites>().Configure(o => o.AtOnce = database.Invariant == OrleansSchema.PostgresInvariant);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<AgentMesh.Grains.Jobs.JobEffectsWakeUp>();
         // Live views: the pulling agents poll their queues every 20 ms instead of Orleans' 100 ms (a log line
