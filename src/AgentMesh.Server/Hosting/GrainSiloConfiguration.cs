@@ -7,6 +7,7 @@ using AgentMesh.Storage.OrleansSql;
 using Orleans.Placement;
 using Orleans.Configuration;
 using Orleans.Serialization;
+using Orleans.Serialization.Cloning;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Storage;
 
@@ -76,12 +77,18 @@ public static class GrainSiloConfiguration
 
     /// <summary>
     /// Core's records cross grain calls as JSON (Core's own form): AgentMesh.Core stays free of Orleans
-    /// attributes. Silos and every external client need it.
+    /// attributes. Within a silo they are not copied at all (<see cref="CoreRecordsCopier"/>). Silos and every
+    /// external client need it.
     /// </summary>
     public static IServiceCollection AddAgentMeshSerialization(this IServiceCollection services) =>
-        services.AddSerializer(serializer => serializer.AddJsonSerializer(
-            isSupported: type => type.Namespace?.StartsWith("AgentMesh.Core", StringComparison.Ordinal) == true,
-            jsonSerializerOptions: AgentMesh.Core.CoreJson.Options));
+        services.AddSerializer(serializer =>
+        {
+            serializer.AddJsonSerializer(
+                isSerializable: CoreRecordsCopier.IsCoreType,
+                isCopyable: type => CoreRecordsCopier.IsCoreType(type) && !CoreRecordsCopier.IsImmutableRecord(type),
+                configureOptions: options => options.Configure(o => o.SerializerOptions = AgentMesh.Core.CoreJson.Options));
+            serializer.Services.AddSingleton<IGeneralizedCopier, CoreRecordsCopier>();
+        });
 
     // Orleans takes exactly one of a connection string and a data source.
     private static void Use(GrainDatabase database, Action<string> invariant, Action<string> connectionString, Action<DbDataSource> dataSource)
