@@ -89,11 +89,49 @@ public sealed class JobActor(IGrainFactory grains, IAgentMeshStore store, TimePr
     /// run lost (re-queued as the next attempt, or failed after the last); a claim the actor never saw is
     /// a no-op for it, and the row's claim is released either way.
     /// </summary>
-    public Task<JobActorState> AbandonClaimAsync(JobLease lease, CancellationToken cancellationToken = default)
+    /// <remarks>Retried when the job's grain could not be reached (<see cref="GrainCallRetry"/>): a repeated give-back
+    /// of a run already given back is refused as stale, which callers take as done.</remarks>
+    public async Task<JobActorState> AbandonClaimAsync(JobLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        return SendAsync(lease.JobId, new RunLost(lease.Fence), lease, cancellationToken: cancellationToken);
+        return await GrainCallRetry.Pipeline.ExecuteAsync(
+            async token => await SendAsync(lease.JobId, new RunLost(lease.Fence), lease, cancellationToken: token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Records the start of the claimed run <paramref name="lease"/>. Retried when the job's grain could not be reached
+    /// (<see cref="GrainCallRetry"/>); a start that was recorded although its answer was lost is refused when sent
+    /// again, and then the job's stored state, started by this very run, is the answer.
+    /// </summary>
+    public async Task<JobActorState> StartAsync(JobLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return await GrainCallRetry.Pipeline.ExecuteAsync(
+            async token =>
+            {
+                try
+                {
+                    return await SendAsync(lease.JobId, new Start(lease.Owner, lease.Fence), lease, cancellationToken: token).ConfigureAwait(false);
+                }
+                catch (InvalidJobTransitionException)
+                {
+                    if (await StartedByAsync(lease, token).ConfigureAwait(false) is { } started)
+                    {
+                        return started;
+                    }
+                    throw;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // The job's stored state when run `lease` holds it and has started; null otherwise.
+    private async Task<JobActorState?> StartedByAsync(JobLease lease, CancellationToken cancellationToken) =>
+        await GetAsync(lease.JobId, cancellationToken).ConfigureAwait(false) is { State.Lease: { } holder } job
+        && holder.WorkerId == lease.Owner && holder.Fence == lease.Fence
+            ? job.State
+            : null;
 
     /// <summary>
     /// Gives a claim back untouched, to be claimed again at <paramref name="until"/>: a budget was spent between

@@ -77,7 +77,7 @@ public sealed partial class JobExecution(
                 LogHeldForBudget(logger, lease.JobId, spent.RetryAt, spent.Message);
                 return;
             }
-            job = await jobs.SendAsync(lease.JobId, new Start(lease.Owner, lease.Fence), lease, cancellationToken: stoppingToken).ConfigureAwait(false);
+            job = await jobs.StartAsync(lease, stoppingToken).ConfigureAwait(false);
             startRecorded();
         }
         catch (JobDomainException ex)

@@ -43,10 +43,26 @@ public sealed class RunClaimer(IAgentMeshStore store, RepoActor repos, IGrainFac
         return null;
     }
 
-    /// <summary>Asks the job's repo grain (by the repo's configured name, whatever the job's letter case) to claim the job.</summary>
+    /// <summary>
+    /// Asks the job's repo grain (by the repo's configured name, whatever the job's letter case) to claim the job.
+    /// A claim whose answer was lost in transit (a silo leaving the cluster, <see cref="GrainCallRetry"/>) may have been
+    /// made: before asking again, the job's row says whether <paramref name="owner"/> holds it already. A slot claims
+    /// only while it runs nothing, so a job its owner holds is exactly that claim.
+    /// </summary>
     public async Task<RunClaim> ClaimAsync(string jobId, string repo, string owner, CancellationToken cancellationToken)
     {
         var configured = await repos.ConfiguredNameAsync(repo, cancellationToken).ConfigureAwait(false);
-        return await grains.GetGrain<IRepoGrain>(configured).TryClaimRunAsync(jobId, owner).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var asked = false;
+        return await GrainCallRetry.Pipeline.ExecuteAsync(
+            async token =>
+            {
+                if (asked && await store.Jobs.GetAsync(jobId, token).ConfigureAwait(false) is { } job && job.LeaseOwner == owner)
+                {
+                    return new RunClaim(RunClaimOutcome.Claimed, new AgentRunTicket(jobId, owner, job.Fence));
+                }
+                asked = true;
+                return await grains.GetGrain<IRepoGrain>(configured).TryClaimRunAsync(jobId, owner).WaitAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 }
