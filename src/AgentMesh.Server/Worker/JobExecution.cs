@@ -348,6 +348,9 @@ public sealed partial class JobExecution(
         }
     }
 
+    /// <summary>How long after the agent's spawn the run starts watching its job (stop, chat, a lost lease).</summary>
+    private static readonly TimeSpan WatchStartDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// While the agent runs: delivers chat messages and interrupts from the job's mailbox, and stops
     /// the agent when the job is stopped or closed, or its lease is taken away.
@@ -360,6 +363,10 @@ public sealed partial class JobExecution(
         Task<bool>? moveNext = null;
         try
         {
+            // Its subscription (a write to the streams' pub-sub store) and its first read would compete with the
+            // agent's own exec for the node's cores, just spawned; a stop or a message sent meanwhile is seen by its
+            // first look (docs/performance.md, "Dispatch latency").
+            await Task.Delay(WatchStartDelay, cancellationToken).ConfigureAwait(false);
             // Subscribe first, then look: a change between the two is seen on the next wake-up.
             // Its own log lines are no news to the watcher: only the job's state (stop, chat, a lost lease) is.
             var changes = changeFeed.SubscribeAsync(jobId, watching.Token)
