@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Orleans.Serialization.Cloning;
 
@@ -19,11 +20,15 @@ public sealed class CoreRecordsCopier : IGeneralizedCopier
 
     public object? DeepCopy(object? input, CopyContext context) => input;
 
+    // Answered once per type: the reflection stays off the path of each call.
+    private static readonly ConcurrentDictionary<Type, bool> Records = new();
+
     /// <summary>Core's types the compiler made records of (they have the record's <c>EqualityContract</c>).</summary>
     public static bool IsImmutableRecord(Type type) =>
-        IsCoreType(type)
-        && type.GetProperty("EqualityContract", BindingFlags.Instance | BindingFlags.NonPublic) is { PropertyType: var contract }
-        && contract == typeof(Type);
+        Records.GetOrAdd(type, static t =>
+            IsCoreType(t)
+            && t.GetProperty("EqualityContract", BindingFlags.Instance | BindingFlags.NonPublic) is { PropertyType: var contract }
+            && contract == typeof(Type));
 
     public static bool IsCoreType(Type type) => type.Namespace?.StartsWith("AgentMesh.Core", StringComparison.Ordinal) == true;
 }
