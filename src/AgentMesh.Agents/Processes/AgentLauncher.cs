@@ -34,6 +34,12 @@ public static class AgentLauncher
     /// <summary>Whether agents start through our one-exec launcher (false: through setsid and setpriv).</summary>
     public static bool UsesOwnLauncher => OwnLauncher is not null;
 
+    /// <summary>The argument that starts our launcher as a standby, waiting on stdin for its agent (<see cref="StandbyLauncher"/>).</summary>
+    public const string StandbyArgument = "--standby";
+
+    /// <summary>Whether a launcher can be started ahead of its agent: only ours can wait for one.</summary>
+    public static bool CanStandBy => UsesOwnLauncher;
+
     private static string? FindOwnLauncher()
     {
         var path = Path.Combine(AppContext.BaseDirectory, OwnLauncherFileName);

@@ -32,66 +32,72 @@ public sealed partial class AgentProcess : IAsyncDisposable
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
+    private const int NotLaunched = 0;
+    private const int Launched = 1;
+    private const int Discarded = 2;
+
+    /// <summary>A standby launcher's working directory and environment until it execs its agent: nothing of the node's.</summary>
+    private const string StandbyWorkingDirectory = "/";
+    private static readonly Dictionary<string, string> NoVariables = [];
+
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly TimeSpan _gracePeriod;
-    private readonly long _startTimestamp;
     private readonly Channel<OutputLine> _output = Channel.CreateUnbounded<OutputLine>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly SemaphoreSlim _stdinGate = new(1, 1);
     private readonly TaskCompletionSource<Stream> _stdin = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _endOfInput = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _leaderExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ITimer? _timeoutTimer;
+    // A standby's launch request (StartStandby); null for a process started with its agent at once.
+    private readonly TaskCompletionSource<byte[]>? _launchRequest;
+    private int _launch = NotLaunched;
+    private TimeSpan _gracePeriod;
+    private long _startTimestamp;
+    private ITimer? _timeoutTimer;
     private System.Diagnostics.Process? _process;
     private int _termination = NotTerminating;
     private bool _stdinClosed;
     private Task? _terminationTask;
 
-    private AgentProcess(AgentProcessStartInfo info, TimeProvider time, ILogger logger)
+    /// <param name="info">The agent to start, or null for a standby launcher that waits for its agent (<see cref="TryLaunch"/>).</param>
+    private AgentProcess(AgentProcessStartInfo? info, TimeProvider time, ILogger logger)
     {
         _time = time;
         _logger = logger;
-        _gracePeriod = info.GracePeriod;
         _startTimestamp = time.GetTimestamp();
-        if (info.Timeout is { } timeout)
-        {
-            _timeoutTimer = time.CreateTimer(_ => _ = TerminateAsync(TerminatingForTimeout), null, timeout, Timeout.InfiniteTimeSpan);
-        }
+        _launchRequest = info is null ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         var command = Cli.Wrap(AgentLauncher.Program)
-            .WithArguments([.. AgentLauncher.ArgumentsBefore, info.FileName, .. info.Arguments])
-            .WithWorkingDirectory(info.WorkingDirectory)
-            .WithStandardInputPipe(PipeSource.Create(HoldStdinOpenAsync))
+            .WithArguments(info is null ? [AgentLauncher.StandbyArgument] : [.. AgentLauncher.ArgumentsBefore, info.FileName, .. info.Arguments])
+            .WithWorkingDirectory(info?.WorkingDirectory ?? StandbyWorkingDirectory)
+            .WithStandardInputPipe(PipeSource.Create(info is null ? LaunchThenHoldStdinOpenAsync : HoldStdinOpenAsync))
             .WithStandardOutputPipe(Lines(OutputStream.Stdout))
             .WithStandardErrorPipe(Lines(OutputStream.Stderr))
             // The exit code is ours to classify; a non-zero one is not an exception here.
             .WithValidation(CommandResultValidation.None);
 
         Task? leaderExit = null;
-        CommandTask<CommandResult> execution;
-        try
-        {
-            // No cancellation token: stop, timeout and interrupt are signals to the group (see remarks). The fork
-            // happens on the launcher thread (see LauncherThread).
-            execution = LauncherThread.Run(() => command.ExecuteWithExactEnvironmentAsync(
-                info.Environment,
-                process =>
-                {
-                    _process = process;
-                    leaderExit = process.WaitForExitAsync();
-                }));
-        }
-        catch
-        {
-            // Nothing started: no timeout may fire for it later.
-            _timeoutTimer?.Dispose();
-            throw;
-        }
+        // No cancellation token: stop, timeout and interrupt are signals to the group (see remarks). The fork
+        // happens on the launcher thread (see LauncherThread).
+        var execution = LauncherThread.Run(() => command.ExecuteWithExactEnvironmentAsync(
+            info?.Environment ?? NoVariables,
+            process =>
+            {
+                _process = process;
+                leaderExit = process.WaitForExitAsync();
+            }));
         ProcessGroupId = execution.ProcessId;
         Exited = SuperviseAsync(execution, leaderExit!);
+        if (info is not null)
+        {
+            _launch = Launched;
+            Begin(info);
+        }
     }
 
     /// <summary>The process id of the agent, which is also its process group id.</summary>
     public int ProcessGroupId { get; }
+
+    /// <summary>Whether the process (a standby launcher, or its agent) has exited.</summary>
+    internal bool HasEnded => _leaderExited.Task.IsCompleted;
 
     /// <summary>Lines from stdout and stderr, interleaved in arrival order; completes after the process exits.</summary>
     public ChannelReader<OutputLine> Output => _output.Reader;
@@ -103,10 +109,49 @@ public sealed partial class AgentProcess : IAsyncDisposable
     public static AgentProcess Start(AgentProcessStartInfo info, TimeProvider? time = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var log = logger ?? NullLogger.Instance;
-        var process = new AgentProcess(info, time ?? TimeProvider.System, log);
-        LogStarted(log, info.FileName, process.ProcessGroupId, info.WorkingDirectory);
-        return process;
+        return new AgentProcess(info, time ?? TimeProvider.System, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>
+    /// Starts the launcher alone, as its own group's leader, waiting for the agent <see cref="TryLaunch"/> hands it
+    /// (<see cref="StandbyLauncher"/>). Only our own launcher can wait (<see cref="AgentLauncher.CanStandBy"/>).
+    /// </summary>
+    internal static AgentProcess StartStandby(TimeProvider time, ILogger logger)
+    {
+        if (!AgentLauncher.CanStandBy)
+        {
+            throw new InvalidOperationException($"Only {AgentLauncher.OwnLauncherFileName} can stand by, and it was not built.");
+        }
+        return new AgentProcess(null, time, logger);
+    }
+
+    /// <summary>
+    /// Has this standby launcher exec <paramref name="info"/>'s agent, in its working directory with exactly its
+    /// environment; from then on this is that agent's process. False when this is no standby, was launched or
+    /// discarded before, or its launcher has ended (then nothing was sent).
+    /// </summary>
+    internal bool TryLaunch(AgentProcessStartInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (_launchRequest is null || _leaderExited.Task.IsCompleted || Interlocked.CompareExchange(ref _launch, Launched, NotLaunched) != NotLaunched)
+        {
+            return false;
+        }
+        Begin(info);
+        _launchRequest.TrySetResult(LaunchRequest.Encode(info));
+        return true;
+    }
+
+    /// <summary>Ends a standby launcher that will not be launched; a launched one is left alone.</summary>
+    internal async Task DiscardAsync()
+    {
+        if (_launchRequest is null || Interlocked.CompareExchange(ref _launch, Discarded, NotLaunched) != NotLaunched)
+        {
+            return;
+        }
+        // End of input before a request: the launcher exits 0 (Launcher/agentmesh-launch.c).
+        _launchRequest.TrySetResult([]);
+        await Exited.ConfigureAwait(false);
     }
 
     /// <summary>Writes one line to the agent's stdin and flushes it.</summary>
@@ -174,6 +219,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await DiscardAsync().ConfigureAwait(false);
         if (!_leaderExited.Task.IsCompleted)
         {
             await StopAsync().ConfigureAwait(false);
@@ -184,6 +230,51 @@ public sealed partial class AgentProcess : IAsyncDisposable
         }
         _timeoutTimer?.Dispose();
         _stdinGate.Dispose();
+    }
+
+    /// <summary>The agent's start: its clocks begin now (the timeout, the run's duration).</summary>
+    private void Begin(AgentProcessStartInfo info)
+    {
+        _gracePeriod = info.GracePeriod;
+        _startTimestamp = _time.GetTimestamp();
+        if (info.Timeout is { } timeout)
+        {
+            _timeoutTimer = _time.CreateTimer(_ => _ = TerminateAsync(TerminatingForTimeout), null, timeout, Timeout.InfiniteTimeSpan);
+        }
+        LogStarted(_logger, info.FileName, ProcessGroupId, info.WorkingDirectory);
+    }
+
+    /// <summary>
+    /// A standby's stdin pipe source: the launch request first (the launcher reads exactly its bytes), then the
+    /// agent's own input as <see cref="HoldStdinOpenAsync"/> holds it. A discarded standby gets none: end of input.
+    /// </summary>
+    private async Task LaunchThenHoldStdinOpenAsync(Stream stdin, CancellationToken cancellationToken)
+    {
+        byte[] request;
+        try
+        {
+            request = await _launchRequest!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The launcher ended before it was launched.
+            return;
+        }
+        if (request.Length == 0)
+        {
+            return;
+        }
+        try
+        {
+            await stdin.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+            await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The launcher died as it was launched: its exit is what the run sees.
+            return;
+        }
+        await HoldStdinOpenAsync(stdin, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -284,7 +375,10 @@ public sealed partial class AgentProcess : IAsyncDisposable
             _ => ProcessExitKind.AgentError,
         };
         var exit = new ProcessExit(kind, exitCode, signal, _time.GetElapsedTime(_startTimestamp));
-        LogExited(_logger, ProcessGroupId, exit.Describe());
+        if (Volatile.Read(ref _launch) == Launched)
+        {
+            LogExited(_logger, ProcessGroupId, exit.Describe());
+        }
         return exit;
     }
 

@@ -348,7 +348,7 @@ public sealed partial class AgentRun : IAsyncDisposable
                         EgressSocketPath = egress ? request.EgressSocketPath : null,
                     });
                 }
-                var process = AgentProcess.Start(start, runner.Time, runner.Logger);
+                var process = runner.StartProcess(start);
                 return new Attempt(profileName, profile, adapter, launch, process, runDirectory);
             }
             catch

@@ -1,4 +1,5 @@
 using AgentMesh.Agents.Adapters;
+using AgentMesh.Agents.Processes;
 using AgentMesh.Agents.Profiles;
 using AgentMesh.Agents.Sandbox;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace AgentMesh.Agents.Running;
 /// profile and the secrets it names, optionally wraps the CLI in the sandbox, and hands back an
 /// <see cref="AgentRun"/> to watch, talk to and stop.
 /// </summary>
-public sealed class AgentRunner
+public sealed class AgentRunner : IAsyncDisposable, IDisposable
 {
     private readonly IOptionsMonitor<AgentRunnerOptions> _options;
     private readonly INodeSecrets _secrets;
@@ -21,6 +22,7 @@ public sealed class AgentRunner
     private readonly BubblewrapSandbox _sandbox;
     private readonly Func<string, string?> _nodeVariable;
     private readonly Dictionary<AgentCli, IAgentCliAdapter> _adapters;
+    private StandbyLauncher? _standby;
 
     public AgentRunner(
         IOptionsMonitor<AgentRunnerOptions> options,
@@ -51,6 +53,30 @@ public sealed class AgentRunner
     internal Func<string, string?> NodeVariable => _nodeVariable;
 
     internal ILogger Logger => _loggers.CreateLogger<AgentRun>();
+
+    /// <summary>
+    /// From now on keeps one agent launcher started ahead of the next agent (a worker node does, <see cref="StandbyLauncher"/>),
+    /// so an agent's start is not also the node's fork and exec of its launcher. Ended when this runner is disposed.
+    /// </summary>
+    public void KeepLauncherOnStandby()
+    {
+        if (Interlocked.CompareExchange(ref _standby, new StandbyLauncher(_time, Logger), null) is null)
+        {
+            _standby.Begin();
+        }
+    }
+
+    /// <summary>Whether a standby launcher is waiting for the next agent.</summary>
+    public bool HasLauncherOnStandby => _standby?.HasStandby ?? false;
+
+    /// <summary>Starts one agent process: from the standby launcher when one is kept, else directly.</summary>
+    internal AgentProcess StartProcess(AgentProcessStartInfo start) =>
+        _standby is { } standby ? standby.Start(start) : AgentProcess.Start(start, _time, Logger);
+
+    public ValueTask DisposeAsync() => _standby?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>As <see cref="DisposeAsync"/>, without waiting for the standby launcher to exit.</summary>
+    public void Dispose() => _standby?.Dispose();
 
     /// <summary>Starts <paramref name="request"/> and returns the running handle.</summary>
     public AgentRun Start(AgentRunRequest request)

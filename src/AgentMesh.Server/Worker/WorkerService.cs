@@ -1,3 +1,4 @@
+using AgentMesh.Agents.Running;
 using AgentMesh.Core.Jobs;
 using AgentMesh.Grains.Abstractions.Workers;
 using AgentMesh.Server.Actors;
@@ -29,6 +30,7 @@ public sealed partial class WorkerService(
     IdleSlotsSignal idleSlots,
     ILocalSiloDetails localSilo,
     AgentRunHost runs,
+    AgentRunner agents,
     RunningJobs running,
     IOptions<NodeOptions> node,
     WorkerOptions options,
@@ -74,6 +76,8 @@ public sealed partial class WorkerService(
         await ScheduleWaitingJobsAsync(stoppingToken).ConfigureAwait(false);
         // Before this node claims anything: runs its own earlier life (or a node gone while nobody watched) held.
         await lostRuns.CheckRunsOfGoneNodesAsync(node.Value.NodeId, stoppingToken).ConfigureAwait(false);
+        // The first agent's launcher is started now, not on the path from its webhook.
+        agents.KeepLauncherOnStandby();
         var slots = Enumerable.Range(1, node.Value.WorkerSlots).Select(slot => RunSlotAsync(slot, stoppingToken)).ToList();
         await Task.WhenAll(slots).ConfigureAwait(false);
         await feed.ConfigureAwait(false);
