@@ -119,27 +119,28 @@ public sealed class StandbyLauncherTests : IDisposable
     }
 
     [Fact]
-    public async Task The_next_agent_starts_from_the_standby_and_a_new_standby_follows_after_the_refill_delay()
+    public async Task The_next_agent_starts_from_the_standby_and_a_new_standby_follows_once_the_agent_shows_life()
     {
-        var clock = new FakeTimeProvider();
-        await using var launcher = new StandbyLauncher(clock, NullLogger.Instance);
+        await using var launcher = new StandbyLauncher(TimeProvider.System, NullLogger.Instance);
         launcher.Begin();
         var standbyPid = launcher.StandbyProcessId ?? throw new ShouldAssertException("Begin should have started a standby launcher");
 
-        await using var first = launcher.Start(Script("echo $$"));
+        await using var first = launcher.Start(Script("read -r go; echo $$; read -r done"));
 
         first.ProcessGroupId.ShouldBe(standbyPid, "the agent should be the standby launcher's process");
-        (await first.ReadAllLinesAsync()).Single().Text.ShouldBe(standbyPid.ToString(CultureInfo.InvariantCulture));
-        launcher.HasStandby.ShouldBeFalse("the standby was used, and the next one waits for the refill delay");
-        clock.Advance(StandbyLauncher.RefillDelay);
-        await Eventually.UntilAsync(() => launcher.HasStandby, "a new standby launcher to be started after the refill delay");
+        launcher.HasStandby.ShouldBeFalse("the standby was used, and the next one waits for the agent's first sign of life");
+        (await first.WriteLineAsync("go")).ShouldBeTrue();
+        (await first.ReadUntilAsync(standbyPid.ToString(CultureInfo.InvariantCulture))).ShouldNotBeEmpty();
+        await Eventually.UntilAsync(() => launcher.HasStandby, "a new standby launcher to be started once the agent wrote its first line");
         launcher.StandbyProcessId.ShouldNotBe(standbyPid);
+        first.HasEnded.ShouldBeFalse("the first agent still waits for its input");
+        await first.CloseInputAsync();
     }
 
     [Fact]
     public async Task A_standby_that_ended_is_passed_over_for_a_direct_start()
     {
-        await using var launcher = new StandbyLauncher(new FakeTimeProvider(), NullLogger.Instance);
+        await using var launcher = new StandbyLauncher(TimeProvider.System, NullLogger.Instance);
         launcher.Begin();
         var standbyPid = launcher.StandbyProcessId ?? throw new ShouldAssertException("Begin should have started a standby launcher");
         System.Diagnostics.Process.GetProcessById(standbyPid).Kill();

@@ -47,6 +47,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
     private readonly TaskCompletionSource<Stream> _stdin = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _endOfInput = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _leaderExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _shownLife = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // A standby's launch request (StartStandby); null for a process started with its agent at once.
     private readonly TaskCompletionSource<byte[]>? _launchRequest;
     private int _launch = NotLaunched;
@@ -95,6 +96,9 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     /// <summary>The process id of the agent, which is also its process group id.</summary>
     public int ProcessGroupId { get; }
+
+    /// <summary>Completes at the process's first line of output, or at its exit if it wrote none.</summary>
+    internal Task ShownLife => _shownLife.Task;
 
     /// <summary>Whether the process (a standby launcher, or its agent) has exited.</summary>
     internal bool HasEnded => _leaderExited.Task.IsCompleted;
@@ -308,6 +312,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
             while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
                 _output.Writer.TryWrite(new OutputLine(stream, line));
+                _shownLife.TrySetResult();
             }
         }
         catch (IOException)
@@ -356,6 +361,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
     {
         await leaderExit.ConfigureAwait(false);
         _leaderExited.TrySetResult();
+        _shownLife.TrySetResult();
         _timeoutTimer?.Dispose();
         // The leader is gone; whatever it left behind in its group (background jobs, a server a tool started)
         // goes too. This also closes the pipes those stragglers hold, which CliWrap waits for before it returns.

@@ -5,9 +5,10 @@ namespace AgentMesh.Agents.Processes;
 /// <summary>
 /// Keeps one agent launcher started ahead of its agent, so that starting an agent is a write to a pipe and the
 /// launcher's exec of it, not also the node's fork and exec of the launcher: about 3 ms of the path from a webhook
-/// to the agent on the 2-core VPS (docs/performance.md). The next standby is started <see cref="RefillDelay"/>
-/// after one is used, not at once, so its fork and exec do not compete with the agent's own start for the node's
-/// cores. A standby that ended meanwhile (killed by someone) is passed over for a direct start.
+/// to the agent on the 2-core VPS (docs/performance.md). The next standby is started once the agent shows life (its
+/// first line of output, or its exit), not at once, so its fork and exec do not compete with the agent's own start
+/// for the node's cores; the repository's spare worktree waits for the same moment. A standby that ended meanwhile
+/// (killed by someone) is passed over for a direct start.
 /// </summary>
 /// <remarks>
 /// CliWrap and .NET start a process in one step, with its program; only a program of our own can be started first
@@ -16,9 +17,6 @@ namespace AgentMesh.Agents.Processes;
 /// </remarks>
 internal sealed partial class StandbyLauncher(TimeProvider time, ILogger logger) : IAsyncDisposable, IDisposable
 {
-    /// <summary>How long after a standby is used the next one is started.</summary>
-    public static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(250);
-
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposed = new();
     private AgentProcess? _standby;
@@ -60,18 +58,15 @@ internal sealed partial class StandbyLauncher(TimeProvider time, ILogger logger)
             standby = _standby;
             _standby = null;
         }
-        if (standby is null)
+        var agent = standby is not null && standby.TryLaunch(info) ? standby : null;
+        if (standby is not null && agent is null)
         {
-            return AgentProcess.Start(info, time, logger);
+            LogStandbyGone(logger, standby.ProcessGroupId);
+            _ = standby.DiscardAsync();
         }
-        ScheduleRefill();
-        if (standby.TryLaunch(info))
-        {
-            return standby;
-        }
-        LogStandbyGone(logger, standby.ProcessGroupId);
-        _ = standby.DiscardAsync();
-        return AgentProcess.Start(info, time, logger);
+        agent ??= AgentProcess.Start(info, time, logger);
+        RefillOnceShownLife(agent);
+        return agent;
     }
 
     public async ValueTask DisposeAsync()
@@ -101,28 +96,17 @@ internal sealed partial class StandbyLauncher(TimeProvider time, ILogger logger)
         }
     }
 
-    private void ScheduleRefill()
+    private void RefillOnceShownLife(AgentProcess agent)
     {
         lock (_gate)
         {
-            if (_refilling || _disposed.IsCancellationRequested)
+            if (_refilling || _standby is not null || _disposed.IsCancellationRequested)
             {
                 return;
             }
             _refilling = true;
         }
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(RefillDelay, time, _disposed.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            Refill();
-        });
+        _ = agent.ShownLife.ContinueWith(_ => Refill(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private void Refill()
@@ -158,7 +142,14 @@ internal sealed partial class StandbyLauncher(TimeProvider time, ILogger logger)
         {
             _ = unneeded.DiscardAsync();
         }
+        else if (started is not null)
+        {
+            LogStandbyReady(logger, started.ProcessGroupId);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A standby agent launcher is ready (process {ProcessId})")]
+    private static partial void LogStandbyReady(ILogger logger, int processId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The standby agent launcher (process {ProcessId}) had ended; the agent starts directly")]
     private static partial void LogStandbyGone(ILogger logger, int processId);
