@@ -13,8 +13,9 @@ internal sealed record ThroughputResult(Backend Backend, int Claimers, int Jobs,
 /// <summary>
 /// Claim-and-complete of no-op jobs: each claimer loops claim → one turn to <c>merged</c> releasing the lease,
 /// until nothing is claimable. A claim reads the best claimable jobs and claims the first one no other claimer
-/// took (the store's part of a worker slot's claim; the repo grain's limit check is not in it). What is
-/// measured is the claimable read, the claim statement, the turn transaction and commits. Enqueueing and the
+/// took (the store's part of a worker slot's claim: the claim statement counts the repo's held jobs, with a limit
+/// no repo reaches, so it never refuses for a full repo). What is measured is the claimable read, the claim
+/// statement, the turn transaction and commits. Enqueueing and the
 /// ANALYZE after it are not timed.
 /// </summary>
 internal static class ClaimThroughput
@@ -56,7 +57,7 @@ internal static class ClaimThroughput
         {
             foreach (var candidate in candidates)
             {
-                if (await store.Jobs.TryClaimAsync(candidate.Id, owner) is { } claimed)
+                if ((await store.Jobs.TryClaimAsync(candidate.Id, owner, candidate.Repo, repoLimit: int.MaxValue)).Claimed is { } claimed)
                 {
                     return claimed;
                 }

@@ -57,7 +57,7 @@ public sealed class JobGrainTurnTests
                     : new JobTurnResult(null, null));
             }
 
-            public Task<RunFence?> ClaimAsync(string jobId, string owner) => throw RecordingJobTurns.Unexpected(jobId);
+            public Task<AgentMesh.Grains.Abstractions.Repos.RunClaim> ClaimAsync(string jobId, string owner, string repo, int repoLimit) => throw RecordingJobTurns.Unexpected(jobId);
 
             public Task<JobCreation> CreateAsync(string jobId, NewJobSpec spec) => throw RecordingJobTurns.Unexpected(jobId);
 

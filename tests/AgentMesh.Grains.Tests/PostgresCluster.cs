@@ -48,7 +48,6 @@ public static class PostgresCluster
             });
             services(silo.Services);
             silo.Services.TryAddSingleton<IJobTurnHost, UnexpectedJobTurns>();
-            silo.Services.TryAddSingleton<AgentMesh.Grains.Repos.IRunClaims, UnexpectedRunClaims>();
         });
         builder.ConfigureClient(client =>
         {

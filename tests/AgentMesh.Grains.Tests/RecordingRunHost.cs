@@ -61,7 +61,7 @@ internal sealed class RecordingJobTurns : IJobTurnHost
 
     public Task<JobCreation> CreateAsync(string jobId, NewJobSpec spec) => throw Unexpected(jobId);
 
-    public Task<RunFence?> ClaimAsync(string jobId, string owner) => throw Unexpected(jobId);
+    public Task<AgentMesh.Grains.Abstractions.Repos.RunClaim> ClaimAsync(string jobId, string owner, string repo, int repoLimit) => throw Unexpected(jobId);
 
     public Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw Unexpected(jobId);
 
@@ -78,15 +78,9 @@ internal sealed class UnexpectedJobTurns : IJobTurnHost
 
     public Task<JobCreation> CreateAsync(string jobId, NewJobSpec spec) => throw RecordingJobTurns.Unexpected(jobId);
 
-    public Task<RunFence?> ClaimAsync(string jobId, string owner) => throw RecordingJobTurns.Unexpected(jobId);
+    public Task<AgentMesh.Grains.Abstractions.Repos.RunClaim> ClaimAsync(string jobId, string owner, string repo, int repoLimit) => throw RecordingJobTurns.Unexpected(jobId);
 
     public Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason) => throw RecordingJobTurns.Unexpected(jobId);
 
     public Task RecordEventAsync(string jobId, string type, string dataJson) => throw RecordingJobTurns.Unexpected(jobId);
-}
-
-/// <summary>The run claims a cluster gets when its test claims no runs: a claim fails the repo grain's call.</summary>
-internal sealed class UnexpectedRunClaims : AgentMesh.Grains.Repos.IRunClaims
-{
-    public Task<int> CountHeldAsync(string repo) => throw new InvalidOperationException($"The test expected no run claims, but repo {repo} was asked.");
 }

@@ -44,7 +44,6 @@ internal sealed class OneSilo : IAsyncDisposable
             silo.UseAgentMeshGrains(
                 new GrainDatabase(OrleansSchema.SqliteInvariant, OrleansSchema.SqliteConnectionString(orleansDb), new SqliteDataSource(OrleansSchema.SqliteConnectionString(orleansDb), fullSync: false)),
                 new GrainTimingOptions());
-            silo.Services.AddSingleton<IRunClaims>(_ => new RunClaims(store()));
             silo.Services.AddSingleton<IJobTurnHost>(_ => new JobTurns(store(), new JobStateMachine(jobs ?? new JobActorOptions()), new JobEffects(), clock(), SharedRandomSource.Instance));
         });
         builder.ConfigureClient(client => client.Services.AddAgentMeshSerialization());

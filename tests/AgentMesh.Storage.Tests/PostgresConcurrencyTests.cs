@@ -42,7 +42,7 @@ public sealed class PostgresConcurrencyTests
             {
                 foreach (var job in claimable)
                 {
-                    if (await store.Jobs.TryClaimAsync(job.Id, $"node-{n}") is { } claimed)
+                    if (await store.Jobs.TryClaimUnlimitedAsync(job.Id, $"node-{n}") is { } claimed)
                     {
                         mine.Add(claimed);
                     }
@@ -78,7 +78,7 @@ public sealed class PostgresConcurrencyTests
             var attempts = Enumerable.Range(0, Claimers).Select(n => Task.Run(async () =>
             {
                 await go.Task;
-                return await nodes[n % 2].Jobs.TryClaimAsync("j1", $"node-{n % 2}/slot-{n}");
+                return (await nodes[n % 2].Jobs.TryClaimAsync("j1", $"node-{n % 2}/slot-{n}", "octo/app", repoLimit: 1)).Claimed;
             })).ToList();
             go.SetResult();
             var results = await Eventually.WithinAsync(Task.WhenAll(attempts), $"round {round}'s claims");
@@ -95,7 +95,7 @@ public sealed class PostgresConcurrencyTests
                 UpdatedAt = _clock.GetUtcNow(),
             });
             (await nodeB.Jobs.GetAsync("j1")).ShouldBe(winner.Job, "the losers wrote nothing");
-            (await nodeB.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
+            (await nodeB.Jobs.HeldCountAsync("octo/app")).ShouldBe(1);
 
             var back = round % 2 == 0 ? JobState.Fixing : JobState.Queued;
             await nodeA.Jobs.TurnAsync("j1", winner.Lease, j => new JobChange(back, j.DataJson, [], [], ReleaseLease: true));
@@ -112,7 +112,7 @@ public sealed class PostgresConcurrencyTests
         await using var nodeA = await PostgresTestStore.CreateAsync(_clock);
         await using var nodeB = PostgresTestStore.Open(await ConnectionStringOfAsync(nodeA), _clock);
         await nodeA.Jobs.EnqueueAsync(new NewJob("j1", "octo/app", "octo/app#1:solve", "solve", "{}", MaxAttempts: 3));
-        var stale = (await nodeA.Jobs.TryClaimAsync("j1", "node-a")).ShouldNotBeNull().Lease;
+        var stale = (await nodeA.Jobs.TryClaimUnlimitedAsync("j1", "node-a")).ShouldNotBeNull().Lease;
         (await nodeA.Logs.AppendAsync("j1", [new NewLogLine("stdout", "before")], stale)).ShouldBe(1);
 
         // node-a dies; the job grain, now on node-b, rescues the run with a turn carrying the run's lease.
@@ -120,7 +120,7 @@ public sealed class PostgresConcurrencyTests
         var rescued = await nodeB.Jobs.TurnAsync("j1", stale, j =>
             new JobChange(JobState.Queued, j.DataJson, [new NewEvent("run_lost", "{}")], [], Attempt: j.Attempt + 1, ReleaseLease: true));
         rescued.Fence.ShouldBe(2);
-        var fresh = (await nodeB.Jobs.TryClaimAsync("j1", "node-b")).ShouldNotBeNull();
+        var fresh = (await nodeB.Jobs.TryClaimUnlimitedAsync("j1", "node-b")).ShouldNotBeNull();
         fresh.Lease.Fence.ShouldBe(3);
 
         // node-a wakes up and keeps writing with its old lease: every write is refused and changes nothing.
@@ -349,7 +349,7 @@ public sealed class PostgresConcurrencyTests
         // store no longer keeps a counter, so a release and a claim need no repo_limits row.
         await UpgradedClaims.ShouldStillCountAndClaimAsync(store);
         await store.Jobs.EnqueueAsync(new NewJob("new", "brand/new", "k6", "solve", "{}"));
-        (await store.Jobs.TryClaimAsync("new", "node-c/2")).ShouldNotBeNull();
+        (await store.Jobs.TryClaimUnlimitedAsync("new", "node-c/2")).ShouldNotBeNull();
         _clock.Advance(TimeSpan.FromDays(1));
         (await store.Jobs.PurgeTerminalAsync(_clock.GetUtcNow())).ShouldBe(1);
     }

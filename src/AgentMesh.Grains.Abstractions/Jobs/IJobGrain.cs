@@ -1,3 +1,4 @@
+using AgentMesh.Grains.Abstractions.Repos;
 namespace AgentMesh.Grains.Abstractions.Jobs;
 
 /// <summary>
@@ -29,10 +30,14 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>
     /// Claims the job's next run for worker slot <paramref name="owner"/> if the job is claimable now (queued or
-    /// fixing, due, unclaimed): the run number is raised, which fences off every report of an earlier run.
-    /// Asked by the job's repo grain, which counts the repo's run slots. Null when not claimable.
+    /// fixing, due, unclaimed) and fewer than <paramref name="repoLimit"/> jobs of <paramref name="repo"/> hold a
+    /// claim: the run number is raised, which fences off every report of an earlier run. Asked by the job's repo
+    /// grain, which decides one claim of the repo at a time and passes the repo's configured limit; the count and
+    /// the claim are one statement of the store. The answer is <see cref="RunClaimOutcome.RepoFull"/> when the
+    /// repo held its limit already (whether or not the job was claimable), else claimed or not claimable; a
+    /// claimed answer's ticket carries the job's row as claimed.
     /// </summary>
-    Task<RunFence?> ClaimRunAsync(string owner);
+    Task<RunClaim> ClaimRunAsync(string owner, string repo, int repoLimit);
 
     /// <summary>
     /// Gives run <paramref name="run"/>'s claim back untouched, to be claimed again at <paramref name="until"/>

@@ -1,4 +1,5 @@
 using AgentMesh.Grains.Abstractions.Jobs;
+using AgentMesh.Grains.Abstractions.Repos;
 
 namespace AgentMesh.Grains.Jobs;
 
@@ -17,8 +18,12 @@ public interface IJobTurnHost
     /// <summary>One command, decided and stored; refusals are answers, not exceptions.</summary>
     Task<JobTurnResult> DecideAsync(string jobId, JobTurn turn);
 
-    /// <summary>Claims the job's next run for <paramref name="owner"/> if it is claimable now; null otherwise.</summary>
-    Task<RunFence?> ClaimAsync(string jobId, string owner);
+    /// <summary>
+    /// Claims the job's next run for <paramref name="owner"/> if it is claimable now and fewer than
+    /// <paramref name="repoLimit"/> jobs of <paramref name="repo"/> hold a claim, in one statement of the store; the
+    /// claimed answer's ticket carries the job's row as claimed (<see cref="IJobGrain.ClaimRunAsync"/>).
+    /// </summary>
+    Task<RunClaim> ClaimAsync(string jobId, string owner, string repo, int repoLimit);
 
     /// <summary>Gives run <paramref name="run"/>'s claim back untouched until <paramref name="until"/>.</summary>
     Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason);

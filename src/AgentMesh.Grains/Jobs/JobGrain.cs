@@ -1,5 +1,6 @@
 using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Grains.Abstractions.Jobs;
+using AgentMesh.Grains.Abstractions.Repos;
 using AgentMesh.Grains.Abstractions.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -99,10 +100,12 @@ public sealed partial class JobGrain(
         return result;
     }
 
-    public Task<RunFence?> ClaimRunAsync(string owner)
+    public Task<RunClaim> ClaimRunAsync(string owner, string repo, int repoLimit)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        return turns.ClaimAsync(this.GetPrimaryKeyString(), owner);
+        ArgumentException.ThrowIfNullOrWhiteSpace(repo);
+        ArgumentOutOfRangeException.ThrowIfNegative(repoLimit);
+        return turns.ClaimAsync(this.GetPrimaryKeyString(), owner, repo, repoLimit);
     }
 
     public async Task<JobTurnResult> HoldClaimAsync(RunFence run, DateTimeOffset until, string reason)

@@ -3,21 +3,19 @@ using AgentMesh.Core;
 using AgentMesh.Core.Repos;
 using AgentMesh.Grains.Abstractions.Jobs;
 using AgentMesh.Grains.Abstractions.Repos;
-using AgentMesh.Grains.Abstractions.Workers;
 
 namespace AgentMesh.Grains.Repos;
 
 /// <summary>
 /// The repo grain: a thin shell around its <see cref="RepoActorState"/>, persisted as Core's JSON
-/// (the same form the store kept it in, so an import is a copy). It decides the repo's run slots: a claim
-/// counts the repo's held jobs in the job index and has the job's grain claim its run in the same turn, so claims
-/// of one repo never race each other. The job's claim is a conditional write that raises its run number, so even
-/// a second activation (for the moments Orleans may have one) could at worst run one job too many of the repo,
-/// never one job twice.
+/// (the same form the store kept it in, so an import is a copy). It decides the repo's run slots: a claim has the
+/// job's grain claim its run within the repo's configured limit, one turn at a time, so claims of one repo never
+/// race each other. The job's claim is one conditional write that counts the repo's held jobs and raises the job's
+/// run number, so even a second activation (for the moments Orleans may have one) could at worst run one job too
+/// many of the repo, never one job twice.
 /// </summary>
 public sealed class RepoGrain(
-    [PersistentState("repo", GrainStorage.Name)] IPersistentState<JsonStateHolder> stored,
-    IRunClaims claims) : Grain, IRepoGrain
+    [PersistentState("repo", GrainStorage.Name)] IPersistentState<JsonStateHolder> stored) : Grain, IRepoGrain
 {
     private RepoActorState? _state;
 
@@ -63,14 +61,9 @@ public sealed class RepoGrain(
     public async Task<RunClaim> TryClaimRunAsync(string jobId, string owner)
     {
         var limit = _state?.Config.MaxConcurrentJobs ?? 1;
-        if (await claims.CountHeldAsync(this.GetPrimaryKeyString()).ConfigureAwait(true) >= limit)
-        {
-            return new RunClaim(RunClaimOutcome.RepoFull);
-        }
-        // The job's own grain claims its run (a job grain never calls its repo grain, so this cannot deadlock).
-        return await GrainFactory.GetGrain<IJobGrain>(jobId).ClaimRunAsync(owner).ConfigureAwait(true) is { } run
-            ? new RunClaim(RunClaimOutcome.Claimed, new AgentRunTicket(jobId, run.Owner, run.Fence))
-            : new RunClaim(RunClaimOutcome.NotClaimable);
+        // The job's own grain claims its run, counting the repo's held jobs in the same statement (a job grain never
+        // calls its repo grain, so this cannot deadlock). Awaited in this turn, so the repo's next claim counts it.
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).ClaimRunAsync(owner, this.GetPrimaryKeyString(), limit).ConfigureAwait(true);
     }
 
     public async Task RecordUsageAsync(long tokens, DateTimeOffset at)

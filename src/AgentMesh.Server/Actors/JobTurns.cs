@@ -4,6 +4,7 @@ using AgentMesh.Core.Jobs;
 using AgentMesh.Core.Jobs.Commands;
 using AgentMesh.Core.Jobs.Events;
 using AgentMesh.Grains.Abstractions.Jobs;
+using AgentMesh.Grains.Abstractions.Repos;
 using AgentMesh.Grains.Jobs;
 using AgentMesh.Server.Changes;
 using AgentMesh.Server.Worker;
@@ -78,10 +79,17 @@ public sealed class JobTurns(IAgentMeshStore store, JobStateMachine machine, Job
         return new JobTurnResult(before, after, WakeAt: WakeAtOf(stored));
     }
 
-    public async Task<RunFence?> ClaimAsync(string jobId, string owner) =>
-        await store.Jobs.TryClaimAsync(jobId, owner).ConfigureAwait(false) is { } claimed
-            ? new RunFence(claimed.Lease.Owner, claimed.Lease.Fence)
-            : null;
+    public async Task<RunClaim> ClaimAsync(string jobId, string owner, string repo, int repoLimit)
+    {
+        var attempt = await store.Jobs.TryClaimAsync(jobId, owner, repo, repoLimit).ConfigureAwait(false);
+        return attempt switch
+        {
+            { Claimed: { } claimed } => new RunClaim(RunClaimOutcome.Claimed, RunTickets.Of(claimed.Job)),
+            { RepoFull: true } => new RunClaim(RunClaimOutcome.RepoFull),
+            _ => new RunClaim(RunClaimOutcome.NotClaimable),
+        };
+    }
+
 
     public async Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason)
     {

@@ -28,17 +28,14 @@ internal sealed class PublishingJobStore(IJobStore inner, JobChangePublisher pub
     public Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default) =>
         inner.ListClaimableAsync(limit, cancellationToken);
 
-    public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default) =>
-        inner.CountHeldAsync(repo, cancellationToken);
-
-    public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
+    public async Task<ClaimAttempt> TryClaimAsync(string jobId, string owner, string repo, int repoLimit, CancellationToken cancellationToken = default)
     {
-        var claimed = await inner.TryClaimAsync(jobId, owner, cancellationToken).ConfigureAwait(false);
-        if (claimed is not null)
+        var attempt = await inner.TryClaimAsync(jobId, owner, repo, repoLimit, cancellationToken).ConfigureAwait(false);
+        if (attempt.Claimed is { } claimed)
         {
             await ChangedAsync(claimed.Job).ConfigureAwait(false);
         }
-        return claimed;
+        return attempt;
     }
 
     public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)

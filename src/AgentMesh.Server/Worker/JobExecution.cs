@@ -8,6 +8,7 @@ using AgentMesh.Core.Jobs.Commands;
 using System.Net;
 using AgentMesh.GitHub.Rest;
 using AgentMesh.Grains.Abstractions.Jobs;
+using AgentMesh.Grains.Abstractions.Workers;
 using AgentMesh.Server.Actors;
 using AgentMesh.Server.Changes;
 using AgentMesh.Server.GitHubAccess;
@@ -50,25 +51,33 @@ public sealed partial class JobExecution(
     ILogger<JobExecution> logger)
 {
     /// <summary>Runs the claimed job to an outcome. Never throws for the job's own failures: they become its state.</summary>
-    public Task RunAsync(ClaimedJob claimed, CancellationToken stoppingToken) => RunAsync(claimed, startRecorded: () => { }, stoppingToken);
-
-    /// <summary>As <see cref="RunAsync(ClaimedJob, CancellationToken)"/>; <paramref name="startRecorded"/> is called once the job's <c>Start</c> turn is written.</summary>
-    public async Task RunAsync(ClaimedJob claimed, Action startRecorded, CancellationToken stoppingToken)
+    public Task RunAsync(ClaimedJob claimed, CancellationToken stoppingToken)
     {
-        ArgumentNullException.ThrowIfNull(startRecorded);
         ArgumentNullException.ThrowIfNull(claimed);
-        var lease = claimed.Lease;
-        var claimedData = JobActor.Deserialize(claimed.Job.DataJson);
+        return RunAsync(claimed.Lease, new JobAsClaimed(claimed.Job.Repo, claimed.Job.DataJson), startRecorded: () => { }, stoppingToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(ClaimedJob, CancellationToken)"/>, for the run <paramref name="lease"/> holds of the
+    /// job <paramref name="claimed"/> describes (the row as its claim returned it); <paramref name="startRecorded"/> is
+    /// called once the job's <c>Start</c> turn is written.
+    /// </summary>
+    public async Task RunAsync(JobLease lease, JobAsClaimed claimed, Action startRecorded, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(claimed);
+        ArgumentNullException.ThrowIfNull(startRecorded);
+        var claimedData = JobActor.Deserialize(claimed.DataJson);
         // What the run needs from GitHub and git is gathered while the job's budgets and start are decided (a few
         // milliseconds of the path from the webhook to the agent), and undone if the run does not start.
         // On the thread pool: the gathering's first steps are synchronous (requests built and sent, a git process
         // spawned), and the budget check below must not wait for them.
-        var gathering = Task.Run(() => GatherAsync(claimed.Job, claimedData, stoppingToken), CancellationToken.None);
+        var gathering = Task.Run(() => GatherAsync(lease.JobId, claimed.Repo, claimedData, stoppingToken), CancellationToken.None);
         JobActorState job;
         try
         {
             if (!FinishesWithoutTheAgent(claimedData)
-                && await repos.CheckBudgetsAsync(claimed.Job.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
+                && await repos.CheckBudgetsAsync(claimed.Repo, stoppingToken).ConfigureAwait(false) is { } spent)
             {
                 // Admitted while there was budget, spent since (other jobs of the repo, the tenant or the node ran
                 // first): the job waits for the window, and no attempt is counted.
@@ -208,13 +217,13 @@ public sealed partial class JobExecution(
     /// The issue's conversation, the repo's configuration and the worktree, read and made at once since each stands
     /// between the webhook and the agent. A worktree made when the rest failed is removed again.
     /// </summary>
-    private async Task<RunInputs> GatherAsync(JobRecord job, JobActorState data, CancellationToken cancellationToken)
+    private async Task<RunInputs> GatherAsync(string jobId, string repo, JobActorState data, CancellationToken cancellationToken)
     {
-        var client = await github.ForRepositoryAsync(job.Repo, cancellationToken).ConfigureAwait(false);
+        var client = await github.ForRepositoryAsync(repo, cancellationToken).ConfigureAwait(false);
         var issueNumber = data.Kind == JobKind.SolveIssue ? data.Number : pipeline.IssueNumberOf(data.PullRequest?.HeadBranch ?? "") ?? data.Number;
         workspaces.EnsureFreeDiskSpace();
-        var reading = ReadConversationAsync(client, job.Repo, issueNumber, cancellationToken);
-        var preparing = jobWorkspaces.PrepareAsync(client, job.Repo, job.Id, issueNumber, cancellationToken);
+        var reading = ReadConversationAsync(client, repo, issueNumber, cancellationToken);
+        var preparing = jobWorkspaces.PrepareAsync(client, repo, jobId, issueNumber, cancellationToken);
         try
         {
             await Task.WhenAll(reading, preparing).ConfigureAwait(false);

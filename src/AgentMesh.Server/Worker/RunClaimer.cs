@@ -47,7 +47,8 @@ public sealed class RunClaimer(IAgentMeshStore store, RepoActor repos, IGrainFac
     /// Asks the job's repo grain (by the repo's configured name, whatever the job's letter case) to claim the job.
     /// A claim whose answer was lost in transit (a silo leaving the cluster, <see cref="GrainCallRetry"/>) may have been
     /// made: before asking again, the job's row says whether <paramref name="owner"/> holds it already. A slot claims
-    /// only while it runs nothing, so a job its owner holds is exactly that claim.
+    /// only while it runs nothing, so a job its owner holds is exactly that claim. Either way the ticket carries the
+    /// job's row as claimed (from the claim's answer, or from that read), so the run does not read it again.
     /// </summary>
     public async Task<RunClaim> ClaimAsync(string jobId, string repo, string owner, CancellationToken cancellationToken)
     {
@@ -58,7 +59,7 @@ public sealed class RunClaimer(IAgentMeshStore store, RepoActor repos, IGrainFac
             {
                 if (asked && await store.Jobs.GetAsync(jobId, token).ConfigureAwait(false) is { } job && job.LeaseOwner == owner)
                 {
-                    return new RunClaim(RunClaimOutcome.Claimed, new AgentRunTicket(jobId, owner, job.Fence));
+                    return new RunClaim(RunClaimOutcome.Claimed, RunTickets.Of(job));
                 }
                 asked = true;
                 return await grains.GetGrain<IRepoGrain>(configured).TryClaimRunAsync(jobId, owner).WaitAsync(token).ConfigureAwait(false);

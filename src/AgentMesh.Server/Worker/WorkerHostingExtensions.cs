@@ -58,7 +58,6 @@ public static class WorkerHostingExtensions
         services.AddSingleton<JobExecution>();
         services.AddSingleton<RunningJobs>();
         // A repo grain decides its run slots on any silo; slots and `agentmesh run` ask through the claimer.
-        services.AddSingleton<IRunClaims, RunClaims>();
         services.AddSingleton<RunClaimer>();
         services.AddSingleton<AgentRunHost>();
         services.AddSingleton<IAgentRunHost>(sp => sp.GetRequiredService<AgentRunHost>());

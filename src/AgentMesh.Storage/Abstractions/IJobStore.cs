@@ -12,10 +12,10 @@ namespace AgentMesh.Storage.Abstractions;
 /// <c>fixing</c> job stays <c>fixing</c>), sets the lease (owner and claim time) and increments the
 /// fencing token.
 /// <para>
-/// The store knows no per-repo limit. A worker slot reads <see cref="ListClaimableAsync"/> and asks each
-/// job's repo grain; the repo grain (one activation per repo, so one decision at a time) counts the repo's
-/// held jobs with <see cref="CountHeldAsync"/> against the repo's configuration and claims the one job it
-/// chose with <see cref="TryClaimAsync"/>.
+/// The store keeps no per-repo limit: the claim is told one. A worker slot reads <see cref="ListClaimableAsync"/>
+/// and asks each job's repo grain; the repo grain (one activation per repo, so one decision at a time) claims the
+/// one job it chose with <see cref="TryClaimAsync"/>, passing the repo's configured limit, and the claim's own
+/// statement counts the repo's held jobs against it.
 /// </para>
 /// <para>
 /// A lease has no expiry: the store never takes it away by itself, however old the claim. Whether
@@ -49,30 +49,33 @@ public interface IJobStore
     /// run-after not after the store clock's now; by priority (highest first), then run-after, then creation
     /// time, then id; at most <paramref name="limit"/> (0 gives none). A plain read: it locks nothing and
     /// claims nothing, so a listed job may be claimed by someone else before <see cref="TryClaimAsync"/>.
-    /// Whether a job's repo may run another job is not the store's question (the repo grain decides,
-    /// counting with <see cref="CountHeldAsync"/>).
+    /// Whether a job's repo may run another job is not asked here (the claim counts, with the repo grain's limit).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative.</exception>
     Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Claims the job <paramref name="jobId"/> for <paramref name="owner"/> if it is claimable now (as
-    /// <see cref="ListClaimableAsync"/> defines it): <c>queued</c> becomes <c>running</c> (<c>fixing</c> stays
-    /// <c>fixing</c>), the lease owner is <paramref name="owner"/>, <see cref="JobRecord.ClaimedAt"/> and the
-    /// update time the store clock's now, and the fence and the version go up by one. Returns the claimed row
-    /// with its lease, or null when the job is missing, held, not due yet, or in another state (nothing is
-    /// written then). One conditional statement: of concurrent claims of one job exactly one wins.
+    /// <see cref="ListClaimableAsync"/> defines it) and fewer than <paramref name="repoLimit"/> jobs of
+    /// <paramref name="repo"/> hold a claim (a lease owner, whatever their state and however old the claim; the name
+    /// matched ignoring letter case, as <see cref="JobQuery.Repo"/> is; a released lease no longer counts).
+    /// A claim: <c>queued</c> becomes <c>running</c> (<c>fixing</c> stays <c>fixing</c>), the lease owner is
+    /// <paramref name="owner"/>, <see cref="JobRecord.ClaimedAt"/> and the update time the store clock's now, and the
+    /// fence and the version go up by one; the answer carries the claimed row with its lease. Otherwise nothing is
+    /// written and the answer says whether the repo was full (checked first: a full repo is answered full whether or
+    /// not the job was claimable) or the job was not claimable (missing, held, not due yet, or in another state).
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="jobId"/> or <paramref name="owner"/> is null or empty.</exception>
-    Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// How many jobs of <paramref name="repo"/> hold a claim (a lease owner), whatever their state and however
-    /// old the claim; the name matched ignoring letter case, as <see cref="JobQuery.Repo"/> is. A released
-    /// lease no longer counts.
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="repo"/> is null or empty.</exception>
-    Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default);
+    /// <remarks>
+    /// One conditional statement (on PostgreSQL the count and the claim travel as one round trip; it is on the path
+    /// from the webhook to the agent): of concurrent claims of one job exactly one wins. The count is not a lock:
+    /// two claims of different jobs of one repo at once could both see a free slot, so claims of one repo must be
+    /// decided one at a time by the caller (the repo grain does).
+    /// </remarks>
+    /// <param name="repo">The repo whose run slots the claim must fit in: the job's repo, in any letter case.</param>
+    /// <param name="repoLimit">How many of the repo's jobs may hold a claim at once, this one included.</param>
+    /// <exception cref="ArgumentException"><paramref name="jobId"/>, <paramref name="owner"/> or <paramref name="repo"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="repoLimit"/> is negative.</exception>
+    Task<ClaimAttempt> TryClaimAsync(string jobId, string owner, string repo, int repoLimit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// One turn of the job actor: locks the row, runs <paramref name="decide"/> on it, and in the
@@ -135,6 +138,19 @@ public sealed record JobRecord(
 public sealed record JobLease(string JobId, string Owner, long Fence);
 
 public sealed record ClaimedJob(JobRecord Job, JobLease Lease);
+
+/// <summary>What <see cref="IJobStore.TryClaimAsync"/> did.</summary>
+/// <param name="Claimed">The claimed row and its lease; null when nothing was written.</param>
+/// <param name="RepoFull">Not claimed because the repo's jobs held as many claims as its limit allows; false when
+/// claimed, or when the job itself was not claimable.</param>
+public sealed record ClaimAttempt(ClaimedJob? Claimed, bool RepoFull)
+{
+    public static ClaimAttempt Full { get; } = new(null, RepoFull: true);
+
+    public static ClaimAttempt NotClaimable { get; } = new(null, RepoFull: false);
+
+    public static ClaimAttempt Of(ClaimedJob claimed) => new(claimed, RepoFull: false);
+}
 
 /// <summary>The change a job turn decided.</summary>
 /// <param name="State">The new state (may equal the old one).</param>

@@ -1,6 +1,7 @@
 using static AgentMesh.Core.Jobs.JobStateNames;
 using AgentMesh.Storage.Abstractions;
 using AgentMesh.Storage.Internal;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace AgentMesh.Storage.Postgres;
@@ -72,23 +73,30 @@ internal sealed class PostgresJobStore(PostgresStoreContext context) : IJobStore
         return await PostgresRows.ListAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
+    public async Task<ClaimAttempt> TryClaimAsync(string jobId, string owner, string repo, int repoLimit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentException.ThrowIfNullOrEmpty(repo);
+        ArgumentOutOfRangeException.ThrowIfNegative(repoLimit);
         await using var command = context.Command(PostgresSql.TryClaimJob)
             .With("id", jobId)
             .With("owner", owner)
+            .With("repo", repo)
+            .With("repo_limit", repoLimit)
             .WithTime("now", context.Now());
-        var job = await PostgresRows.FirstOrDefaultAsync(command, PostgresRows.Job, cancellationToken).ConfigureAwait(false);
-        return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
-    }
+        return await PostgresRows.FirstOrDefaultAsync(command, ClaimAttemptOf, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The claim's statement answered no row; it always answers one.");
 
-    public async Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(repo);
-        await using var command = context.Command(PostgresSql.CountHeldJobs).With("repo", repo);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        ClaimAttempt ClaimAttemptOf(NpgsqlDataReader row)
+        {
+            if (row.IsDBNull(0))
+            {
+                return row.GetBoolean(PostgresSql.TryClaimJobRepoFull) ? ClaimAttempt.Full : ClaimAttempt.NotClaimable;
+            }
+            var job = PostgresRows.Job(row);
+            return ClaimAttempt.Of(new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence)));
+        }
     }
 
     public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)

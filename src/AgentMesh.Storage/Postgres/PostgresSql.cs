@@ -197,26 +197,35 @@ internal static class PostgresSql
         """;
 
     /// <summary>
-    /// The claim of one named job: one conditional UPDATE. A second claimer of the same row waits for the
-    /// first one's row lock, and READ COMMITTED then re-evaluates the WHERE on the row the first one committed
-    /// (now <c>running</c>, or <c>fixing</c> with an owner): it matches nothing, so exactly one claim wins.
+    /// The claim of one named job within its repo's run slots, one statement (one round trip): <c>held</c> counts
+    /// the repo's jobs holding a claim, the repo matched as ListJobs matches it (on jobs_held_by_repo, migration 9),
+    /// and the conditional UPDATE claims the job only while that count is below the limit. A second claimer of the
+    /// same row waits for the first one's row lock, and READ COMMITTED then re-evaluates the WHERE on the row the
+    /// first one committed (now <c>running</c>, or <c>fixing</c> with an owner): it matches nothing, so exactly one
+    /// claim wins. Always one row: the claimed row's columns (all null when nothing was claimed), then
+    /// <c>repo_full</c>, which says why nothing was (the count is read before the claim, as the repo grain read it
+    /// before it asked for one). The count sees the statement's snapshot, not a lock: the repo grain serialises one
+    /// repo's claims.
     /// </summary>
     public const string TryClaimJob = $"""
-        UPDATE jobs
-           SET state = CASE WHEN state = 'queued' THEN 'running' ELSE state END,
-               lease_owner = @owner,
-               claimed_at = @now,
-               fence = fence + 1,
-               version = version + 1,
-               updated_at = @now
-         WHERE id = @id AND {Claimable}
-        RETURNING {JobColumns}
+        WITH held AS (
+            SELECT count(*)::int AS jobs FROM jobs WHERE lower(repo) = lower(@repo) AND lease_owner IS NOT NULL
+        ), claimed AS (
+            UPDATE jobs
+               SET state = CASE WHEN state = 'queued' THEN 'running' ELSE state END,
+                   lease_owner = @owner,
+                   claimed_at = @now,
+                   fence = fence + 1,
+                   version = version + 1,
+                   updated_at = @now
+             WHERE id = @id AND {Claimable} AND (SELECT jobs FROM held) < @repo_limit
+            RETURNING {JobColumns}
+        )
+        SELECT claimed.*, held.jobs >= @repo_limit AS repo_full FROM held LEFT JOIN claimed ON true
         """;
 
-    /// <summary>Jobs of a repo holding a claim, the repo matched as ListJobs matches it: on jobs_held_by_repo (migration 9).</summary>
-    public const string CountHeldJobs = """
-        SELECT count(*)::int FROM jobs WHERE lower(repo) = lower(@repo) AND lease_owner IS NOT NULL
-        """;
+    /// <summary>The ordinal of <see cref="TryClaimJob"/>'s <c>repo_full</c>, after the job's columns.</summary>
+    public const int TryClaimJobRepoFull = 16;
 
     public const string LockJob = $"SELECT {JobColumns}, last_event_seq FROM jobs WHERE id = @id FOR UPDATE";
 

@@ -86,27 +86,30 @@ internal sealed class SqliteJobStore(SqliteDatabase database, TimeProvider timeP
             .ReadAll(SqliteRows.Job), cancellationToken);
     }
 
-    public Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
+    public Task<ClaimAttempt> TryClaimAsync(string jobId, string owner, string repo, int repoLimit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentException.ThrowIfNullOrEmpty(repo);
+        ArgumentOutOfRangeException.ThrowIfNegative(repoLimit);
         return database.WriteAsync(context =>
         {
             var job = context.Command(SqliteSql.TryClaimJob)
                 .With("@id", jobId)
                 .With("@owner", owner)
+                .With("@repo", repo)
+                .With("@repoLimit", repoLimit)
                 .With("@now", context.Now)
                 .ReadFirstOrDefault(SqliteRows.Job);
-            return job is null ? null : new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence));
+            if (job is not null)
+            {
+                return ClaimAttempt.Of(new ClaimedJob(job, new JobLease(job.Id, owner, job.Fence)));
+            }
+            return context.Command(SqliteSql.RepoFull)
+                .With("@repo", repo)
+                .With("@repoLimit", repoLimit)
+                .ScalarInt64() != 0 ? ClaimAttempt.Full : ClaimAttempt.NotClaimable;
         }, cancellationToken);
-    }
-
-    public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(repo);
-        return database.ReadAsync(connection => (int)connection.Command(SqliteSql.CountHeldJobs)
-            .With("@repo", repo)
-            .ScalarInt64(), cancellationToken);
     }
 
     public Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)

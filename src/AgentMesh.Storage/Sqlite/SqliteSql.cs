@@ -107,8 +107,10 @@ internal static class SqliteSql
         """;
 
     /// <summary>
-    /// The claim of one named job: one conditional UPDATE on the primary key, under the single writer (so no
-    /// other claim or turn interleaves; the condition still states when a claim applies).
+    /// The claim of one named job within its repo's run slots: one conditional UPDATE on the primary key that also
+    /// counts the repo's jobs holding a claim (the repo matched as ListJobs matches it, NOCASE: a search of
+    /// ix_jobs_repo_held, migration 9), under the single writer (so no other claim or turn interleaves; the
+    /// condition still states when a claim applies).
     /// </summary>
     public const string TryClaimJob = $"""
         UPDATE jobs
@@ -118,12 +120,18 @@ internal static class SqliteSql
                fence = fence + 1,
                version = version + 1,
                updated_at = @now
-         WHERE id = @id AND {Claimable}
+         WHERE id = @id AND {Claimable} AND ({CountHeldJobs}) < @repoLimit
         RETURNING {JobColumns};
         """;
 
+    /// <summary>
+    /// Whether a refused claim's repo was full: read in the claim's own write, so it sees what the claim saw. (One
+    /// more statement only when a claim is refused, and in the process: SQLite has no round trip to save.)
+    /// </summary>
+    public const string RepoFull = $"SELECT ({CountHeldJobs}) >= @repoLimit;";
+
     /// <summary>Jobs of a repo holding a claim, the repo matched as ListJobs matches it (NOCASE): a search of ix_jobs_repo_held (migration 9).</summary>
-    public const string CountHeldJobs = "SELECT COUNT(*) FROM jobs WHERE repo = @repo COLLATE NOCASE AND lease_owner IS NOT NULL;";
+    private const string CountHeldJobs = "SELECT COUNT(*) FROM jobs WHERE repo = @repo COLLATE NOCASE AND lease_owner IS NOT NULL";
 
     /// <summary>The turn's compare-and-set: applies only if state and version are still as read.</summary>
     public const string ApplyJobChange = $"""

@@ -57,17 +57,14 @@ internal sealed class SeededStore(IAgentMeshStore inner, SeededJobFeed feed) : I
         public Task<IReadOnlyList<JobRecord>> ListClaimableAsync(int limit, CancellationToken cancellationToken = default) =>
             inner.ListClaimableAsync(limit, cancellationToken);
 
-        public Task<int> CountHeldAsync(string repo, CancellationToken cancellationToken = default) =>
-            inner.CountHeldAsync(repo, cancellationToken);
-
-        public async Task<ClaimedJob?> TryClaimAsync(string jobId, string owner, CancellationToken cancellationToken = default)
+        public async Task<ClaimAttempt> TryClaimAsync(string jobId, string owner, string repo, int repoLimit, CancellationToken cancellationToken = default)
         {
-            var claimed = await inner.TryClaimAsync(jobId, owner, cancellationToken);
-            if (claimed is not null)
+            var attempt = await inner.TryClaimAsync(jobId, owner, repo, repoLimit, cancellationToken);
+            if (attempt.Claimed is { } claimed)
             {
                 Changed(claimed.Job);
             }
-            return claimed;
+            return attempt;
         }
 
         public async Task<JobRecord> TurnAsync(string jobId, JobLease? lease, Func<JobRecord, JobChange> decide, CancellationToken cancellationToken = default)

@@ -54,7 +54,7 @@ public sealed class JobsApiTests(SharedAdminApiNode shared)
     {
         var repo = AdminApiNode.NewRepo();
         var job = await _node.CreateJobAsync(repo, 7, priority: 1000);
-        var claim = (await _node.Store.Jobs.TryClaimAsync(job.Id, "node-x/1"))!;
+        var claim = (await _node.Store.Jobs.TryClaimAsync(job.Id, "node-x/1", job.Repo, repoLimit: 1)).Claimed!;
         claim.Job.Id.ShouldBe(job.Id, "the highest-priority job is the one this test created");
         await _node.Jobs.SendAsync(job.Id, new Start("node-x/1", claim.Lease.Fence), claim.Lease);
         await _node.Jobs.SendAsync(job.Id, new RecordUsage(new TokenUsage(1200, 340, 50, 7), 0.125m), claim.Lease);
@@ -151,7 +151,7 @@ public sealed class JobsApiTests(SharedAdminApiNode shared)
     public async Task Stop_of_a_running_job_releases_its_lease_raises_the_fence_and_refuses_the_old_holder()
     {
         var job = await _node.CreateJobAsync(AdminApiNode.NewRepo(), 1, priority: 1000);
-        var claim = (await _node.Store.Jobs.TryClaimAsync(job.Id, "node-y/1"))!;
+        var claim = (await _node.Store.Jobs.TryClaimAsync(job.Id, "node-y/1", job.Repo, repoLimit: 1)).Claimed!;
         claim.Job.Id.ShouldBe(job.Id);
         await _node.Jobs.SendAsync(job.Id, new Start("node-y/1", claim.Lease.Fence), claim.Lease);
 

@@ -67,7 +67,7 @@ public sealed class StatsApiTests
     {
         var job = await node.CreateJobAsync(repo, number);
         // Every earlier job is finished or leased, so this one is the only claimable job.
-        var claim = (await node.Store.Jobs.TryClaimAsync(job.Id, "stats-worker/1"))!;
+        var claim = (await node.Store.Jobs.TryClaimAsync(job.Id, "stats-worker/1", job.Repo, repoLimit: 1)).Claimed!;
         claim.Job.Id.ShouldBe(job.Id);
         await node.Jobs.SendAsync(job.Id, new Start("stats-worker/1", claim.Lease.Fence), claim.Lease);
         await node.Jobs.SendAsync(job.Id, new RecordUsage(tokens, cost), claim.Lease);

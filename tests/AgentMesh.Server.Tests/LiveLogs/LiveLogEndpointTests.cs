@@ -21,7 +21,7 @@ public sealed class LiveLogEndpointTests(SharedAdminApiNode shared)
     {
         // The shared node holds other tests' queued jobs: the highest priority makes the claim take this one.
         var job = await _node.CreateJobAsync(AdminApiNode.NewRepo(), 1, priority: 1_000_000);
-        var claim = (await _node.Store.Jobs.TryClaimAsync(job.Id, "live-worker/1"))!;
+        var claim = (await _node.Store.Jobs.TryClaimAsync(job.Id, "live-worker/1", job.Repo, repoLimit: 1)).Claimed!;
         claim.Job.Id.ShouldBe(job.Id);
         // The node's store publishes each stored batch on the job's live stream.
         await using var writer = new JobLogWriter(_node.Store.Logs, claim.Lease, new WorkerOptions());

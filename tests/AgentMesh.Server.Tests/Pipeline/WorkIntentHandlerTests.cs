@@ -124,7 +124,7 @@ public sealed class WorkIntentHandlerTests
         await world.Repos.SetConfigAsync("octo/widgets", AutoSolve);
         await world.Handler.HandleAsync(IntakeWorld.Opened(6), CancellationToken.None);
         var queued = (await world.Store.Jobs.ListClaimableAsync(10)).ShouldHaveSingleItem();
-        var claim = (await world.Store.Jobs.TryClaimAsync(queued.Id, "node/1"))!;
+        var claim = (await world.Store.Jobs.TryClaimAsync(queued.Id, "node/1", queued.Repo, repoLimit: 1)).Claimed!;
         await world.Jobs.SendAsync(claim.Job.Id, new Start("node/1", claim.Lease.Fence), claim.Lease);
         await world.Jobs.SendAsync(claim.Job.Id, new ReportNeedsClarification(["Which colour?"]), claim.Lease);
 
@@ -152,9 +152,9 @@ public sealed class WorkIntentHandlerTests
         job.State.ShouldBe(JobState.Queued);
         job.RunAfter.ShouldBe(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
         (await world.Store.Jobs.ListClaimableAsync(10)).ShouldBeEmpty("it may not run before the window frees");
-        (await world.Store.Jobs.TryClaimAsync(job.Id, "node/1")).ShouldBeNull("it may not run before the window frees");
+        (await world.Store.Jobs.TryClaimAsync(job.Id, "node/1", job.Repo, repoLimit: 1)).Claimed.ShouldBeNull("it may not run before the window frees");
         world.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 22, 0, 0, 1, TimeSpan.Zero));
-        (await world.Store.Jobs.TryClaimAsync(job.Id, "node/1")).ShouldNotBeNull();
+        (await world.Store.Jobs.TryClaimAsync(job.Id, "node/1", job.Repo, repoLimit: 1)).Claimed.ShouldNotBeNull();
     }
 
     [Fact]

@@ -129,7 +129,7 @@ internal sealed class ReconciliationWorld : IAsyncDisposable
     {
         var (record, created) = await Jobs.CreateAsync(Repo, issue, JobKind.SolveIssue, maxFixRounds: 2);
         created.ShouldBeTrue();
-        var claim = await Store.Jobs.TryClaimAsync(record.Id, Worker);
+        var claim = (await Store.Jobs.TryClaimAsync(record.Id, Worker, record.Repo, repoLimit: 1)).Claimed;
         claim.ShouldNotBeNull("the new job is claimable");
         claim.Job.Id.ShouldBe(record.Id, "the only queued job is the one just created");
         await Jobs.SendAsync(record.Id, new Start(Worker, claim.Lease.Fence), claim.Lease);

@@ -32,7 +32,7 @@ public sealed class BudgetBeforeRunTests
         var job = await node.CreateJobAsync(repo, 7);
         // Other work of the repo spends the budget after this job was admitted.
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1_000);
-        var claimed = (await node.Store.Jobs.TryClaimAsync(job.Id, "budget-worker/1")).ShouldNotBeNull();
+        var claimed = (await node.Store.Jobs.TryClaimAsync(job.Id, "budget-worker/1", job.Repo, repoLimit: 1)).Claimed.ShouldNotBeNull();
         claimed.Job.Id.ShouldBe(job.Id);
 
         await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, CancellationToken.None);
@@ -56,7 +56,7 @@ public sealed class BudgetBeforeRunTests
         var job = await node.CreateJobAsync(repo, 8);
         await ApproveHeldWorkAsync(node, job);
         await node.App.Services.GetRequiredService<RepoActor>().RecordUsageAsync(repo, 1_000);
-        var claimed = (await node.Store.Jobs.TryClaimAsync(job.Id, "budget-worker/1")).ShouldNotBeNull();
+        var claimed = (await node.Store.Jobs.TryClaimAsync(job.Id, "budget-worker/1", job.Repo, repoLimit: 1)).Claimed.ShouldNotBeNull();
 
         await node.App.Services.GetRequiredService<JobExecution>().RunAsync(claimed, CancellationToken.None);
 

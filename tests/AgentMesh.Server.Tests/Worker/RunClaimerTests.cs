@@ -46,7 +46,7 @@ public sealed class RunClaimerTests
 
         claims.Count(c => c.Outcome == RunClaimOutcome.Claimed).ShouldBe(2, "two run slots, six slots asking at once");
         claims.Where(c => c.Outcome != RunClaimOutcome.Claimed).ShouldAllBe(c => c.Outcome == RunClaimOutcome.RepoFull);
-        (await node.Store.Jobs.CountHeldAsync(repo)).ShouldBe(2);
+        (await node.Store.Jobs.ListAsync(new JobQuery(Repo: repo))).Count(j => j.LeaseOwner is not null).ShouldBe(2);
     }
 
     [Fact]
@@ -103,9 +103,23 @@ public sealed class RunClaimerTests
 
         grains.Claims.ShouldBe(1, "the claim was made, and its answer lost: it is not asked for again");
         claim.Outcome.ShouldBe(RunClaimOutcome.Claimed, "the slot holds the claim its lost answer made");
-        claim.Ticket.ShouldBe(new AgentRunTicket(job.Id, "w/1", 1));
         var stored = await node.Store.Jobs.GetAsync(job.Id);
         (stored!.LeaseOwner, stored.Fence).ShouldBe(("w/1", 1L));
+        claim.Ticket.ShouldBe(new AgentRunTicket(job.Id, "w/1", 1, new JobAsClaimed(stored.Repo, stored.DataJson)), "the row read to find the claim goes with it to the run");
+    }
+
+    [Fact]
+    public async Task A_claims_ticket_carries_the_jobs_row_as_the_claim_wrote_it()
+    {
+        await using var node = await AdminApiNode.StartAsync();
+        var repo = await ConfigureRepoAsync(node, maxConcurrentJobs: 1);
+        var job = await node.CreateJobAsync(repo, 1, priority: 4_000);
+
+        var ticket = (await node.App.Services.GetRequiredService<RunClaimer>().ClaimAsync(job.Id, repo, "w/1", CancellationToken.None)).Ticket.ShouldNotBeNull();
+
+        var stored = (await node.Store.Jobs.GetAsync(job.Id)).ShouldNotBeNull();
+        (stored.LeaseOwner, stored.Fence).ShouldBe(("w/1", 1L));
+        ticket.ShouldBe(new AgentRunTicket(job.Id, "w/1", 1, new JobAsClaimed(stored.Repo, stored.DataJson)), "the run starts on the claim's row without reading it again");
     }
 
     [Fact]

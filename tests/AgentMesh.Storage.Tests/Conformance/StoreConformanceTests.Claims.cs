@@ -7,8 +7,8 @@ using Xunit;
 namespace AgentMesh.Storage.Tests.Conformance;
 
 /// <summary>
-/// Claims: the list of claimable jobs, the claim of one named job, and the count of a repo's held jobs. Which job
-/// a slot takes and whether its repo may run another is the repo grain's decision, not the store's.
+/// Claims: the list of claimable jobs, and the claim of one named job within its repo's limit (the count of the
+/// repo's held jobs is the claim's own). Which job a slot takes, and the repo's limit, are the repo grain's.
 /// </summary>
 public abstract partial class StoreConformanceTests
 {
@@ -46,10 +46,10 @@ public abstract partial class StoreConformanceTests
         var later = await EnqueueAsync(Job("later", id: "later", runAfter: Now.AddSeconds(30)));
 
         (await Store.Jobs.ListClaimableAsync(10)).ShouldBeEmpty();
-        (await Store.Jobs.TryClaimAsync("later", "node-a")).ShouldBeNull();
+        (await Store.Jobs.TryClaimUnlimitedAsync("later", "node-a")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(29));
         (await Store.Jobs.ListClaimableAsync(10)).ShouldBeEmpty();
-        (await Store.Jobs.TryClaimAsync("later", "node-a")).ShouldBeNull();
+        (await Store.Jobs.TryClaimUnlimitedAsync("later", "node-a")).ShouldBeNull();
         (await Store.Jobs.GetAsync("later")).ShouldBe(later);
 
         Clock.Advance(TimeSpan.FromSeconds(1));
@@ -82,7 +82,7 @@ public abstract partial class StoreConformanceTests
         foreach (var id in new[] { "running", "fixing-held" }.Concat(others.Select(s => $"other-{s}")))
         {
             var before = await Store.Jobs.GetAsync(id);
-            (await Store.Jobs.TryClaimAsync(id, "node-b")).ShouldBeNull($"{id} ({before!.State}) is not claimable");
+            (await Store.Jobs.TryClaimUnlimitedAsync(id, "node-b")).ShouldBeNull($"{id} ({before!.State}) is not claimable");
             (await Store.Jobs.GetAsync(id)).ShouldBe(before, $"a refused claim of {id} writes nothing");
         }
         (await ClaimAsync("fixing-free", "node-b")).Job.State.ShouldBe(JobState.Fixing);
@@ -112,8 +112,8 @@ public abstract partial class StoreConformanceTests
 
         // Held: a second claim, even by the same owner and however much later, is refused and writes nothing.
         Clock.Advance(TimeSpan.FromHours(2));
-        (await Store.Jobs.TryClaimAsync("j1", "node-b")).ShouldBeNull();
-        (await Store.Jobs.TryClaimAsync("j1", "node-a")).ShouldBeNull();
+        (await Store.Jobs.TryClaimUnlimitedAsync("j1", "node-b")).ShouldBeNull();
+        (await Store.Jobs.TryClaimUnlimitedAsync("j1", "node-a")).ShouldBeNull();
         (await Store.Jobs.GetAsync("j1")).ShouldBe(claimed.Job);
         (await Store.Jobs.ListClaimableAsync(10)).ShouldBeEmpty();
     }
@@ -133,18 +133,19 @@ public abstract partial class StoreConformanceTests
 
         second.Job.ShouldBe(released with { LeaseOwner = "node-b", ClaimedAt = Now, Fence = 3, Version = released.Version + 1, UpdatedAt = Now });
         second.Lease.ShouldBe(new JobLease("j1", "node-b", 3));
-        (await Store.Jobs.TryClaimAsync("j1", "node-c")).ShouldBeNull();
+        (await Store.Jobs.TryClaimUnlimitedAsync("j1", "node-c")).ShouldBeNull();
     }
 
     [Fact]
-    public async Task Try_claim_of_a_missing_job_is_null_and_empty_arguments_are_refused()
+    public async Task Try_claim_of_a_missing_job_is_not_claimable_and_bad_arguments_are_refused()
     {
         await EnqueueAsync(Job("k1", id: "j1"));
 
-        (await Store.Jobs.TryClaimAsync("missing", "node-a")).ShouldBeNull();
-        await Should.ThrowAsync<ArgumentException>(() => Store.Jobs.TryClaimAsync("", "node-a"));
-        await Should.ThrowAsync<ArgumentException>(() => Store.Jobs.TryClaimAsync("j1", ""));
-        await Should.ThrowAsync<ArgumentException>(() => Store.Jobs.CountHeldAsync(""));
+        (await Store.Jobs.TryClaimAsync("missing", "node-a", "octo/app", repoLimit: 1)).ShouldBe(ClaimAttempt.NotClaimable);
+        await Should.ThrowAsync<ArgumentException>(() => Store.Jobs.TryClaimAsync("", "node-a", "octo/app", 1));
+        await Should.ThrowAsync<ArgumentException>(() => Store.Jobs.TryClaimAsync("j1", "", "octo/app", 1));
+        await Should.ThrowAsync<ArgumentException>(() => Store.Jobs.TryClaimAsync("j1", "node-a", "", 1));
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => Store.Jobs.TryClaimAsync("j1", "node-a", "octo/app", -1));
         (await Store.Jobs.GetAsync("j1")).ShouldNotBeNull().LeaseOwner.ShouldBeNull();
     }
 
@@ -168,33 +169,77 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Count_held_counts_a_repos_jobs_holding_a_claim_ignoring_letter_case()
+    public async Task A_claim_is_refused_as_full_when_the_repo_holds_its_limit_of_claims_matched_ignoring_letter_case()
     {
         await EnqueueAsync(Job("r1", repo: "Octo/App", id: "running"));
         await ClaimAsync("running");
         await EnqueueAsync(Job("r2", repo: "Octo/App", id: "fixing-held"));
+        // A fix round its run is still working on holds its claim too.
         await Store.Jobs.TurnAsync("fixing-held", (await ClaimAsync("fixing-held")).Lease, MoveTo(JobState.Fixing));
         await EnqueueAsync(Job("r3", repo: "Octo/App", id: "released"));
         await Store.Jobs.TurnAsync("released", (await ClaimAsync("released")).Lease, MoveTo(JobState.WaitingForReply, releaseLease: true));
         await EnqueueAsync(Job("r4", repo: "Octo/App", id: "queued"));
         await EnqueueAsync(Job("o1", repo: "octo/other", id: "other"));
         await ClaimAsync("other");
+        var queued = await Store.Jobs.GetAsync("queued");
 
-        (await Store.Jobs.CountHeldAsync("Octo/App")).ShouldBe(2);
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2, "GitHub's repository names ignore letter case");
-        (await Store.Jobs.CountHeldAsync("OCTO/APP")).ShouldBe(2);
-        (await Store.Jobs.CountHeldAsync("octo/other")).ShouldBe(1);
-        (await Store.Jobs.CountHeldAsync("octo")).ShouldBe(0);
-        (await Store.Jobs.CountHeldAsync("nobody/none")).ShouldBe(0);
+        foreach (var repo in new[] { "Octo/App", "octo/app", "OCTO/APP" })
+        {
+            // Two of Octo/App's jobs hold a claim (released and octo/other's do not count): GitHub's names ignore letter case.
+            (await Store.Jobs.TryClaimAsync("queued", "node-b", repo, repoLimit: 2)).ShouldBe(ClaimAttempt.Full, $"{repo} holds 2 of 2");
+            (await Store.Jobs.TryClaimAsync("queued", "node-b", repo, repoLimit: 1)).ShouldBe(ClaimAttempt.Full, $"{repo} holds more than 1");
+        }
+        (await Store.Jobs.TryClaimAsync("queued", "node-b", "octo/app", repoLimit: 0)).ShouldBe(ClaimAttempt.Full, "a repo with no run slots is always full");
+        (await Store.Jobs.GetAsync("queued")).ShouldBe(queued, "a refused claim writes nothing");
 
-        // A claim counts however old it is: only a turn releasing it takes it off the count.
+        // A claim counts however old it is: only a turn releasing it frees the slot.
         Clock.Advance(TimeSpan.FromHours(2));
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2);
+        (await Store.Jobs.TryClaimAsync("queued", "node-b", "octo/app", repoLimit: 2)).ShouldBe(ClaimAttempt.Full);
         var running = (await Store.Jobs.GetAsync("running")).ShouldNotBeNull();
         await Store.Jobs.TurnAsync("running", new JobLease("running", running.LeaseOwner!, running.Fence), MoveTo(JobState.PrOpened, releaseLease: true));
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
-        (await ClaimAsync("queued")).Job.Repo.ShouldBe("Octo/App");
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(2);
+
+        var attempt = await Store.Jobs.TryClaimAsync("queued", "node-b", "OCTO/APP", repoLimit: 2);
+        attempt.RepoFull.ShouldBeFalse();
+        var claimed = attempt.Claimed.ShouldNotBeNull("one of two slots is free");
+        (claimed.Job.Repo, claimed.Job.State, claimed.Lease).ShouldBe(("Octo/App", JobState.Running, new JobLease("queued", "node-b", 1L)));
+        claimed.Job.ShouldBe(await Store.Jobs.GetAsync("queued"), "the answer is the claimed row");
+        (await Store.Jobs.HeldCountAsync("octo/app")).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_claim_within_the_repos_limit_claims_and_counts_only_that_repo()
+    {
+        await EnqueueAsync(Job("a1", repo: "octo/app", id: "held"));
+        await ClaimAsync("held");
+        await EnqueueAsync(Job("o1", repo: "octo/other", id: "other-held"));
+        await ClaimAsync("other-held");
+        await EnqueueAsync(Job("o2", repo: "octo/other", id: "other-queued"));
+        await EnqueueAsync(Job("a2", repo: "octo/app", id: "queued"));
+
+        // octo/app holds 1: a limit of 2 leaves a slot; octo/other's claims and a repo whose name it starts with do not count.
+        (await Store.Jobs.TryClaimAsync("other-queued", "node-b", "octo", repoLimit: 1)).Claimed.ShouldNotBeNull("no job of repo \"octo\" holds a claim");
+        var attempt = await Store.Jobs.TryClaimAsync("queued", "node-b", "octo/app", repoLimit: 2);
+
+        attempt.ShouldBe(ClaimAttempt.Of(attempt.Claimed.ShouldNotBeNull()));
+        attempt.Claimed.Job.LeaseOwner.ShouldBe("node-b");
+        (await Store.Jobs.TryClaimAsync("queued", "node-c", "octo/app", repoLimit: 3)).ShouldBe(ClaimAttempt.NotClaimable, "claimed once, with a slot to spare it is still never claimed twice");
+    }
+
+    [Fact]
+    public async Task A_job_not_claimable_is_answered_not_claimable_not_full_while_its_repo_has_a_slot()
+    {
+        await EnqueueAsync(Job("a1", repo: "octo/app", id: "held"));
+        await ClaimAsync("held");
+        await EnqueueAsync(Job("a2", repo: "octo/app", id: "later", runAfter: Now.AddMinutes(5)));
+        await EnqueueAsync(Job("a3", repo: "octo/app", id: "merged"));
+        await Store.Jobs.TurnAsync("merged", null, MoveTo(JobState.Merged));
+
+        foreach (var id in new[] { "held", "later", "merged", "missing" })
+        {
+            (await Store.Jobs.TryClaimAsync(id, "node-b", "octo/app", repoLimit: 5)).ShouldBe(ClaimAttempt.NotClaimable, $"{id} is not claimable, and octo/app holds 1 of 5");
+        }
+        // With the repo full as well, the repo is what the slot is told: it skips the repo's other jobs for the pass.
+        (await Store.Jobs.TryClaimAsync("later", "node-b", "octo/app", repoLimit: 1)).ShouldBe(ClaimAttempt.Full);
     }
 
     [Fact]
@@ -202,12 +247,12 @@ public abstract partial class StoreConformanceTests
     {
         await EnqueueAsync(Job("k1", id: "j1"));
         await Store.Jobs.TurnAsync("j1", (await ClaimAsync("j1")).Lease, MoveTo(JobState.Merged));
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
+        (await Store.Jobs.HeldCountAsync("octo/app")).ShouldBe(1);
         Clock.Advance(TimeSpan.FromDays(1));
 
         (await Store.Jobs.PurgeTerminalAsync(Now)).ShouldBe(1);
 
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
+        (await Store.Jobs.HeldCountAsync("octo/app")).ShouldBe(0);
     }
 
     [Fact]
@@ -220,13 +265,14 @@ public abstract partial class StoreConformanceTests
         for (var round = 0; round < 5; round++)
         {
             var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(n => Task.Run(() =>
-                stores[n % 2].Jobs.TryClaimAsync("j1", $"node-{n}/{round}"))));
+                stores[n % 2].Jobs.TryClaimAsync("j1", $"node-{n}/{round}", "octo/app", repoLimit: 1))));
 
-            var winner = claims.Where(c => c is not null).ShouldHaveSingleItem()!;
+            // A loser is answered full or not claimable, depending on whether its count saw the winner's claim.
+            var winner = claims.Select(c => c.Claimed).Where(c => c is not null).ShouldHaveSingleItem()!;
             // Each round: +1 for the claim, +1 for the previous round's release.
             winner.Lease.Fence.ShouldBe(2 * round + 1);
             (await Store.Jobs.GetAsync("j1")).ShouldBe(winner.Job);
-            (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(1);
+            (await Store.Jobs.HeldCountAsync("octo/app")).ShouldBe(1);
             await Store.Jobs.TurnAsync("j1", winner.Lease, MoveTo(JobState.Queued, releaseLease: true));
         }
     }
@@ -234,7 +280,7 @@ public abstract partial class StoreConformanceTests
     /// <summary>Claims <paramref name="jobId"/>, which the test expects to be claimable.</summary>
     protected async Task<ClaimedJob> ClaimAsync(string jobId, string owner = "node-a")
     {
-        var claimed = await Store.Jobs.TryClaimAsync(jobId, owner);
+        var claimed = await Store.Jobs.TryClaimUnlimitedAsync(jobId, owner);
         claimed.ShouldNotBeNull($"{owner} expected to claim job {jobId}");
         return claimed;
     }

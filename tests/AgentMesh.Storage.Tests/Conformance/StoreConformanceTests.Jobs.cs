@@ -229,8 +229,8 @@ public abstract partial class StoreConformanceTests
 
         // The claim is given back (the repo no longer counts it); once the backoff has passed the job is claimed
         // again, with a new fence.
-        (await Store.Jobs.CountHeldAsync("octo/app")).ShouldBe(0);
-        (await Store.Jobs.TryClaimAsync("j1", "node-b/1")).ShouldBeNull();
+        (await Store.Jobs.HeldCountAsync("octo/app")).ShouldBe(0);
+        (await Store.Jobs.TryClaimUnlimitedAsync("j1", "node-b/1")).ShouldBeNull();
         Clock.Advance(TimeSpan.FromSeconds(20));
         var again = await ClaimAsync("j1", "node-b/1");
         again.Lease.ShouldBe(new JobLease("j1", "node-b/1", 3));
@@ -279,7 +279,7 @@ public abstract partial class StoreConformanceTests
             {
                 foreach (var job in claimable)
                 {
-                    if (await Store.Jobs.TryClaimAsync(job.Id, $"node-{n}") is { } claimed)
+                    if (await Store.Jobs.TryClaimUnlimitedAsync(job.Id, $"node-{n}") is { } claimed)
                     {
                         mine.Add(claimed.Job.Id);
                     }

@@ -353,7 +353,7 @@ public sealed class SqliteStoreTests : IDisposable
             {
                 foreach (var job in claimable)
                 {
-                    if (await store.Jobs.TryClaimAsync(job.Id, $"node-{n}") is { } claimed)
+                    if (await store.Jobs.TryClaimUnlimitedAsync(job.Id, $"node-{n}") is { } claimed)
                     {
                         mine.Add(claimed.Job.Id);
                     }
