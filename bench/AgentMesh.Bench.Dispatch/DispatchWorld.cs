@@ -101,6 +101,7 @@ internal sealed class DispatchWorld : IAsyncDisposable
         long issueRead = 0;
         _github.BeforeNext("GET", $"repos/{Repo}/issues/{issue.Number}", _ => Interlocked.Exchange(ref issueRead, Stopwatch.GetTimestamp()));
         var sparesBefore = SparesMadeOrFailed();
+        var standbysBefore = StandbyLaunchersReady();
         var sentAt = DateTimeOffset.UtcNow;
         var sent = Stopwatch.GetTimestamp();
         using (var response = await _github.SendWebhookAsync(new Uri(_node.BaseAddress, "/webhooks/github"), "issues", payload, WebhookSecret))
@@ -127,6 +128,15 @@ internal sealed class DispatchWorld : IAsyncDisposable
                 $"the spare worktree of {Repo} to be made again after {marker} (the node's \"Spare worktree of {Repo} ready\" line)",
                 SampleTimeout,
                 TimeSpan.FromMilliseconds(20));
+            // Likewise the agent launcher kept on standby for the next agent (docs/agents.md), where the node has one.
+            if (standbysBefore > 0)
+            {
+                await Eventually.UntilAsync(
+                    () => StandbyLaunchersReady() > standbysBefore,
+                    $"the node's next standby agent launcher after {marker} (its \"A standby agent launcher is ready\" line)",
+                    SampleTimeout,
+                    TimeSpan.FromMilliseconds(20));
+            }
             var worktreeAt = _node.LogTime($"Worktree for {Repo} on agentmesh/issue-{issue.Number} ", jobId)
                 ?? throw new InvalidOperationException($"The node logged no worktree for {marker} (job {jobId}):\n{Tail(_node.Output)}");
             var spawnedAt = _node.LogTime("Started agent ", jobId)
@@ -216,6 +226,8 @@ internal sealed class DispatchWorld : IAsyncDisposable
     }
 
     /// <summary>Waits for the sample's job to be over; returns its id and when the store created it (the admission).</summary>
+    private int StandbyLaunchersReady() => _node.CountLines("A standby agent launcher is ready");
+
     private int SparesMadeOrFailed() =>
         _node.CountLines($"Spare worktree of {Repo} ready") + _node.CountLines($"The spare worktree of {Repo} could not be made");
 
