@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AgentMesh.Testing;
 using AgentMesh.Testing.Postgres;
 using System.Net;
@@ -131,6 +132,12 @@ public sealed class DeliveryAndSchedulingTests
         // run adopted it instead of fetching.
         var laterIssue = a.Claimed <= b.Claimed ? second.Number : first.Number;
         node.Output.ShouldContain($"on agentmesh/issue-{laterIssue} from the spare", customMessage: "the second run started from the repo's spare worktree");
+        // Each agent was exec'd by the launcher the worker kept on standby (docs/agents.md): its process group is one
+        // the node had announced ready before.
+        var standbys = Regex.Matches(node.Output, @"A standby agent launcher is ready \(process (\d+)\)").Select(m => m.Groups[1].Value).ToList();
+        var agents = Regex.Matches(node.Output, @"Started agent .+? as process group (\d+)").Select(m => m.Groups[1].Value).ToList();
+        agents.Count.ShouldBe(2, AgentMeshProgram.Tail(node.Output));
+        agents.ShouldAllBe(pid => standbys.Contains(pid), $"each agent should have started from a standby launcher (standbys: {string.Join(", ", standbys)})");
     }
 
     [Fact]
