@@ -48,8 +48,10 @@ public sealed partial class AgentProcess : IAsyncDisposable
     private readonly TaskCompletionSource _endOfInput = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _leaderExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _shownLife = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    // A standby's launch request (StartStandby); null for a process started with its agent at once.
-    private readonly TaskCompletionSource<byte[]>? _launchRequest;
+    // A standby's stdin as CliWrap hands it over, and whether it was launched (true) or discarded (false);
+    // both null for a process started with its agent at once.
+    private readonly TaskCompletionSource<Stream>? _standbyInput;
+    private readonly TaskCompletionSource<bool>? _launched;
     private int _launch = NotLaunched;
     private TimeSpan _gracePeriod;
     private long _startTimestamp;
@@ -65,11 +67,15 @@ public sealed partial class AgentProcess : IAsyncDisposable
         _time = time;
         _logger = logger;
         _startTimestamp = time.GetTimestamp();
-        _launchRequest = info is null ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        if (info is null)
+        {
+            _standbyInput = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _launched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
         var command = Cli.Wrap(AgentLauncher.Program)
             .WithArguments(info is null ? [AgentLauncher.StandbyArgument] : [.. AgentLauncher.ArgumentsBefore, info.FileName, .. info.Arguments])
             .WithWorkingDirectory(info?.WorkingDirectory ?? StandbyWorkingDirectory)
-            .WithStandardInputPipe(PipeSource.Create(info is null ? LaunchThenHoldStdinOpenAsync : HoldStdinOpenAsync))
+            .WithStandardInputPipe(PipeSource.Create(info is null ? StandbyStdinAsync : HoldStdinOpenAsync))
             .WithStandardOutputPipe(Lines(OutputStream.Stdout))
             .WithStandardErrorPipe(Lines(OutputStream.Stderr))
             // The exit code is ours to classify; a non-zero one is not an exception here.
@@ -137,24 +143,37 @@ public sealed partial class AgentProcess : IAsyncDisposable
     internal bool TryLaunch(AgentProcessStartInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        if (_launchRequest is null || _leaderExited.Task.IsCompleted || Interlocked.CompareExchange(ref _launch, Launched, NotLaunched) != NotLaunched)
+        if (_launched is null || _leaderExited.Task.IsCompleted || Interlocked.CompareExchange(ref _launch, Launched, NotLaunched) != NotLaunched)
         {
             return false;
         }
         Begin(info);
-        _launchRequest.TrySetResult(LaunchRequest.Encode(info));
+        // Written here, on the caller's thread, not by the pipe source: no hop to the thread pool and no asynchronous
+        // write on the path to the agent. CliWrap hands the source its stream as it starts the process, long before
+        // a standby is used; only a launch in the same instant waits for it.
+        var stdin = _standbyInput!.Task.GetAwaiter().GetResult();
+        try
+        {
+            stdin.Write(LaunchRequest.Encode(info));
+            stdin.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The launcher died as it was launched (EPIPE, or CliWrap closed stdin at its exit): its exit is what the run sees.
+        }
+        _launched.TrySetResult(true);
         return true;
     }
 
     /// <summary>Ends a standby launcher that will not be launched; a launched one is left alone.</summary>
     internal async Task DiscardAsync()
     {
-        if (_launchRequest is null || Interlocked.CompareExchange(ref _launch, Discarded, NotLaunched) != NotLaunched)
+        if (_launched is null || Interlocked.CompareExchange(ref _launch, Discarded, NotLaunched) != NotLaunched)
         {
             return;
         }
         // End of input before a request: the launcher exits 0 (Launcher/agentmesh-launch.c).
-        _launchRequest.TrySetResult([]);
+        _launched.TrySetResult(false);
         await Exited.ConfigureAwait(false);
     }
 
@@ -249,36 +268,27 @@ public sealed partial class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// A standby's stdin pipe source: the launch request first (the launcher reads exactly its bytes), then the
-    /// agent's own input as <see cref="HoldStdinOpenAsync"/> holds it. A discarded standby gets none: end of input.
+    /// A standby's stdin pipe source: hands the stream to <see cref="TryLaunch"/>, which writes the launch request
+    /// (the launcher reads exactly its bytes), then holds the agent's own input open as <see cref="HoldStdinOpenAsync"/>
+    /// does. A discarded standby gets none: end of input.
     /// </summary>
-    private async Task LaunchThenHoldStdinOpenAsync(Stream stdin, CancellationToken cancellationToken)
+    private async Task StandbyStdinAsync(Stream stdin, CancellationToken cancellationToken)
     {
-        byte[] request;
+        _standbyInput!.TrySetResult(stdin);
+        bool launched;
         try
         {
-            request = await _launchRequest!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            launched = await _launched!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The launcher ended before it was launched.
             return;
         }
-        if (request.Length == 0)
+        if (launched)
         {
-            return;
+            await HoldStdinOpenAsync(stdin, cancellationToken).ConfigureAwait(false);
         }
-        try
-        {
-            await stdin.WriteAsync(request, cancellationToken).ConfigureAwait(false);
-            await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
-        {
-            // The launcher died as it was launched: its exit is what the run sees.
-            return;
-        }
-        await HoldStdinOpenAsync(stdin, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
