@@ -49,7 +49,7 @@ public sealed class AgentWorkerGrainTests
     {
         var runs = new RecordingRunHost();
         await using var cluster = await StartFleetAsync(runs);
-        var ticket = new AgentRunTicket("job-once", "node-1/1", 3);
+        var ticket = Tickets.For("job-once", "node-1/1", 3);
         var grain = cluster.Client.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey);
 
         var first = await grain.StartAsync(ticket);
@@ -71,7 +71,7 @@ public sealed class AgentWorkerGrainTests
         await using var cluster = await StartFleetAsync(runs);
         var grain = cluster.Client.GetGrain<IAgentWorkerGrain>("job-a@1");
 
-        var refused = await Should.ThrowAsync<ArgumentException>(() => grain.StartAsync(new AgentRunTicket("job-a", "node-1/1", 2)));
+        var refused = await Should.ThrowAsync<ArgumentException>(() => grain.StartAsync(Tickets.For("job-a", "node-1/1", 2)));
 
         refused.Message.ShouldContain("job-a@2");
         runs.Silos.ShouldBeEmpty();
@@ -95,7 +95,7 @@ public sealed class AgentWorkerGrainTests
     private static async Task<AgentRunStatus[]> StartRunsAsync(IGrainFactory grains, string prefix, int count) =>
         await Task.WhenAll(Enumerable.Range(1, count).Select(n =>
         {
-            var ticket = new AgentRunTicket($"{prefix}-{n}", "node/1", 1);
+            var ticket = Tickets.For($"{prefix}-{n}", "node/1", 1);
             return grains.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket);
         }));
 }

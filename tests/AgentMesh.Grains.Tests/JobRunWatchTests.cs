@@ -20,7 +20,7 @@ public sealed class JobRunWatchTests
         var turns = new RecordingJobTurns();
         await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, turns);
         var worker = cluster.Silos[1];
-        var ticket = new AgentRunTicket("job-on-killed-silo", "worker-1/1", 4);
+        var ticket = Tickets.For("job-on-killed-silo", "worker-1/1", 4);
         // Started from the worker silo, as its slot would: the run is on that silo.
         await worker.ServiceProvider.GetRequiredService<IGrainFactory>().GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket);
         var job = cluster.Client.GetGrain<IJobGrain>(ticket.JobId);
@@ -41,7 +41,7 @@ public sealed class JobRunWatchTests
         var runs = new RecordingRunHost { HoldStarts = true };
         var turns = new RecordingJobTurns();
         await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, turns);
-        var ticket = new AgentRunTicket("job-starting", "worker-3/1", 5);
+        var ticket = Tickets.For("job-starting", "worker-3/1", 5);
         await cluster.Client.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket);
         var job = cluster.Client.GetGrain<IJobGrain>(ticket.JobId);
 
@@ -60,7 +60,7 @@ public sealed class JobRunWatchTests
         var runs = new RecordingRunHost();
         var turns = new RecordingJobTurns();
         await using var cluster = await AgentWorkerGrainTests.StartFleetAsync(runs, turns);
-        var ticket = new AgentRunTicket("job-running", "worker-2/1", 2);
+        var ticket = Tickets.For("job-running", "worker-2/1", 2);
         await cluster.Client.GetGrain<IAgentWorkerGrain>(ticket.WorkerKey).StartAsync(ticket);
         var job = cluster.Client.GetGrain<IJobGrain>(ticket.JobId);
         await Eventually.UntilAsync(async () => await job.GetWatchedRunAsync() is not null, "the run to be watched");

@@ -66,9 +66,6 @@ public sealed class AgentRunner : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Whether a standby launcher is waiting for the next agent.</summary>
-    public bool HasLauncherOnStandby => _standby?.HasStandby ?? false;
-
     /// <summary>Starts one agent process: from the standby launcher when one is kept, else directly.</summary>
     internal AgentProcess StartProcess(AgentProcessStartInfo start) =>
         _standby is { } standby ? standby.Start(start) : AgentProcess.Start(start, _time, Logger);

@@ -7,15 +7,14 @@ namespace AgentMesh.Grains.Abstractions.Workers;
 /// <param name="JobId">The job.</param>
 /// <param name="Owner">The slot that claimed it, <c>node/slot</c>.</param>
 /// <param name="Fence">The claim's fencing token.</param>
-/// <param name="Job">The job's row as claimed, so the run need not read it again; null from a caller that did not
-/// have it (the run then reads the row).</param>
+/// <param name="Job">The job's row as claimed, so the run need not read it again.</param>
 [GenerateSerializer]
 [Alias("AgentMesh.AgentRunTicket")]
 public sealed record AgentRunTicket(
     [property: Id(0)] string JobId,
     [property: Id(1)] string Owner,
     [property: Id(2)] long Fence,
-    [property: Id(3)] JobAsClaimed? Job = null)
+    [property: Id(3)] JobAsClaimed Job)
 {
     /// <summary>The key of the agent-worker grain that runs this claim: one grain per job and run.</summary>
     public string WorkerKey => WorkerKeyOf(JobId, Fence);

@@ -90,7 +90,6 @@ public sealed class JobTurns(IAgentMeshStore store, JobStateMachine machine, Job
         };
     }
 
-
     public async Task<JobTurnResult> HoldClaimAsync(string jobId, RunFence run, DateTimeOffset until, string reason)
     {
         ArgumentNullException.ThrowIfNull(run);

@@ -11,7 +11,6 @@ namespace AgentMesh.Server.Worker;
 /// handed back for another worker silo (<see cref="HandBackAllAsync"/>).
 /// </summary>
 public sealed partial class AgentRunHost(
-    IAgentMeshStore store,
     JobActor jobs,
     JobExecution execution,
     RunningJobs running,
@@ -43,9 +42,8 @@ public sealed partial class AgentRunHost(
         {
             // A job stopped and at once re-run must not start in the worktree its previous run still cleans up.
             await previous.ConfigureAwait(false);
-            var job = ticket.Job ?? await ReadClaimedAsync(ticket).ConfigureAwait(false);
             // The run is not cancelled by "stop claiming"; only the end of the grace period stops it.
-            await execution.RunAsync(lease, job, () => started.TrySetResult(), _handBack.Token).ConfigureAwait(false);
+            await execution.RunAsync(lease, ticket.Job, () => started.TrySetResult(), _handBack.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_handBack.IsCancellationRequested)
         {
@@ -63,14 +61,6 @@ public sealed partial class AgentRunHost(
         {
             started.TrySetResult();
         }
-    }
-
-    /// <summary>The job's row, for a ticket that came without it (from a caller that did not have the claim's row).</summary>
-    private async Task<JobAsClaimed> ReadClaimedAsync(AgentRunTicket ticket)
-    {
-        var job = await store.Jobs.GetAsync(ticket.JobId, _handBack.Token).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Job {ticket.JobId} was claimed but is not in the store.");
-        return new JobAsClaimed(job.Repo, job.DataJson);
     }
 
     private async Task GiveBackAsync(JobLease lease)
